@@ -1,0 +1,17 @@
+import {BaseCommand} from '../../lib/base-command.js'
+import {type ContextSummary, summarizeContexts} from '../../lib/contexts.js'
+import {renderTable} from '../../lib/format/table.js'
+
+export default class ContextLs extends BaseCommand<typeof ContextLs> {
+  static aliases = ['context list']
+  static description = '--json prints a list of {"name","url","description","selected"}; [] when there are none.'
+  static examples = ['<%= config.bin %> context ls', '<%= config.bin %> context ls --json']
+  static summary = 'List the saved contexts; * marks the selected one.'
+
+  async run(): Promise<ContextSummary[]> {
+    const list = await summarizeContexts()
+    if (list.length === 0) this.say('No contexts defined; add one with `natsx context add NAME --server URL`')
+    else this.say(renderTable(['Name', 'URL', 'Description'], list.map((c) => [`${c.name}${c.selected ? '*' : ''}`, c.url, c.description]), {title: 'Contexts'}))
+    return list
+  }
+}

@@ -1,0 +1,109 @@
+import {Args, Flags} from '@oclif/core'
+import {mkdir, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {BaseCommand} from '../lib/base-command.js'
+import {usageError} from '../lib/errors.js'
+import {durationFlag, intFlag} from '../lib/flags.js'
+import {humanMessage, type MessageRecord} from '../lib/messages.js'
+import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.js'
+import {validateFilterSubject, validateName} from '../lib/subjects.js'
+
+export default class Sub extends BaseCommand<typeof Sub> {
+  static hiddenAliases = ['subscribe']
+  static args = {
+    subjects: Args.string({description: 'subjects to subscribe to (wildcards * and >); with --stream, filters'}),
+  }
+  static description = `Prints each message as it arrives. With --json every message is one line of JSON (NDJSON):
+{"subject","reply","headers","data","encoding","size","received","jetstream":{"stream","sequence","time",...}}.
+With --stream, messages are replayed from a JetStream stream through an ordered consumer that is removed afterwards.`
+  static examples = [
+    '<%= config.bin %> sub "orders.>"',
+    '<%= config.bin %> sub orders.new --count 10 --json',
+    '<%= config.bin %> sub --stream ORDERS --all --count 100 --json',
+    '<%= config.bin %> sub --stream ORDERS --since 1h "orders.eu.>"',
+  ]
+  static flags = {
+    all: Flags.boolean({description: 'replay: every message in the stream', exclusive: ['new', 'last', 'last-per-subject', 'since', 'start-sequence']}),
+    count: intFlag({min: 1})({description: 'exit after this many messages'}),
+    dump: Flags.string({description: 'write each message as JSON to DIR/<n>.json'}),
+    'headers-only': Flags.boolean({description: 'show headers only'}),
+    last: Flags.boolean({description: 'replay: the last message of the stream', exclusive: ['all', 'new', 'last-per-subject', 'since', 'start-sequence']}),
+    'last-per-subject': Flags.boolean({description: 'replay: the last message of each subject', exclusive: ['all', 'new', 'last', 'since', 'start-sequence']}),
+    new: Flags.boolean({description: 'replay: only messages stored from now on (default with --stream)', exclusive: ['all', 'last', 'last-per-subject', 'since', 'start-sequence']}),
+    queue: Flags.string({description: 'join this queue group'}),
+    raw: Flags.boolean({char: 'r', description: 'print only the message bodies'}),
+    since: durationFlag({description: 'replay: messages stored in the last DURATION, e.g. 1h', exclusive: ['all', 'new', 'last', 'last-per-subject', 'start-sequence']}),
+    'start-sequence': intFlag({min: 1})({description: 'replay: from this stream sequence', exclusive: ['all', 'new', 'last', 'last-per-subject', 'since']}),
+    stream: Flags.string({description: 'replay from this JetStream stream'}),
+    wait: durationFlag({description: 'exit after this long without a message'}),
+  }
+  static strict = false
+  static summary = 'Subscribe to subjects, or replay a stream, and print the messages.'
+
+  async run(): Promise<SubscribeSummary | void> {
+    const {flags} = this
+    const subjects = this.rest.filter((s) => s.length > 0)
+    for (const s of subjects) validateFilterSubject(s)
+    const policy = startPolicy(flags)
+    if (!flags.stream && policy) throw usageError(`--${policy} needs --stream`, 'add --stream NAME')
+    if (!flags.stream && subjects.length === 0) throw usageError('no subject given', 'pass a subject such as "orders.>" or --stream NAME')
+    if (flags.stream) validateName(flags.stream, 'stream')
+    if (flags.stream && flags.queue) throw usageError('--queue cannot be used with --stream', 'drop --queue')
+    if (flags.dump) await mkdir(flags.dump, {recursive: true})
+
+    const nc = await this.nc({reconnect: true})
+    let jetstream
+    if (flags.stream) {
+      if (subjects.length > 1) (await this.capabilities()).require('multi-filter', 'replaying several subjects at once (multiple filter subjects)')
+      jetstream = {
+        headersOnly: flags['headers-only'],
+        js: await this.js(),
+        jsm: await this.jsm(),
+        policy: policy ?? 'new',
+        sinceMs: flags.since,
+        startSequence: flags['start-sequence'],
+        stream: flags.stream,
+      }
+    }
+
+    const json = this.jsonEnabled()
+    const pending: Array<Promise<void>> = []
+    const summary = await subscribe(
+      nc,
+      {
+        count: flags.count,
+        jetstream,
+        onReady: () => process.stderr.write(`natsx: listening on ${flags.stream ? `stream ${flags.stream}` : subjects.map((s) => `"${s}"`).join(', ')}\n`),
+        queue: flags.queue,
+        signal: this.interrupt.signal,
+        subjects,
+        waitMs: flags.wait,
+      },
+      (rec: MessageRecord, n: number) => {
+        if (flags['headers-only'] && !flags.stream) {
+          rec.data = ''
+          rec.encoding = 'utf8'
+        }
+
+        if (flags.dump) pending.push(writeFile(join(flags.dump, `${n}.json`), JSON.stringify(rec) + '\n'))
+        if (json) this.writeLine(JSON.stringify(rec))
+        else if (flags.raw) this.writeLine(rec.encoding === 'utf8' ? rec.data : Buffer.from(rec.data, 'base64').toString('latin1'))
+        else this.writeLine(humanMessage(n, rec, {headersOnly: flags['headers-only']}))
+      },
+    )
+    await Promise.all(pending)
+    if (!json) process.stderr.write(`natsx: ${summary.messages} message${summary.messages === 1 ? '' : 's'} received (${summary.ended})\n`)
+    // NDJSON is the --json output; no final object is printed.
+  }
+}
+
+function startPolicy(flags: {all?: boolean; last?: boolean; 'last-per-subject'?: boolean; new?: boolean; since?: number; 'start-sequence'?: number}): StartPolicy | undefined {
+  if (flags.all) return 'all'
+  if (flags.last) return 'last'
+  if (flags['last-per-subject']) return 'last-per-subject'
+  if (flags.new) return 'new'
+  if (flags.since !== undefined) return 'since'
+  if (flags['start-sequence'] !== undefined) return 'start-sequence'
+  return undefined
+}

@@ -1,0 +1,254 @@
+/**
+ * How natsx connects: settings resolved from flags (which already include their env vars), the selected
+ * natscli context and defaults, in that order; then one lazily imported nats.js connection.
+ */
+import type {NatsConnection} from '@nats-io/transport-node'
+
+import {readFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+
+import type {NatsContext} from './context.js'
+
+import {connectionError, toNatsxError, usageError} from './errors.js'
+
+export const DEFAULT_SERVER = 'nats://127.0.0.1:4222'
+export const DEFAULT_TIMEOUT_MS = 5000
+
+/** The connection flags as parsed (env vars already folded in by oclif). */
+export interface ConnectionFlags {
+  'connection-name'?: string
+  context?: string
+  creds?: string
+  'inbox-prefix'?: string
+  'js-api-prefix'?: string
+  'js-domain'?: string
+  nkey?: string
+  'no-context'?: boolean
+  password?: string
+  server?: string
+  timeout?: number
+  tlsca?: string
+  tlscert?: string
+  tlsfirst?: boolean
+  tlskey?: string
+  token?: string
+  trace?: boolean
+  user?: string
+}
+
+export interface ConnectionSettings {
+  contextName?: string
+  creds?: string
+  inboxPrefix?: string
+  jsApiPrefix?: string
+  jsDomain?: string
+  name: string
+  nkey?: string
+  password?: string
+  servers: string[]
+  timeoutMs: number
+  tls?: {ca?: string; cert?: string; handshakeFirst?: boolean; key?: string}
+  token?: string
+  user?: string
+  userJwt?: string
+  userSeed?: string
+}
+
+const nonEmpty = (s: string | undefined): string | undefined => (s && s.length > 0 ? s : undefined)
+
+/** natscli allows `~`, `file://` and `env://VAR` in credential values. */
+export function expandPath(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = nonEmpty(value)
+  if (!v) return undefined
+  if (v.startsWith('env://')) return nonEmpty(env[v.slice(6)])
+  if (v.startsWith('file://')) return v.slice(7)
+  if (v === '~' || v.startsWith('~/')) return homedir() + v.slice(1)
+  return v
+}
+
+export function splitServers(value: string): string[] {
+  const servers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+  if (servers.length === 0) throw usageError('--server is empty', 'pass a URL such as nats://127.0.0.1:4222')
+  for (const s of servers) {
+    if (/\s/.test(s) || (s.includes('://') && !/^(nats|tls|ws|wss):\/\//.test(s))) {
+      throw usageError(`invalid server URL "${s}"`, 'use nats://host:port, tls://host:port or host:port')
+    }
+  }
+
+  return servers
+}
+
+/** Flag > env (already in the flag) > context > default. Pure: no I/O beyond what it is given. */
+export function resolveSettings(
+  flags: ConnectionFlags,
+  ctx: NatsContext | undefined,
+  contextName: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ConnectionSettings {
+  const c = ctx
+  const pick = (flag: string | undefined, key: keyof NatsContext): string | undefined =>
+    nonEmpty(flag) ?? (c ? nonEmpty(String(c[key] ?? '')) : undefined)
+  const server = pick(flags.server, 'url') ?? DEFAULT_SERVER
+  let user = pick(flags.user, 'user')
+  let password = pick(flags.password, 'password')
+  let token = pick(flags.token, 'token')
+  // A user with neither password nor token in a context is a token (natscli's rule for saved contexts).
+  if (!flags.user && user && !password && !token && c?.user) {
+    token = user
+    user = undefined
+  }
+
+  if (flags.user) {
+    // An explicit --user replaces the context's credentials wholesale.
+    password = nonEmpty(flags.password)
+    if (!flags.token) token = undefined
+  }
+
+  const cert = expandPath(pick(flags.tlscert, 'cert'), env)
+  const key = expandPath(pick(flags.tlskey, 'key'), env)
+  const ca = expandPath(pick(flags.tlsca, 'ca'), env)
+  const handshakeFirst = Boolean(flags.tlsfirst || c?.tls_first)
+  if ((cert && !key) || (key && !cert)) {
+    throw usageError('--tlscert and --tlskey go together', 'pass both, or neither')
+  }
+
+  const settings: ConnectionSettings = {
+    contextName,
+    creds: expandPath(pick(flags.creds, 'creds'), env),
+    inboxPrefix: pick(flags['inbox-prefix'], 'inbox_prefix'),
+    jsApiPrefix: pick(flags['js-api-prefix'], 'jetstream_api_prefix'),
+    jsDomain: pick(flags['js-domain'], 'jetstream_domain'),
+    name: nonEmpty(flags['connection-name']) ?? 'natsx',
+    nkey: expandPath(pick(flags.nkey, 'nkey'), env),
+    password,
+    servers: splitServers(server),
+    timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
+    token,
+    user,
+    userJwt: c ? nonEmpty(c.user_jwt) : undefined,
+    userSeed: c ? nonEmpty(c.user_seed) : undefined,
+  }
+  if (cert || key || ca || handshakeFirst) settings.tls = {ca, cert, handshakeFirst, key}
+  return settings
+}
+
+/** A description of the settings that is safe to print: no secrets. */
+export function describeSettings(s: ConnectionSettings): string {
+  const parts = [`servers=${s.servers.join(',')}`]
+  if (s.contextName) parts.push(`context=${s.contextName}`)
+  if (s.user) parts.push(`user=${s.user}`, `password=${s.password ? '********' : '(none)'}`)
+  if (s.token) parts.push('token=********')
+  if (s.nkey) parts.push(`nkey=${s.nkey}`)
+  if (s.creds) parts.push(`creds=${s.creds}`)
+  if (s.tls) parts.push(`tls(cert=${s.tls.cert ?? '-'}, ca=${s.tls.ca ?? '-'}${s.tls.handshakeFirst ? ', first' : ''})`)
+  parts.push(`timeout=${s.timeoutMs}ms`)
+  return parts.join(' ')
+}
+
+function readSecretFile(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    throw usageError(`cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, `check the --${what} path`)
+  }
+}
+
+export interface ConnectOptionsExtra {
+  /** drop stack capture on every request (bench hot paths) */
+  noAsyncTraces?: boolean
+  /** reconnect after a drop (long-running commands) */
+  reconnect?: boolean
+}
+
+/** Build the nats.js options (may read key files). Exported for tests and the bench workers. */
+export async function buildConnectOptions(
+  s: ConnectionSettings,
+  extra: ConnectOptionsExtra = {},
+): Promise<import('@nats-io/transport-node').NodeConnectionOptions> {
+  const core = await import('@nats-io/transport-node')
+  const opts: import('@nats-io/transport-node').NodeConnectionOptions = {
+    maxReconnectAttempts: extra.reconnect ? -1 : 0,
+    name: s.name,
+    noAsyncTraces: extra.noAsyncTraces,
+    reconnect: Boolean(extra.reconnect),
+    servers: s.servers,
+    timeout: s.timeoutMs,
+    waitOnFirstConnect: false,
+  }
+  if (s.inboxPrefix) opts.inboxPrefix = s.inboxPrefix
+  if (s.user) {
+    opts.user = s.user
+    if (s.password) opts.pass = s.password
+  }
+
+  if (s.token) opts.token = s.token
+  if (s.creds) {
+    opts.authenticator = core.credsAuthenticator(readSecretFile(s.creds, 'creds'))
+  } else if (s.nkey) {
+    const seed = new TextDecoder().decode(readSecretFile(s.nkey, 'nkey')).trim()
+    const line = seed.split(/\r?\n/).find((l) => l.trim().startsWith('SU'))
+    if (!line) throw usageError(`the nkey file ${s.nkey} holds no user seed (a line starting with SU)`, 'pass a user nkey seed file')
+    opts.authenticator = core.nkeyAuthenticator(new TextEncoder().encode(line.trim()))
+  } else if (s.userJwt && s.userSeed) {
+    opts.authenticator = core.jwtAuthenticator(s.userJwt, new TextEncoder().encode(s.userSeed))
+  }
+
+  if (s.tls) {
+    opts.tls = {}
+    if (s.tls.ca) opts.tls.caFile = s.tls.ca
+    if (s.tls.cert) opts.tls.certFile = s.tls.cert
+    if (s.tls.key) opts.tls.keyFile = s.tls.key
+    if (s.tls.handshakeFirst) opts.tls.handshakeFirst = true
+  }
+
+  return opts
+}
+
+export async function openConnection(s: ConnectionSettings, extra: ConnectOptionsExtra = {}): Promise<NatsConnection> {
+  const {connect} = await import('@nats-io/transport-node')
+  const opts = await buildConnectOptions(s, extra)
+  const servers = s.servers.join(',')
+  let timer: NodeJS.Timeout | undefined
+  try {
+    // nats.js bounds each socket attempt by `timeout`; this bounds the whole handshake (TLS included).
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')), s.timeoutMs + 250)
+    })
+    return await Promise.race([connect(opts), deadline])
+  } catch (error) {
+    throw toNatsxError(error, {servers})
+  } finally {
+    if (timer) clearTimeout(timer)
+  }
+}
+
+const maskSecrets = (s: string): string => s.replaceAll(/"(password|pass|token|seed|jwt|auth_token)"\s*:\s*"[^"]*"/g, '"$1":"********"')
+
+/**
+ * `--trace`: print each JetStream API request and reply to stderr. The API carries no credentials, but
+ * anything that looks like one is masked anyway.
+ */
+export function traceRequests(nc: NatsConnection, write: (line: string) => void, apiPrefix = '$JS.'): void {
+  const original = nc.request.bind(nc)
+  const dec = new TextDecoder()
+  nc.request = async (subject, payload, opts) => {
+    const traced = subject.startsWith(apiPrefix) || subject.startsWith('$KV.') || subject.startsWith('$O.')
+    if (traced) {
+      const body = payload === undefined ? '' : typeof payload === 'string' ? payload : dec.decode(payload as Uint8Array)
+      write(`>>> ${subject}${body ? `\n${maskSecrets(body)}` : ''}`)
+    }
+
+    const started = performance.now()
+    try {
+      const reply = await original(subject, payload, opts)
+      if (traced) write(`<<< ${subject} (${(performance.now() - started).toFixed(1)}ms)\n${maskSecrets(dec.decode(reply.data))}`)
+      return reply
+    } catch (error) {
+      if (traced) write(`<<< ${subject} error: ${(error as Error).message}`)
+      throw error
+    }
+  }
+}

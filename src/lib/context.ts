@@ -1,0 +1,217 @@
+/**
+ * natscli's context store, read and written in its own layout so that a profile made by either tool works in both:
+ * `$XDG_CONFIG_HOME/nats/context/NAME.json` (falling back to `~/.config`), the selection in `nats/context.txt`.
+ */
+import {chmod, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+import {ExitCode, NatsxError, notFound, usageError} from './errors.js'
+
+/** A context as natscli stores it (its JSON keys). */
+export interface NatsContext {
+  ca: string
+  cert: string
+  color_scheme: string
+  creds: string
+  description: string
+  inbox_prefix: string
+  jetstream_api_prefix: string
+  jetstream_domain: string
+  jetstream_event_prefix: string
+  key: string
+  nkey: string
+  nsc: string
+  password: string
+  socks_proxy: string
+  tls_first: boolean
+  token: string
+  url: string
+  user: string
+  user_jwt: string
+  user_seed: string
+}
+
+export const CONTEXT_KEYS: ReadonlyArray<keyof NatsContext> = [
+  'description',
+  'url',
+  'socks_proxy',
+  'token',
+  'user',
+  'password',
+  'creds',
+  'nkey',
+  'cert',
+  'key',
+  'ca',
+  'nsc',
+  'jetstream_domain',
+  'jetstream_api_prefix',
+  'jetstream_event_prefix',
+  'inbox_prefix',
+  'user_jwt',
+  'user_seed',
+  'color_scheme',
+  'tls_first',
+]
+
+export const SECRET_KEYS: ReadonlyArray<keyof NatsContext> = ['password', 'token', 'user_seed', 'user_jwt']
+
+export function emptyContext(): NatsContext {
+  return {
+    ca: '',
+    cert: '',
+    color_scheme: '',
+    creds: '',
+    description: '',
+    inbox_prefix: '',
+    jetstream_api_prefix: '',
+    jetstream_domain: '',
+    jetstream_event_prefix: '',
+    key: '',
+    nkey: '',
+    nsc: '',
+    password: '',
+    socks_proxy: '',
+    tls_first: false,
+    token: '',
+    url: '',
+    user: '',
+    user_jwt: '',
+    user_seed: '',
+  }
+}
+
+export function configRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME
+  return join(xdg && xdg.length > 0 ? xdg : join(env.HOME ?? homedir(), '.config'), 'nats')
+}
+
+const contextDir = (env?: NodeJS.ProcessEnv): string => join(configRoot(env), 'context')
+const contextFile = (name: string, env?: NodeJS.ProcessEnv): string => join(contextDir(env), `${name}.json`)
+const selectionFile = (env?: NodeJS.ProcessEnv): string => join(configRoot(env), 'context.txt')
+
+/** natscli refuses names with path separators, dots at the start and blanks; natsx does the same. */
+export function validateContextName(name: string): void {
+  if (!name || !/^[\w][\w.@-]*$/.test(name) || name.includes('..')) {
+    throw usageError(`invalid context name "${name}"`, 'use letters, digits, "_", "-", "." or "@" (no slashes or spaces)')
+  }
+}
+
+export async function listContexts(env?: NodeJS.ProcessEnv): Promise<string[]> {
+  try {
+    const files = await readdir(contextDir(env))
+    return files
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+export async function contextExists(name: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  return (await listContexts(env)).includes(name)
+}
+
+export async function loadContext(name: string, env?: NodeJS.ProcessEnv): Promise<NatsContext> {
+  validateContextName(name)
+  let text: string
+  try {
+    text = await readFile(contextFile(name, env), 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw notFound(`context "${name}" does not exist`, 'list contexts with `natsx context ls`')
+    }
+
+    throw error
+  }
+
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw usageError(`context "${name}" is not valid JSON (${contextFile(name, env)}): ${(error as Error).message}`)
+  }
+
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw usageError(`context "${name}" is not a JSON object (${contextFile(name, env)})`)
+  }
+
+  return {...emptyContext(), ...(parsed as Partial<NatsContext>)}
+}
+
+/** Write a context in natscli's layout, keeping keys natsx does not know; the file is 0600 (it may hold secrets). */
+export async function saveContext(name: string, ctx: NatsContext, env?: NodeJS.ProcessEnv): Promise<string> {
+  validateContextName(name)
+  const dir = contextDir(env)
+  await mkdir(dir, {mode: 0o700, recursive: true})
+  const file = contextFile(name, env)
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(ctx, null, 2) + '\n', {mode: 0o600})
+  await chmod(tmp, 0o600)
+  await rename(tmp, file)
+  return file
+}
+
+export async function removeContext(name: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  validateContextName(name)
+  await rm(contextFile(name, env), {force: false}).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw notFound(`context "${name}" does not exist`, 'list contexts with `natsx context ls`')
+    throw error
+  })
+}
+
+export async function selectedContext(env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const name = (await readFile(selectionFile(env), 'utf8')).trim()
+    return name.length > 0 ? name : undefined
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+export async function selectContext(name: string, env?: NodeJS.ProcessEnv): Promise<void> {
+  validateContextName(name)
+  if (!(await contextExists(name, env))) {
+    throw notFound(`context "${name}" does not exist`, 'create it with `natsx context add`')
+  }
+
+  await mkdir(configRoot(env), {recursive: true})
+  await writeFile(selectionFile(env), name)
+}
+
+/** A copy with secrets replaced by `********` (empty values stay empty). */
+export function maskContext(ctx: NatsContext): NatsContext {
+  const out = {...ctx}
+  for (const k of SECRET_KEYS) {
+    if (typeof out[k] === 'string' && out[k]) (out as Record<string, unknown>)[k] = '********'
+  }
+
+  return out
+}
+
+/**
+ * Which context applies: `--context`/NATS_CONTEXT first, then the selection in context.txt.
+ * A named context that does not exist is an error; a stale selection is too (natscli does the same).
+ */
+export async function resolveContext(
+  explicit: string | undefined,
+  noContext: boolean,
+  env?: NodeJS.ProcessEnv,
+): Promise<{context?: NatsContext; name?: string}> {
+  if (noContext) return {}
+  const name = explicit ?? (await selectedContext(env))
+  if (!name) return {}
+  try {
+    return {context: await loadContext(name, env), name}
+  } catch (error) {
+    if (error instanceof NatsxError && error.exitCode === ExitCode.NOT_FOUND && !explicit) {
+      throw notFound(`the selected context "${name}" does not exist`, 'select another with `natsx context select` or pass --no-context')
+    }
+
+    throw error
+  }
+}

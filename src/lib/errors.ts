@@ -1,0 +1,258 @@
+/**
+ * The one error and exit-code contract of natsx. Every failure that leaves a command goes through
+ * `toNatsxError`, which turns nats.js, oclif and system errors into a NatsxError with an exit code,
+ * a one-line message and, where there is one, a hint naming the fix.
+ *
+ * Nothing here imports the NATS client: errors are recognised by name and shape, so start-up stays lazy.
+ */
+
+export const ExitCode = {
+  /** authentication failed or permission denied */
+  AUTH: 7,
+  /** already exists with another configuration, wrong revision or sequence */
+  CONFLICT: 4,
+  /** connection failure, timeout or no responders */
+  CONNECTION: 6,
+  /** a dry run or check found differences */
+  DRIFT: 5,
+  /** interrupted by Ctrl-C (SIGINT) or SIGTERM */
+  INTERRUPTED: 130,
+  /** a stream, consumer, bucket, key, object, context or message does not exist */
+  NOT_FOUND: 3,
+  OK: 0,
+  /** an unexpected error: a bug or an unclassified failure */
+  UNEXPECTED: 1,
+  /** the connected server does not support the requested feature */
+  UNSUPPORTED: 8,
+  /** bad usage or bad input: a flag, an argument, a file */
+  USAGE: 2,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+/** A short machine-readable name for each exit code, used in JSON errors. */
+export const ERROR_KINDS: Record<ExitCodeValue, string> = {
+  0: 'ok',
+  1: 'unexpected',
+  2: 'usage',
+  3: 'not_found',
+  4: 'conflict',
+  5: 'drift',
+  6: 'connection',
+  7: 'auth',
+  8: 'unsupported',
+  130: 'interrupted',
+}
+
+export interface NatsxErrorOptions {
+  cause?: unknown
+  /** structured details that go into the JSON error (a diff, a list of problems) */
+  details?: unknown
+  hint?: string
+}
+
+export class NatsxError extends Error {
+  readonly details?: unknown
+  readonly exitCode: ExitCodeValue
+  readonly hint?: string
+
+  constructor(exitCode: ExitCodeValue, message: string, options: NatsxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'NatsxError'
+    this.exitCode = exitCode
+    this.hint = options.hint
+    this.details = options.details
+  }
+
+  get kind(): string {
+    return ERROR_KINDS[this.exitCode] ?? 'unexpected'
+  }
+
+  /** The one line a person sees: the problem, then the fix. */
+  line(): string {
+    return this.hint ? `${this.message}; ${this.hint}` : this.message
+  }
+
+  toJSON(): {error: {code: number; details?: unknown; hint?: string; kind: string; message: string}} {
+    return {
+      error: {
+        code: this.exitCode,
+        kind: this.kind,
+        message: this.message,
+        ...(this.hint ? {hint: this.hint} : {}),
+        ...(this.details === undefined ? {} : {details: this.details}),
+      },
+    }
+  }
+}
+
+export const usageError = (message: string, hint?: string, details?: unknown): NatsxError =>
+  new NatsxError(ExitCode.USAGE, message, {details, hint})
+export const notFound = (message: string, hint?: string): NatsxError => new NatsxError(ExitCode.NOT_FOUND, message, {hint})
+export const conflict = (message: string, hint?: string, details?: unknown): NatsxError =>
+  new NatsxError(ExitCode.CONFLICT, message, {details, hint})
+export const unsupported = (message: string, hint?: string): NatsxError =>
+  new NatsxError(ExitCode.UNSUPPORTED, message, {hint})
+export const connectionError = (message: string, hint?: string): NatsxError =>
+  new NatsxError(ExitCode.CONNECTION, message, {hint})
+export const authError = (message: string, hint?: string): NatsxError => new NatsxError(ExitCode.AUTH, message, {hint})
+
+/** Raised by long-running commands when the user interrupts them. */
+export const interrupted = (): NatsxError => new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
+
+/** JetStream API error codes natsx gives meaning to (server `error.err_code`). */
+export const JsApiCode = {
+  ACCOUNT_RESOURCES_EXCEEDED: 10_002,
+  CONSUMER_ALREADY_EXISTS: 10_148,
+  CONSUMER_NAME_EXISTS: 10_013,
+  CONSUMER_NOT_FOUND: 10_014,
+  JETSTREAM_NOT_ENABLED: 10_076,
+  JETSTREAM_NOT_ENABLED_FOR_ACCOUNT: 10_039,
+  NO_MESSAGE_FOUND: 10_037,
+  STREAM_NAME_IN_USE: 10_058,
+  STREAM_NOT_FOUND: 10_059,
+  STREAM_WRONG_LAST_SEQUENCE: 10_071,
+} as const
+
+interface ErrorLike {
+  cause?: unknown
+  code?: number | string
+  message?: string
+  name?: string
+  oclif?: {exit?: number}
+  status?: number
+}
+
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT'])
+
+export interface ErrorContext {
+  /** the servers the command tried, for "could not connect to …" */
+  servers?: string
+  /** the subject of a request, for "no responders on …" */
+  subject?: string
+}
+
+function chain(err: unknown): ErrorLike[] {
+  const out: ErrorLike[] = []
+  let cur: unknown = err
+  for (let i = 0; i < 5 && cur && typeof cur === 'object'; i++) {
+    out.push(cur as ErrorLike)
+    cur = (cur as ErrorLike).cause
+  }
+
+  return out
+}
+
+/** Map anything thrown to a NatsxError. Unknown errors keep their message and exit 1. */
+export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
+  if (err instanceof NatsxError) return err
+  const links = chain(err)
+  const top = links[0] ?? {message: String(err)}
+  const msg = (top.message ?? String(err)).split('\n')[0]
+
+  for (const e of links) {
+    const name = e.name ?? ''
+    const emsg = e.message ?? ''
+    if (name === 'NatsxError') return e as unknown as NatsxError
+    if (name === 'AuthorizationError' || /authorization violation|authentication/i.test(emsg)) {
+      return authError(`authentication failed${ctx.servers ? ` at ${ctx.servers}` : ''}: ${emsg}`, 'check --user/--password, --token, --nkey, --creds or the context')
+    }
+
+    if (name === 'UserAuthenticationExpiredError') return authError(`user credentials expired: ${emsg}`, 'renew the credentials')
+    if (name === 'PermissionViolationError' || /permissions violation/i.test(emsg)) {
+      return authError(`permission denied: ${emsg}`, 'ask for the permission or use a user that has it')
+    }
+
+    if (name === 'NoRespondersError' || (name === 'RequestError' && /no responders/i.test(emsg)) || emsg === '503') {
+      const subject = (e as {subject?: string}).subject ?? ctx.subject
+      return connectionError(`no responders${subject ? ` on "${subject}"` : ''}`, 'nothing is subscribed to that subject; start a responder or check the subject')
+    }
+
+    if (name === 'TimeoutError' || /^timeout$/i.test(emsg)) {
+      return connectionError(`timed out${ctx.subject ? ` waiting for a reply on "${ctx.subject}"` : ''}`, 'raise --timeout or check that the server and the responder are up')
+    }
+
+    if (name === 'JetStreamNotEnabled') return new NatsxError(ExitCode.UNSUPPORTED, `JetStream is not enabled: ${emsg}`, {hint: 'start the server with -js or enable JetStream for the account'})
+    if (name === 'JetStreamApiError' || name === 'StreamNotFoundError' || name === 'ConsumerNotFoundError') {
+      return fromApiError(e)
+    }
+
+    if (name === 'InvalidSubjectError') return usageError(emsg)
+    if (name === 'InvalidNameError') return usageError(emsg)
+    if (name === 'ConnectionError' || name === 'ClosedConnectionError') {
+      return connectionError(`${ctx.servers ? `cannot reach ${ctx.servers}` : 'connection failed'}: ${emsg}`, 'check --server and that nats-server is running')
+    }
+
+    if (typeof e.code === 'string' && CONNECT_CODES.has(e.code)) {
+      return connectionError(`${ctx.servers ? `cannot reach ${ctx.servers}` : 'connection failed'}: ${emsg}`, 'check --server and that nats-server is running')
+    }
+
+    if (typeof e.code === 'string' && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
+      return usageError(emsg)
+    }
+  }
+
+  // oclif parse errors (missing flags, bad options, unexpected arguments) are usage errors.
+  if (top.oclif?.exit === 2 || /^(Missing|Unexpected|Nonexistent|Expected|Parsing|The following error occurred|--)/.test(msg) || top.name === 'CLIParseError') {
+    return usageError(parseErrorLine(top.message ?? msg), 'see --help')
+  }
+
+  return new NatsxError(ExitCode.UNEXPECTED, msg || 'unexpected error', {cause: err})
+}
+
+function fromApiError(e: ErrorLike): NatsxError {
+  const emsg = e.message ?? 'JetStream API error'
+  const api = (e as {apiError?: () => {code?: number; description?: string; err_code?: number}}).apiError?.()
+  const code = api?.err_code ?? (typeof e.code === 'number' ? e.code : 0)
+  const status = api?.code ?? e.status ?? 0
+  switch (code) {
+    case JsApiCode.CONSUMER_ALREADY_EXISTS:
+
+    case JsApiCode.CONSUMER_NAME_EXISTS:
+
+    case JsApiCode.STREAM_NAME_IN_USE: {
+      return conflict(emsg, 'use `edit` or `apply` to change it')
+    }
+
+    case JsApiCode.CONSUMER_NOT_FOUND: {
+      return notFound(emsg, 'list consumers with `natsx consumer ls STREAM`')
+    }
+
+    case JsApiCode.JETSTREAM_NOT_ENABLED:
+    case JsApiCode.JETSTREAM_NOT_ENABLED_FOR_ACCOUNT: {
+      return unsupported(emsg, 'enable JetStream on the server or the account')
+    }
+
+    case JsApiCode.NO_MESSAGE_FOUND: {
+      return notFound(emsg)
+    }
+
+    case JsApiCode.STREAM_NOT_FOUND: {
+      return notFound(emsg, 'list streams with `natsx stream ls`')
+    }
+
+    case JsApiCode.STREAM_WRONG_LAST_SEQUENCE: {
+      return conflict(emsg, 'read the current revision and retry')
+    }
+
+    default: {
+      if (status === 404) return notFound(emsg)
+      if (status === 409) return conflict(emsg)
+      if (status === 400) return usageError(emsg)
+      return new NatsxError(ExitCode.UNEXPECTED, `JetStream API error ${code}: ${emsg}`)
+    }
+  }
+}
+
+/** oclif's parse errors span several lines; natsx shows one. */
+function parseErrorLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('See more help with'))
+  const note = lines.findIndex((l) => l.startsWith('Note:'))
+  if (note !== -1) lines.splice(note)
+  const parsing = /^Parsing (--?[\w-]+)/.exec(lines[0] ?? '')
+  if (parsing) return `${parsing[1]}: ${lines.slice(1).join(' ')}`
+  return lines.join(' ').replaceAll(/\s+/g, ' ')
+}

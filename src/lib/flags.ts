@@ -1,0 +1,82 @@
+/**
+ * Reusable flag builders: one per kind of value, each validating with a clear message.
+ * Connection flags are named and env-bound as natscli names them.
+ */
+import {Flags} from '@oclif/core'
+
+import {parseDuration} from './format/duration.js'
+import {parseSize} from './format/size.js'
+
+const CONNECTION = 'CONNECTION'
+
+/** A duration flag (`5s`, `1h30m`, `500ms`), parsed to milliseconds. */
+export const durationFlag = Flags.custom<number>({
+  async parse(input) {
+    return parseDuration(input)
+  },
+})
+
+/** A size flag (`128`, `64KiB`, `1GB`), parsed to bytes; `-1` is unlimited. */
+export const sizeFlag = Flags.custom<number>({
+  async parse(input) {
+    return parseSize(input)
+  },
+})
+
+/** A whole-number flag: `intFlag({min: 1})({default: 1, description: '…'})`. */
+export function intFlag(limits: {allowNegative?: boolean; min?: number} = {}) {
+  return Flags.custom<number>({
+    async parse(input) {
+      if (!/^-?\d+$/.test(input.trim())) throw new TypeError(`"${input}" is not a whole number`)
+      const n = Number(input)
+      if (!limits.allowNegative && n < 0) throw new TypeError(`"${input}" must not be negative`)
+      if (limits.min !== undefined && n < limits.min) throw new TypeError(`"${input}" must be at least ${limits.min}`)
+      return n
+    },
+  })
+}
+
+/** `-H key:value`, repeatable. */
+export const headerFlag = Flags.string({
+  char: 'H',
+  description: 'a header as key:value (repeatable); templates are expanded in values',
+  multiple: true,
+  multipleNonGreedy: true,
+})
+
+export function parseHeaders(values: string[] | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (const v of values ?? []) {
+    const i = v.indexOf(':')
+    if (i <= 0) throw new TypeError(`header "${v}" is not key:value`)
+    const key = v.slice(0, i).trim()
+    if (!/^[!#$%&'*+.^`|~\w-]+$/.test(key)) throw new TypeError(`header name "${key}" has characters a header may not have`)
+    out.push([key, v.slice(i + 1).trim()])
+  }
+
+  return out
+}
+
+export const forceFlag = Flags.boolean({char: 'f', description: 'do it without asking (required when there is no terminal)'})
+
+/** The global connection flags, in a CONNECTION help group, env-bound as natscli binds them. */
+export const connectionFlags = {
+  'connection-name': Flags.string({description: 'name of the connection as the server shows it', helpGroup: CONNECTION}),
+  context: Flags.string({description: 'use this natscli context instead of the selected one', env: 'NATS_CONTEXT', helpGroup: CONNECTION}),
+  creds: Flags.string({description: 'user credentials file (JWT and seed)', env: 'NATS_CREDS', helpGroup: CONNECTION}),
+  'inbox-prefix': Flags.string({description: 'custom inbox prefix', helpGroup: CONNECTION, hidden: true}),
+  'js-api-prefix': Flags.string({description: 'JetStream API prefix for cross-account access', helpGroup: CONNECTION, hidden: true}),
+  'js-domain': Flags.string({description: 'JetStream domain', helpGroup: CONNECTION}),
+  nkey: Flags.string({description: 'user nkey seed file', env: 'NATS_NKEY', helpGroup: CONNECTION}),
+  'no-context': Flags.boolean({description: 'ignore the selected context', helpGroup: CONNECTION}),
+  password: Flags.string({description: 'password', env: 'NATS_PASSWORD', helpGroup: CONNECTION}),
+  server: Flags.string({char: 's', description: 'NATS server URLs, comma separated [default: nats://127.0.0.1:4222]', env: 'NATS_URL', helpGroup: CONNECTION}),
+  timeout: durationFlag({description: 'time to wait for the server and for each request [default: 5s]', env: 'NATS_TIMEOUT', helpGroup: CONNECTION}),
+  tlsca: Flags.string({description: 'CA certificate to verify the server', env: 'NATS_CA', helpGroup: CONNECTION}),
+  tlscert: Flags.string({description: 'client TLS certificate', env: 'NATS_CERT', helpGroup: CONNECTION}),
+  tlsfirst: Flags.boolean({description: 'do the TLS handshake before the server INFO', helpGroup: CONNECTION}),
+  tlskey: Flags.string({description: 'client TLS private key', env: 'NATS_KEY', helpGroup: CONNECTION}),
+  token: Flags.string({description: 'authentication token', env: 'NATS_TOKEN', helpGroup: CONNECTION}),
+  trace: Flags.boolean({description: 'print JetStream API requests and replies, and error stacks, to stderr', helpGroup: CONNECTION}),
+  user: Flags.string({description: 'user name', env: 'NATS_USER', helpGroup: CONNECTION}),
+}

@@ -1,0 +1,28 @@
+import Table from 'cli-table3'
+
+export interface TableOptions {
+  /** right-align these column indexes (numbers) */
+  align?: Array<'center' | 'left' | 'right'>
+  title?: string
+}
+
+/** Render rows as a boxed table (a string; the caller prints it). */
+export function renderTable(head: string[], rows: Array<Array<number | string>>, options: TableOptions = {}): string {
+  const table = new Table({
+    colAligns: options.align,
+    head,
+    style: {border: [], compact: false, head: []},
+  })
+  for (const row of rows) table.push(row.map(String))
+  const body = table.toString()
+  return options.title ? `${options.title}\n\n${body}` : body
+}
+
+/** Right-aligned `Label: value` rows, natscli's column view. */
+export function renderColumns(rows: Array<[string, number | string | undefined] | string>): string {
+  const pairs = rows.filter((r): r is [string, number | string | undefined] => Array.isArray(r))
+  const width = Math.max(0, ...pairs.map(([k]) => k.length))
+  return rows
+    .map((r) => (Array.isArray(r) ? `${r[0].padStart(width)}: ${r[1] ?? ''}` : r))
+    .join('\n')
+}

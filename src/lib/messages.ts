@@ -1,0 +1,85 @@
+/**
+ * The JSON record of one message, shared by `sub`, `request`, `stream get/view` and `consumer next`:
+ * text stays text, anything that is not valid UTF-8 is base64 with `encoding: "base64"`.
+ */
+import type {JsMsg} from '@nats-io/jetstream'
+import type {Msg, MsgHdrs} from '@nats-io/transport-node'
+
+export interface JetStreamMeta {
+  consumer_sequence?: number
+  pending?: number
+  redelivered?: boolean
+  sequence: number
+  stream: string
+  time?: string
+}
+
+export interface MessageRecord {
+  data: string
+  encoding: 'base64' | 'utf8'
+  headers?: Record<string, string[]>
+  jetstream?: JetStreamMeta
+  received: string
+  reply?: string
+  size: number
+  subject: string
+}
+
+const strict = new TextDecoder('utf-8', {fatal: true})
+
+export function encodeData(data: Uint8Array): {data: string; encoding: 'base64' | 'utf8'} {
+  try {
+    return {data: strict.decode(data), encoding: 'utf8'}
+  } catch {
+    return {data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), encoding: 'base64'}
+  }
+}
+
+export function headersToObject(h: MsgHdrs | undefined): Record<string, string[]> | undefined {
+  if (!h) return undefined
+  const out: Record<string, string[]> = {}
+  for (const k of h.keys()) out[k] = h.values(k)
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+export function messageRecord(m: Msg, received = new Date()): MessageRecord {
+  const rec: MessageRecord = {subject: m.subject, ...encodeData(m.data), received: received.toISOString(), size: m.data.length}
+  if (m.reply) rec.reply = m.reply
+  const headers = headersToObject(m.headers)
+  if (headers) rec.headers = headers
+  return rec
+}
+
+export function jsMessageRecord(m: JsMsg, received = new Date()): MessageRecord {
+  const rec: MessageRecord = {subject: m.subject, ...encodeData(m.data), received: received.toISOString(), size: m.data.length}
+  const headers = headersToObject(m.headers)
+  if (headers) rec.headers = headers
+  rec.jetstream = {
+    consumer_sequence: m.info.deliverySequence,
+    pending: m.info.pending,
+    redelivered: m.redelivered,
+    sequence: m.seq,
+    stream: m.info.stream,
+    time: m.timestamp,
+  }
+  return rec
+}
+
+/** natscli-style lines for people. */
+export function humanMessage(n: number, rec: MessageRecord, options: {headersOnly?: boolean} = {}): string {
+  const lines: string[] = []
+  if (rec.jetstream) {
+    lines.push(`[#${n}] Received JetStream message: stream: ${rec.jetstream.stream} seq ${rec.jetstream.sequence} / subject: ${rec.subject} / time: ${rec.jetstream.time ?? ''}`)
+  } else {
+    lines.push(`[#${n}] Received on "${rec.subject}"${rec.reply ? ` with reply "${rec.reply}"` : ''}`)
+  }
+
+  for (const [k, vs] of Object.entries(rec.headers ?? {})) for (const v of vs) lines.push(`${k}: ${v}`)
+  if (!options.headersOnly) {
+    if (rec.headers) lines.push('')
+    lines.push(rec.encoding === 'utf8' ? rec.data : `(${rec.size} bytes of binary data, base64) ${rec.data}`)
+  }
+
+  lines.push('')
+  return lines.join('\n')
+}

@@ -1,0 +1,425 @@
+/**
+ * Core messaging: publish (core or JetStream), subscribe (core or JetStream replay through an ordered consumer),
+ * request and reply. Functions take an open connection and plain options and report through callbacks; they
+ * never print.
+ */
+import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
+import type {Msg, MsgHdrs, NatsConnection, Subscription} from '@nats-io/transport-node'
+
+import {spawn} from 'node:child_process'
+import {setTimeout as delay} from 'node:timers/promises'
+
+import {ExitCode, NatsxError, toNatsxError} from './errors.js'
+import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
+import {expandTemplate, hasTemplate} from './templates.js'
+
+const enc = new TextEncoder()
+
+async function buildHeaders(pairs: Array<[string, string]>, count: number): Promise<MsgHdrs | undefined> {
+  if (pairs.length === 0) return undefined
+  const {headers} = await import('@nats-io/transport-node')
+  const h = headers()
+  for (const [k, v] of pairs) h.append(k, expandTemplate(v, {count}))
+  return h
+}
+
+// ---------------------------------------------------------------- publish
+
+export interface PublishOptions {
+  body: string | Uint8Array
+  count: number
+  headers: Array<[string, string]>
+  /** JetStream: wait for the PubAck */
+  js?: JetStreamClient
+  msgId?: string
+  reply?: string
+  signal?: AbortSignal
+  sleepMs?: number
+  subject: string
+  timeoutMs: number
+}
+
+export interface PubAckRecord {
+  duplicate: boolean
+  seq: number
+  stream: string
+  subject: string
+}
+
+export interface PublishResult {
+  bytes: number
+  jetstream?: PubAckRecord[]
+  messages: number
+  subject: string
+}
+
+export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ack: PubAckRecord, n: number) => void): Promise<PublishResult> {
+  const result: PublishResult = {bytes: 0, messages: 0, subject: o.subject}
+  if (o.js) result.jetstream = []
+  const bodyIsTemplate = typeof o.body === 'string' && hasTemplate(o.body)
+  const fixedBody = typeof o.body === 'string' ? enc.encode(o.body) : o.body
+  for (let i = 1; i <= o.count; i++) {
+    if (o.signal?.aborted) break
+    const subject = expandTemplate(o.subject, {count: i})
+    const data = bodyIsTemplate ? enc.encode(expandTemplate(o.body as string, {count: i})) : fixedBody
+    const headers = await buildHeaders(o.headers, i)
+    if (o.js) {
+      const msgID = o.msgId === undefined ? undefined : expandTemplate(o.msgId, {count: i})
+       
+      const ack = await o.js.publish(subject, data, {headers, msgID, timeout: o.timeoutMs})
+      const rec = {duplicate: Boolean(ack.duplicate), seq: ack.seq, stream: ack.stream, subject}
+      result.jetstream!.push(rec)
+      onAck?.(rec, i)
+    } else {
+      nc.publish(subject, data, {headers, reply: o.reply})
+      // Keep client buffers bounded on long runs.
+      if (i % 10_000 === 0) await nc.flush()
+    }
+
+    result.messages++
+    result.bytes += data.length
+    result.subject = subject
+    if (o.sleepMs && i < o.count) {
+      try {
+        await delay(o.sleepMs, undefined, {signal: o.signal})
+      } catch {
+        break
+      }
+    }
+  }
+
+  await nc.flush()
+  return result
+}
+
+// ---------------------------------------------------------------- subscribe
+
+export type StartPolicy = 'all' | 'last' | 'last-per-subject' | 'new' | 'since' | 'start-sequence'
+
+export interface SubscribeOptions {
+  count?: number
+  /** JetStream replay */
+  jetstream?: {
+    headersOnly?: boolean
+    js: JetStreamClient
+    jsm: JetStreamManager
+    policy: StartPolicy
+    sinceMs?: number
+    startSequence?: number
+    stream: string
+  }
+  /** called once the subscription is in place on the server */
+  onReady?: () => void
+  queue?: string
+  signal: AbortSignal
+  subjects: string[]
+  /** end after this long without a message */
+  waitMs?: number
+}
+
+export interface SubscribeSummary {
+  ended: 'count' | 'idle' | 'interrupted'
+  messages: number
+}
+
+/** Deliver messages to `onMessage` until the count, an idle period or the signal ends the subscription. */
+export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessage: (rec: MessageRecord, n: number) => void): Promise<SubscribeSummary> {
+  let n = 0
+  let ended: SubscribeSummary['ended'] = 'interrupted'
+  let idleTimer: NodeJS.Timeout | undefined
+  let finish!: () => void
+  const done = new Promise<void>((resolve) => {
+    finish = resolve
+  })
+  const armIdle = (): void => {
+    if (!o.waitMs) return
+    if (idleTimer) clearTimeout(idleTimer)
+    idleTimer = setTimeout(() => {
+      ended = 'idle'
+      finish()
+    }, o.waitMs)
+  }
+
+  const deliver = (rec: MessageRecord): void => {
+    if (o.count !== undefined && n >= o.count) return
+    n++
+    onMessage(rec, n)
+    armIdle()
+    if (o.count !== undefined && n >= o.count) {
+      ended = 'count'
+      finish()
+    }
+  }
+
+  const onAbort = (): void => finish()
+  o.signal.addEventListener('abort', onAbort, {once: true})
+  armIdle()
+  let failure: unknown
+  const cleanups: Array<() => Promise<void>> = []
+  try {
+    if (o.jetstream) {
+      await startReplay(o.jetstream, o.subjects, deliver, cleanups, (error) => {
+        failure = error
+        finish()
+      })
+    } else {
+      const subs: Subscription[] = o.subjects.map((subject) =>
+        nc.subscribe(subject, {
+          callback(err, msg) {
+            if (err) {
+              failure = err
+              finish()
+              return
+            }
+
+            deliver(messageRecord(msg))
+          },
+          queue: o.queue,
+        }),
+      )
+      cleanups.push(async () => {
+        for (const s of subs) s.unsubscribe()
+      })
+      // Make sure the server has the interest before anyone relies on it.
+      await nc.flush()
+    }
+
+    o.onReady?.()
+
+    if (!(o.count !== undefined && n >= o.count)) await done
+  } finally {
+    if (idleTimer) clearTimeout(idleTimer)
+    o.signal.removeEventListener('abort', onAbort)
+    for (const c of cleanups) await c().catch(() => {})
+  }
+
+  if (failure) throw toNatsxError(failure)
+  return {ended, messages: n}
+}
+
+async function startReplay(
+  r: NonNullable<SubscribeOptions['jetstream']>,
+  subjects: string[],
+  deliver: (rec: MessageRecord) => void,
+  cleanups: Array<() => Promise<void>>,
+  fail: (error: unknown) => void,
+): Promise<void> {
+  const {DeliverPolicy} = await import('@nats-io/jetstream')
+  const opts: Record<string, unknown> = {}
+  switch (r.policy) {
+    case 'all': {
+      opts.deliver_policy = DeliverPolicy.All
+      break
+    }
+
+    case 'last': {
+      opts.deliver_policy = DeliverPolicy.Last
+      break
+    }
+
+    case 'last-per-subject': {
+      opts.deliver_policy = DeliverPolicy.LastPerSubject
+      break
+    }
+
+    case 'new': {
+      opts.deliver_policy = DeliverPolicy.New
+      break
+    }
+
+    case 'since': {
+      opts.deliver_policy = DeliverPolicy.StartTime
+      opts.opt_start_time = new Date(Date.now() - (r.sinceMs ?? 0)).toISOString()
+      break
+    }
+
+    case 'start-sequence': {
+      opts.deliver_policy = DeliverPolicy.StartSequence
+      opts.opt_start_seq = r.startSequence
+      break
+    }
+  }
+
+  // A 2.9 server takes a single filter as a string only (nats.js gates arrays behind 2.10).
+  if (subjects.length === 1) opts.filter_subjects = subjects[0]
+  else if (subjects.length > 1) opts.filter_subjects = subjects
+  if (r.headersOnly) opts.headers_only = true
+  // Make sure the stream exists: a clear "not found" instead of a consumer error.
+  await r.jsm.streams.info(r.stream)
+  const consumer = await r.js.consumers.get(r.stream, opts)
+  const messages = await consumer.consume({
+    callback(m) {
+      deliver(jsMessageRecord(m))
+    },
+  })
+  messages.closed().then((err) => {
+    if (err) fail(err)
+  })
+  cleanups.push(async () => {
+    messages.stop()
+    // Leave nothing behind on the server.
+    await consumer.delete().catch(() => {})
+  })
+}
+
+// ---------------------------------------------------------------- request
+
+export interface RequestOptions {
+  body: Uint8Array
+  headers: Array<[string, string]>
+  /** 1 = first reply; 0 = all until the timeout; N = up to N */
+  replies: number
+  subject: string
+  timeoutMs: number
+}
+
+export interface ReplyRecord extends MessageRecord {
+  rtt_ms: number
+}
+
+export interface RequestResult {
+  replies: ReplyRecord[]
+  subject: string
+}
+
+export async function request(nc: NatsConnection, o: RequestOptions): Promise<RequestResult> {
+  const headers = await buildHeaders(o.headers, 1)
+  const started = performance.now()
+  const stamp = (m: Msg): ReplyRecord => ({...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))})
+  try {
+    if (o.replies === 1) {
+      const m = await nc.request(o.subject, o.body, {headers, timeout: o.timeoutMs})
+      return {replies: [stamp(m)], subject: o.subject}
+    }
+
+    const it = await nc.requestMany(o.subject, o.body, {
+      headers,
+      maxMessages: o.replies > 0 ? o.replies : undefined,
+      maxWait: o.timeoutMs,
+      strategy: o.replies > 0 ? 'count' : 'timer',
+    })
+    const replies: ReplyRecord[] = []
+    for await (const m of it) {
+      if (m.headers?.code === 503) throw new NatsxError(ExitCode.CONNECTION, `no responders on "${o.subject}"`, {hint: 'nothing is subscribed to that subject; start a responder or check the subject'})
+      replies.push(stamp(m))
+    }
+
+    if (replies.length === 0) throw new NatsxError(ExitCode.CONNECTION, `no reply on "${o.subject}" within ${o.timeoutMs}ms`, {hint: 'raise --timeout or check the responder'})
+    return {replies, subject: o.subject}
+  } catch (error) {
+    throw toNatsxError(error, {subject: o.subject})
+  }
+}
+
+// ---------------------------------------------------------------- reply
+
+export interface ReplyOptions {
+  /** a fixed (template) body */
+  body?: string
+  /** run this shell command per request: request body on stdin, stdout is the reply */
+  command?: string
+  count?: number
+  echo?: boolean
+  headers: Array<[string, string]>
+  /** called once the subscription is in place on the server */
+  onReady?: () => void
+  queue?: string
+  signal: AbortSignal
+  subject: string
+}
+
+export interface HandledRequest extends MessageRecord {
+  /** why no reply was sent (command failed) */
+  error?: string
+  responded: boolean
+}
+
+export interface ReplySummary {
+  ended: 'count' | 'interrupted'
+  requests: number
+}
+
+function runCommand(command: string, input: Uint8Array, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{code: number; stderr: string; stdout: Buffer}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], {env, signal, stdio: ['pipe', 'pipe', 'pipe']})
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? 1, stderr: Buffer.concat(err).toString('utf8').trim(), stdout: Buffer.concat(out)}))
+    child.stdin.on('error', () => {})
+    child.stdin.end(input)
+  })
+}
+
+export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onRequest: (rec: HandledRequest, n: number) => void): Promise<ReplySummary> {
+  let n = 0
+  let ended: ReplySummary['ended'] = 'interrupted'
+  let finish!: () => void
+  const done = new Promise<void>((resolve) => {
+    finish = resolve
+  })
+  const onAbort = (): void => finish()
+  o.signal.addEventListener('abort', onAbort, {once: true})
+  // Requests are answered one at a time, in order, so --count and command output stay predictable.
+  let chain = Promise.resolve()
+  const handle = async (m: Msg, i: number): Promise<void> => {
+    const rec: HandledRequest = {...messageRecord(m), responded: false}
+    let data: Uint8Array
+    let headers = await buildHeaders(o.headers, i)
+    if (o.command) {
+      const env = {...process.env, NATS_REQUEST_BODY: new TextDecoder().decode(m.data), NATS_REQUEST_SUBJECT: m.subject}
+      const res = await runCommand(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY}), m.data, env, o.signal)
+      if (res.code !== 0) {
+        rec.error = `command exited ${res.code}${res.stderr ? `: ${res.stderr.split('\n')[0]}` : ''}`
+        onRequest(rec, i)
+        return
+      }
+
+      data = res.stdout
+    } else if (o.echo || o.body === undefined) {
+      data = m.data
+      if (m.headers) headers = m.headers
+    } else {
+      data = enc.encode(expandTemplate(o.body, {count: i, request: new TextDecoder().decode(m.data)}))
+    }
+
+    if (m.reply) {
+      m.respond(data, {headers})
+      rec.responded = true
+    } else {
+      rec.error = 'the request has no reply subject'
+    }
+
+    onRequest(rec, i)
+  }
+
+  const sub = nc.subscribe(o.subject, {
+    callback(_err, m) {
+      if (o.count !== undefined && n >= o.count) return
+      n++
+      const i = n
+      chain = chain.then(async () => {
+        await handle(m, i)
+        if (o.count !== undefined && i >= o.count) {
+          ended = 'count'
+          finish()
+        }
+      })
+    },
+    queue: o.queue,
+  })
+  await nc.flush()
+  o.onReady?.()
+  try {
+    await done
+    await chain
+    await nc.flush()
+  } finally {
+    o.signal.removeEventListener('abort', onAbort)
+    sub.unsubscribe()
+  }
+
+  return {ended, requests: n}
+}

@@ -1,0 +1,86 @@
+/**
+ * A secured nats-server for auth tests: TLS with a CA and certificates generated at test time (openssl), a user
+ * with a password and an nkey user; and a token server. Loopback only.
+ */
+import {createUser} from '@nats-io/nkeys'
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {type NatsServer, startServer} from './servers.js'
+
+export interface Pki {
+  ca: string
+  clientCert: string
+  clientKey: string
+  dir: string
+  /** a CA that did not sign the server certificate */
+  otherCa: string
+  serverCert: string
+  serverKey: string
+}
+
+function openssl(args: string[], cwd: string): void {
+  execFileSync('openssl', args, {cwd, stdio: 'ignore'})
+}
+
+export function makePki(): Pki {
+  const dir = mkdtempSync(join(tmpdir(), 'natsx-pki-'))
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=natsx-test-ca'], dir)
+  openssl(['req', '-x509', ...ec, '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=natsx-other-ca'], dir)
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n')
+  for (const who of ['server', 'client']) {
+    openssl(['req', ...ec, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=natsx-${who}`], dir)
+    openssl(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.pem`, '-days', '2', '-extfile', 'san.ext'], dir)
+  }
+
+  return {
+    ca: join(dir, 'ca.pem'),
+    clientCert: join(dir, 'client.pem'),
+    clientKey: join(dir, 'client.key'),
+    dir,
+    otherCa: join(dir, 'other-ca.pem'),
+    serverCert: join(dir, 'server.pem'),
+    serverKey: join(dir, 'server.key'),
+  }
+}
+
+export interface SecureServer {
+  nkeySeedFile: string
+  pki: Pki
+  server: NatsServer
+  user: {password: string; user: string}
+}
+
+/** TLS (server cert signed by the test CA), a password user and an nkey user. */
+export async function startSecureServer(): Promise<SecureServer> {
+  const pki = makePki()
+  const kp = createUser()
+  const seed = new TextDecoder().decode(kp.getSeed())
+  const nkeySeedFile = join(pki.dir, 'user.nk')
+  writeFileSync(nkeySeedFile, seed + '\n', {mode: 0o600})
+  const user = {password: 's3cret-pw', user: 'alice'}
+  const config = `
+tls {
+  cert_file: "${pki.serverCert}"
+  key_file: "${pki.serverKey}"
+  ca_file: "${pki.ca}"
+  timeout: 2
+}
+authorization {
+  users: [
+    {user: "${user.user}", password: "${user.password}"}
+    {nkey: "${kp.getPublicKey()}"}
+  ]
+}
+`
+  const server = await startServer({config, jetstream: false})
+  return {nkeySeedFile, pki, server, user}
+}
+
+export async function startTokenServer(token = 'tok-123'): Promise<{server: NatsServer; token: string}> {
+  const server = await startServer({config: `authorization { token: "${token}" }\n`, jetstream: false})
+  return {server, token}
+}
