@@ -19,7 +19,7 @@ describe('committed artefacts', () => {
   it('the README command reference is current (run `npm run readme`)', () => {
     const generated = execFileSync('npx', ['oclif', 'readme', '--no-aliases', '--dry-run'], {cwd: ROOT, encoding: 'utf8', env: {...process.env, OCLIF_SKIP_UPDATE_CHECK: '1'}})
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-    const section = (s: string): string => s.slice(s.indexOf('<!-- commands -->'), s.indexOf('<!-- commandsstop -->'))
+    const section = (s: string): string => s.slice(s.indexOf('<!-- commands -->\n'), s.indexOf('<!-- commandsstop -->'))
     expect(section(readme).length).toBeGreaterThan(100)
     expect(section(readme)).toEqual(section(generated))
   })
