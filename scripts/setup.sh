@@ -23,6 +23,8 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` installs the versions in package-lock.json. (`npm ci` refuses this lock: npm 11 leaves other
+  # platforms' optional rollup packages out of it and then calls it out of sync.)
+  npm install --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
