@@ -14,7 +14,7 @@ export default class Pub extends BaseCommand<typeof Pub> {
   static hiddenAliases = ['publish']
   static args = {
     subject: Args.string({description: 'subject to publish to; templates are expanded', required: true}),
-    body: Args.string({description: 'message body; read from stdin when omitted'}),
+    body: Args.string({description: 'message body; read from stdin when omitted', ignoreStdin: true}),
   }
   static description = `Templates in the subject, body and header values: {{Count}}, {{ID}}, {{Time}}, {{TimeStamp}}, {{Unix}}, {{UnixNano}}, {{Random min max}}.
 With --jetstream the command waits for the stream's acknowledgement and reports stream and sequence; --msg-id sets Nats-Msg-Id so the stream drops duplicates.`

@@ -10,7 +10,7 @@ import {validateTemplate} from '../lib/templates.js'
 export default class Reply extends BaseCommand<typeof Reply> {
   static args = {
     subject: Args.string({description: 'subject to answer requests on (wildcards allowed)', required: true}),
-    body: Args.string({description: 'reply body (templates, including {{Request}}); echoes the request when omitted'}),
+    body: Args.string({description: 'reply body (templates, including {{Request}}); echoes the request when omitted', ignoreStdin: true}),
   }
   static description = `Answers each request with BODY, with the request itself (--echo, the default without BODY), or with the output of --command.
 --command runs through /bin/sh with the request body on stdin and NATS_REQUEST_SUBJECT / NATS_REQUEST_BODY set; its stdout is the reply, and a non-zero exit sends no reply.

@@ -11,7 +11,7 @@ export default class Request extends BaseCommand<typeof Request> {
   static hiddenAliases = ['req']
   static args = {
     subject: Args.string({description: 'subject to send the request to', required: true}),
-    body: Args.string({description: 'request body; read from stdin when omitted'}),
+    body: Args.string({description: 'request body; read from stdin when omitted', ignoreStdin: true}),
   }
   static description = `Waits --timeout for the reply. --replies N collects up to N replies; --replies 0 collects all that arrive before the timeout.
 No responders exits 6. --json prints {"subject","replies":[{...message, "rtt_ms"}]}.`

@@ -106,8 +106,10 @@ protected args!: BaseArgs<T>
 
   override async init(): Promise<void> {
     await super.init()
+    // natsx reads stdin itself where a command takes it (binary-safe, untrimmed); oclif must never consume it.
+    const argDefs = Object.fromEntries(Object.entries(this.ctor.args ?? {}).map(([k, v]) => [k, {...v, ignoreStdin: true}]))
     const {args, argv, flags} = await this.parse({
-      args: this.ctor.args,
+      args: argDefs,
       baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       flags: this.ctor.flags,

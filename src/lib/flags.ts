@@ -4,6 +4,8 @@
  */
 import {Flags} from '@oclif/core'
 
+import {usageError} from './errors.js'
+
 import {parseDuration} from './format/duration.js'
 import {parseSize} from './format/size.js'
 
@@ -48,9 +50,9 @@ export function parseHeaders(values: string[] | undefined): Array<[string, strin
   const out: Array<[string, string]> = []
   for (const v of values ?? []) {
     const i = v.indexOf(':')
-    if (i <= 0) throw new TypeError(`header "${v}" is not key:value`)
+    if (i <= 0) throw usageError(`header "${v}" is not key:value`, 'write it as -H Name:value')
     const key = v.slice(0, i).trim()
-    if (!/^[!#$%&'*+.^`|~\w-]+$/.test(key)) throw new TypeError(`header name "${key}" has characters a header may not have`)
+    if (!/^[!#$%&'*+.^`|~\w-]+$/.test(key)) throw usageError(`header name "${key}" has characters a header may not have`, 'use letters, digits and "-"')
     out.push([key, v.slice(i + 1).trim()])
   }
 

@@ -66,7 +66,14 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
     if (o.js) {
       const msgID = o.msgId === undefined ? undefined : expandTemplate(o.msgId, {count: i})
        
-      const ack = await o.js.publish(subject, data, {headers, msgID, timeout: o.timeoutMs})
+      const ack = await o.js.publish(subject, data, {headers, msgID, timeout: o.timeoutMs}).catch((error: Error) => {
+        // nats.js reports a 503 (no stream listens on the subject) as "jetstream is not enabled".
+        if (error.name === 'JetStreamNotEnabled') {
+          throw new NatsxError(ExitCode.CONNECTION, `no responders: no stream stores subject "${subject}" (or JetStream is off)`, {hint: 'create a stream for the subject or check the subject'})
+        }
+
+        throw error
+      })
       const rec = {duplicate: Boolean(ack.duplicate), seq: ack.seq, stream: ack.stream, subject}
       result.jetstream!.push(rec)
       onAck?.(rec, i)

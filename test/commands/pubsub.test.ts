@@ -36,3 +36,83 @@ describe('pub and sub', () => {
     }
   })
 })
+
+describe('templates and headers', () => {
+  it('expands templates in subject, body and header values per message', async () => {
+    const sub = spawnCli(['sub', 'tpl.>', '--count', '3', '--json', '-s', server.url])
+    await sub.waitFor('listening', 'stderr')
+    const pub = await runCli(['pub', 'tpl.{{Count}}', '{{Count}}|{{Unix}}|{{TimeStamp}}|{{Random 5 5}}|{{ID}}|{{UnixNano}}|{{Time}}', '--count', '3', '-H', 'Seq:{{Count}}', '-s', server.url])
+    expect(pub.code, pub.stderr).toBe(0)
+    const recs = (await sub.done).ndjson<MessageRecord>()
+    expect(recs.map((r) => r.subject)).toEqual(['tpl.1', 'tpl.2', 'tpl.3'])
+    const ids = new Set<string>()
+    for (const [i, r] of recs.entries()) {
+      const [count, unix, ts, rnd, id, nano, time] = r.data.split('|')
+      expect(count).toBe(String(i + 1))
+      expect(Math.abs(Number(unix) - Date.now() / 1000)).toBeLessThan(60)
+      expect(Number.isNaN(Date.parse(ts))).toBe(false)
+      expect(rnd).toMatch(/^[A-Za-z0-9]{5}$/)
+      expect(nano).toMatch(/^\d{19}$/)
+      expect(time).toMatch(/^\d{1,2}:\d{2}(AM|PM)$/)
+      ids.add(id)
+      expect(r.headers).toEqual({Seq: [String(i + 1)]})
+    }
+
+    expect(ids.size).toBe(3)
+  })
+
+  it('reads the body from stdin when it is omitted', async () => {
+    const sub = spawnCli(['sub', 'stdin.x', '--count', '1', '--json', '-s', server.url])
+    await sub.waitFor('listening', 'stderr')
+    const pub = await runCli(['pub', 'stdin.x', '-s', server.url], {input: 'from stdin\n'})
+    expect(pub.code, pub.stderr).toBe(0)
+    expect((await sub.done).ndjson<MessageRecord>()[0].data).toBe('from stdin\n')
+  })
+
+  it('carries binary bodies as base64', async () => {
+    const sub = spawnCli(['sub', 'bin.x', '--count', '1', '--json', '-s', server.url])
+    await sub.waitFor('listening', 'stderr')
+    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x41])
+    await runCli(['pub', 'bin.x', '-s', server.url], {input: bytes})
+    const rec = (await sub.done).ndjson<MessageRecord>()[0]
+    expect(rec.encoding).toBe('base64')
+    expect(Buffer.from(rec.data, 'base64')).toEqual(bytes)
+    expect(rec.size).toBe(4)
+  })
+
+  it('refuses unknown templates and bad headers with exit 2', async () => {
+    const a = await runCli(['pub', 'x', '{{Nope}}', '-s', server.url])
+    expect(a.code).toBe(2)
+    expect(a.stderr).toMatch(/unknown template \{\{Nope\}\}/)
+    const b = await runCli(['pub', 'x', 'y', '-H', 'novalue', '-s', server.url])
+    expect(b.code).toBe(2)
+    expect(b.stderr).toMatch(/not key:value/)
+    expect(b.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('--queue shares messages among subscribers; --wait ends an idle subscription', async () => {
+    const a = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '1s', '--json', '-s', server.url])
+    const b = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '1s', '--json', '-s', server.url])
+    await Promise.all([a.waitFor('listening', 'stderr'), b.waitFor('listening', 'stderr')])
+    await runCli(['pub', 'q.x', 'm{{Count}}', '--count', '200', '-s', server.url])
+    const [ra, rb] = await Promise.all([a.done, b.done])
+    expect(ra.code).toBe(0)
+    expect(rb.code).toBe(0)
+    const got = [...ra.ndjson<MessageRecord>(), ...rb.ndjson<MessageRecord>()].map((r) => r.data).sort()
+    expect(got).toHaveLength(200)
+    expect(new Set(got).size).toBe(200)
+  })
+
+  it('--dump writes one JSON file per message', async () => {
+    const {mkdtempSync, readFileSync, readdirSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'natsx-dump-'))
+    const sub = spawnCli(['sub', 'dump.x', '--count', '2', '--dump', dir, '-s', server.url])
+    await sub.waitFor('listening', 'stderr')
+    await runCli(['pub', 'dump.x', 'd{{Count}}', '--count', '2', '-s', server.url])
+    expect((await sub.done).code).toBe(0)
+    expect(readdirSync(dir).sort()).toEqual(['1.json', '2.json'])
+    expect(JSON.parse(readFileSync(join(dir, '2.json'), 'utf8'))).toMatchObject({data: 'd2', subject: 'dump.x'})
+  })
+})
