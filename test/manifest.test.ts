@@ -11,7 +11,7 @@ describe('committed artefacts', () => {
     const plugin = new Plugin({ignoreManifest: true, isRoot: true, root: ROOT, type: 'core'})
     await plugin.load()
     const committed = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
-    const fresh = JSON.parse(JSON.stringify(plugin.manifest)) as {commands: Record<string, unknown>}
+    const fresh = structuredClone(plugin.manifest) as {commands: Record<string, unknown>}
     expect(Object.keys(committed.commands).sort()).toEqual(Object.keys(fresh.commands).sort())
     expect(committed.commands).toEqual(fresh.commands)
   })

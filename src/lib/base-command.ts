@@ -57,6 +57,8 @@ protected args!: BaseArgs<T>
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
     const err = this.interrupt.signal.aborted && !(error instanceof NatsxError) ? interrupted() : toNatsxError(error, {servers: this._settings?.servers.join(',')})
     process.exitCode = err.exitCode
+    // A parse failure is reported here; oclif must not also warn that the command "did not parse".
+    this.parsed = true
     const wantJson = this.jsonEnabled() || (this.argv.includes('--json') && this.ctor.enableJsonFlag)
     if (wantJson) {
       process.stderr.write(JSON.stringify(err.toJSON()) + '\n')

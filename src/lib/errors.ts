@@ -187,6 +187,10 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
       return connectionError(`${ctx.servers ? `cannot reach ${ctx.servers}` : 'connection failed'}: ${emsg}`, 'check --server and that nats-server is running')
     }
 
+    if ((typeof e.code === 'string' && /^(ERR_TLS|ERR_SSL|UNABLE_TO|SELF_SIGNED|DEPTH_ZERO|CERT_)/.test(e.code)) || /certificate|tls handshake|ssl/i.test(emsg)) {
+      return connectionError(`TLS with ${ctx.servers ?? 'the server'} failed: ${emsg}`, 'check --tlsca (the CA that signed the server certificate), --tlscert and --tlskey')
+    }
+
     if (typeof e.code === 'string' && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
       return usageError(emsg)
     }

@@ -5,7 +5,6 @@
 import {Flags} from '@oclif/core'
 
 import {usageError} from './errors.js'
-
 import {parseDuration} from './format/duration.js'
 import {parseSize} from './format/size.js'
 

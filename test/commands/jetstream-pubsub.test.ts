@@ -2,8 +2,8 @@ import {jetstreamManager} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {MessageRecord} from '../../src/lib/messages.js'
 import type {PubResult} from '../../src/commands/pub.js'
+import type {MessageRecord} from '../../src/lib/messages.js'
 
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer} from '../helpers/servers.js'

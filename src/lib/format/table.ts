@@ -9,9 +9,9 @@ export interface TableOptions {
 /** Render rows as a boxed table (a string; the caller prints it). */
 export function renderTable(head: string[], rows: Array<Array<number | string>>, options: TableOptions = {}): string {
   const table = new Table({
-    colAligns: options.align,
     head,
     style: {border: [], compact: false, head: []},
+    ...(options.align ? {colAligns: options.align} : {}),
   })
   for (const row of rows) table.push(row.map(String))
   const body = table.toString()

@@ -1,0 +1,110 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {runCli} from '../helpers/cli.js'
+import {type SecureServer, startSecureServer, startTokenServer} from '../helpers/secure.js'
+import {freePort, type NatsServer} from '../helpers/servers.js'
+
+let secure: SecureServer
+let tokenServer: {server: NatsServer; token: string}
+
+beforeAll(async () => {
+  ;[secure, tokenServer] = await Promise.all([startSecureServer(), startTokenServer()])
+})
+afterAll(async () => {
+  await secure?.server.destroy()
+  await tokenServer?.server.destroy()
+})
+
+const tls = (): string[] => ['--tlsca', secure.pki.ca]
+
+describe('authentication modes', () => {
+  it('user and password over TLS verified with the CA', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--user', secure.user.user, '--password', secure.user.password, ...tls()])
+    expect(res.code, res.stderr).toBe(0)
+  })
+
+  it('user and password from NATS_USER / NATS_PASSWORD / NATS_CA', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url], {
+      env: {NATS_CA: secure.pki.ca, NATS_PASSWORD: secure.user.password, NATS_USER: secure.user.user},
+    })
+    expect(res.code, res.stderr).toBe(0)
+  })
+
+  it('nkey seed file', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--nkey', secure.nkeySeedFile, ...tls()])
+    expect(res.code, res.stderr).toBe(0)
+  })
+
+  it('client certificate and key are accepted with the CA', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--nkey', secure.nkeySeedFile, ...tls(), '--tlscert', secure.pki.clientCert, '--tlskey', secure.pki.clientKey])
+    expect(res.code, res.stderr).toBe(0)
+  })
+
+  it('token', async () => {
+    const res = await runCli(['request', 'nobody.here', 'x', '-s', tokenServer.server.url, '--token', tokenServer.token])
+    // authenticated: the request reaches the server and finds no responder
+    expect(res.code).toBe(6)
+    expect(res.stderr).toMatch(/no responders/)
+  })
+
+  it('a wrong password exits 7', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--user', secure.user.user, '--password', 'wrong', ...tls()])
+    expect(res.code).toBe(7)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(/authentication failed/i)
+  })
+
+  it('a wrong token exits 7', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', tokenServer.server.url, '--token', 'nope'])
+    expect(res.code).toBe(7)
+  })
+
+  it('a server certificate from another CA is refused (exit 6, names the server)', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--user', secure.user.user, '--password', secure.user.password, '--tlsca', secure.pki.otherCa])
+    expect(res.code).toBe(6)
+    expect(res.stderr).toContain(secure.server.url)
+  })
+
+  it('a missing key file is exit 2 naming the flag', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--nkey', '/nonexistent/seed.nk'])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toMatch(/--nkey/)
+  })
+})
+
+describe('connection failures', () => {
+  it('an unreachable URL exits 6 within the timeout, one line naming the URL', async () => {
+    const port = await freePort()
+    const started = Date.now()
+    const res = await runCli(['pub', 'x', 'y', '-s', `nats://127.0.0.1:${port}`, '--timeout', '2s'])
+    expect(res.code).toBe(6)
+    expect(Date.now() - started).toBeLessThan(4000)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toContain(`127.0.0.1:${port}`)
+  })
+
+  it('a bad subject exits 2 without connecting', async () => {
+    const port = await freePort()
+    // nothing listens on the port: a connection attempt would be exit 6
+    for (const subject of ['a..b', 'a b', '.a', 'a.>', 'a.*']) {
+      const res = await runCli(['pub', subject, 'v', '-s', `nats://127.0.0.1:${port}`])
+      expect(res.code, subject).toBe(2)
+      expect(res.stderr).toMatch(/invalid subject/)
+    }
+
+    const req = await runCli(['request', 'a..b', 'v', '-s', `nats://127.0.0.1:${port}`])
+    expect(req.code).toBe(2)
+    const sub = await runCli(['sub', 'a.>.b', '-s', `nats://127.0.0.1:${port}`])
+    expect(sub.code).toBe(2)
+  })
+
+  it('a bad duration or flag is exit 2 with one line', async () => {
+    const res = await runCli(['pub', 'x', 'y', '--timeout', '5'])
+    expect(res.code).toBe(2)
+    expect(res.stderr.trim()).toBe('natsx: --timeout: "5" has no unit; write it as 5s, 1m30s, 500ms or 2h; see --help')
+  })
+})
+
+
+
+export {type RequestResult} from '../../src/lib/pubsub.js'
