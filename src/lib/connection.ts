@@ -219,6 +219,10 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
     })
     return await Promise.race([connect(opts), deadline])
   } catch (error) {
+    if ((error as Error).name === 'TimeoutError') {
+      throw connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')
+    }
+
     throw toNatsxError(error, {servers})
   } finally {
     if (timer) clearTimeout(timer)

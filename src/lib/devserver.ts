@@ -36,7 +36,10 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** nats-server on PATH, else Debian's /usr/sbin/nats-server. */
 export function findNatsServer(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [...(env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'nats-server')), '/usr/sbin/nats-server', '/usr/local/bin/nats-server']
+  // NATSX_NATS_SERVER names the binary outright (tests use it to simulate a missing server).
+  const candidates = env.NATSX_NATS_SERVER
+    ? [env.NATSX_NATS_SERVER]
+    : [...(env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'nats-server')), '/usr/sbin/nats-server', '/usr/local/bin/nats-server']
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK)

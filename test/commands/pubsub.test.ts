@@ -91,8 +91,9 @@ describe('templates and headers', () => {
   })
 
   it('--queue shares messages among subscribers; --wait ends an idle subscription', async () => {
-    const a = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '1s', '--json', '-s', server.url])
-    const b = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '1s', '--json', '-s', server.url])
+    // --wait counts from the start and from each message: long enough for a slow publisher start on a busy machine
+    const a = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '4s', '--json', '-s', server.url])
+    const b = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '4s', '--json', '-s', server.url])
     await Promise.all([a.waitFor('listening', 'stderr'), b.waitFor('listening', 'stderr')])
     await runCli(['pub', 'q.x', 'm{{Count}}', '--count', '200', '-s', server.url])
     const [ra, rb] = await Promise.all([a.done, b.done])

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// natsx start-up beside `node -e 0`, in the same run: `natsx --version` and `natsx pub` against a local nats-server
+// that this script starts on a free loopback port. Prints medians and ratios. Usage: node bench/startup.mjs [rounds]
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const bin = join(root, 'bin', 'run.js')
+const rounds = Number(process.argv[2] ?? 21)
+
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const p = s.address().port
+    s.close(() => resolve(p))
+  })
+})
+const serverBin = ['/usr/sbin/nats-server', 'nats-server'].find((b) => spawnSync(b, ['--version']).status === 0)
+const server = spawn(serverBin, ['-a', '127.0.0.1', '-p', String(port)], {stdio: ['ignore', 'ignore', 'pipe']})
+await new Promise((resolve) => {
+  let log = ''
+  server.stderr.on('data', (b) => {
+    log += b
+    if (log.includes('Server is ready')) resolve()
+  })
+})
+
+const home = mkdtempSync(join(tmpdir(), 'natsx-startup-'))
+const env = {...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: home}
+const cases = {
+  'node -e 0': [process.execPath, ['-e', '0']],
+  'natsx --version': [process.execPath, [bin, '--version']],
+  'natsx pub': [process.execPath, [bin, 'pub', 'bench.startup', 'hello', '-s', `nats://127.0.0.1:${port}`]],
+}
+const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
+for (let r = 0; r < rounds; r++) {
+  // interleave the cases so that machine noise hits them alike
+  for (const [name, [cmd, args]] of Object.entries(cases)) {
+    const t0 = process.hrtime.bigint()
+    execFileSync(cmd, args, {env, stdio: 'ignore'})
+    times[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+}
+
+server.kill('SIGTERM')
+rmSync(home, {force: true, recursive: true})
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+const base = median(times['node -e 0'])
+const targets = {'natsx --version': 2.3, 'natsx pub': 3}
+process.stdout.write(`| command | median ms | × node -e 0 | target |\n| --- | ---: | ---: | ---: |\n`)
+for (const name of Object.keys(cases)) {
+  const m = median(times[name])
+  process.stdout.write(`| \`${name}\` | ${m.toFixed(1)} | ${(m / base).toFixed(2)} | ${targets[name] ? `≤ ${targets[name]}` : ''} |\n`)
+}
+
+process.stdout.write(`\n${rounds} rounds, interleaved; node ${process.version}\n`)
