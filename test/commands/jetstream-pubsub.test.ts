@@ -108,3 +108,23 @@ describe('sub --stream replay', () => {
     expect(b.code).toBe(2)
   })
 })
+
+describe('server capabilities and --trace', () => {
+  it('refuses an option the connected server lacks with exit 8, before anything is sent', async () => {
+    const res = await runCli(['sub', '--stream', 'REPLAY', '--all', 'replay.a', 'replay.b', '-s', server.url])
+    expect(res.code).toBe(8)
+    expect(res.stderr.trim()).toMatch(/^natsx: replaying several subjects at once \(multiple filter subjects\) requires nats-server 2\.10\.0; connected server is 2\.9\.10/)
+  })
+
+  it('--trace prints JetStream API requests and replies on stderr, with secrets masked', async () => {
+    const res = await runCli(['sub', '--stream', 'REPLAY', '--last', '--count', '1', '--json', '--trace', '--user', 'nobody', '--password', 'hunter2', '-s', server.url])
+    // the server has no auth: user/password are ignored by it, and must still never be printed
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stderr).toContain('>>> $JS.API.STREAM.INFO.REPLAY')
+    expect(res.stderr).toMatch(/<<< \$JS\.API\.STREAM\.INFO\.REPLAY \(\d+\.\d+ms\)\n\{/)
+    expect(res.stderr).toContain('password=********')
+    expect(res.stderr).not.toContain('hunter2')
+    expect(res.ndjson()).toHaveLength(1)
+  })
+})
+
