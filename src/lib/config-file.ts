@@ -30,7 +30,8 @@ export async function readConfigDocument(path: string): Promise<Record<string, u
     throw usageError(`${path} is neither JSON nor YAML: ${(error as Error).message.split('\n')[0]}`)
   }
 
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw usageError(`${path} does not hold a configuration object`)
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw usageError(`${path} does not hold a configuration object`)
   return doc as Record<string, unknown>
 }
 
@@ -50,8 +51,14 @@ function stable(v: unknown): string {
 export const sameValue = (a: unknown, b: unknown): boolean => stable(a) === stable(b)
 
 /** The top-level fields whose values differ between two normalised configurations, sorted by name. */
-export function diffFields(current: Record<string, unknown>, desired: Record<string, unknown>, ignore: string[] = []): FieldDiff[] {
-  const keys = [...new Set([...Object.keys(current), ...Object.keys(desired)])].filter((k) => !ignore.includes(k)).sort()
+export function diffFields(
+  current: Record<string, unknown>,
+  desired: Record<string, unknown>,
+  ignore: string[] = [],
+): FieldDiff[] {
+  const keys = [...new Set([...Object.keys(current), ...Object.keys(desired)])]
+    .filter((k) => !ignore.includes(k))
+    .sort()
   const out: FieldDiff[] = []
   for (const field of keys) {
     if (!sameValue(current[field], desired[field])) out.push({current: current[field], desired: desired[field], field})
@@ -60,9 +67,10 @@ export function diffFields(current: Record<string, unknown>, desired: Record<str
   return out
 }
 
+const show = (v: unknown): string => (v === undefined ? '(unset)' : JSON.stringify(v))
+
 /** `field: old → new` lines for people. */
 export function renderDiff(diff: FieldDiff[]): string {
-  const show = (v: unknown): string => (v === undefined ? '(unset)' : JSON.stringify(v))
   return diff.map((d) => `  ${d.field}: ${show(d.current)} → ${show(d.desired)}`).join('\n')
 }
 
@@ -74,6 +82,5 @@ export function compact<T extends Record<string, unknown>>(o: T): T {
 
 /** `field old → new; …` on one line, for error messages. */
 export function inlineDiff(diff: FieldDiff[]): string {
-  const show = (v: unknown): string => (v === undefined ? '(unset)' : JSON.stringify(v))
   return diff.map((d) => `${d.field} ${show(d.current)} → ${show(d.desired)}`).join('; ')
 }

@@ -3,7 +3,12 @@ import type {StreamInfo} from '@nats-io/jetstream'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {buildStreamConfig, streamConfigFromFile, streamConfigFromFlags, type StreamFlagValues} from '../../lib/streams/config.js'
+import {
+  buildStreamConfig,
+  streamConfigFromFile,
+  streamConfigFromFlags,
+  type StreamFlagValues,
+} from '../../lib/streams/config.js'
 import {streamConfigFlags} from '../../lib/streams/flags.js'
 import {addStream} from '../../lib/streams/ops.js'
 import {renderStreamInfo} from '../../lib/streams/render.js'

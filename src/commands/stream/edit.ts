@@ -5,7 +5,12 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/base-command.js'
 import {type FieldDiff, renderDiff} from '../../lib/config-file.js'
 import {NatsxError} from '../../lib/errors.js'
-import {streamConfigFromFile, streamConfigFromFlags, type StreamFlagValues, validateStreamConfig} from '../../lib/streams/config.js'
+import {
+  streamConfigFromFile,
+  streamConfigFromFlags,
+  type StreamFlagValues,
+  validateStreamConfig,
+} from '../../lib/streams/config.js'
 import {streamConfigFlags} from '../../lib/streams/flags.js'
 import {editStream, requireStream} from '../../lib/streams/ops.js'
 
@@ -30,7 +35,11 @@ Immutable fields (storage, retention, max consumers, mirror) are refused with ex
   static flags = {
     config: Flags.string({description: 'the desired configuration as a JSON or YAML file'}),
     'dry-run': Flags.boolean({description: 'show the difference without changing anything (exit 5 when there is one)'}),
-    force: Flags.boolean({char: 'f', description: 'accepted for natscli compatibility; edit never prompts', hidden: true}),
+    force: Flags.boolean({
+      char: 'f',
+      description: 'accepted for natscli compatibility; edit never prompts',
+      hidden: true,
+    }),
     ...streamConfigFlags,
   }
   static summary = 'Change a stream, printing a field-level diff.'
@@ -49,7 +58,11 @@ Immutable fields (storage, retention, max consumers, mirror) are refused with ex
     if (flags['dry-run'] && res.diff.length > 0) {
       const result = {applied: false, diff: res.diff, stream: res.info}
       if (this.jsonEnabled()) this.writeLine(JSON.stringify(result, null, 2))
-      throw new NatsxError(5, `stream "${args.name}" differs in ${res.diff.length} field(s): ${res.diff.map((d) => d.field).join(', ')}`, {details: {diff: res.diff}})
+      throw new NatsxError(
+        5,
+        `stream "${args.name}" differs in ${res.diff.length} field(s): ${res.diff.map((d) => d.field).join(', ')}`,
+        {details: {diff: res.diff}},
+      )
     }
 
     return {applied: res.applied, diff: res.diff, stream: res.info}

@@ -14,7 +14,10 @@ export default class StreamGet extends BaseCommand<typeof StreamGet> {
     name: Args.string({description: 'stream name', required: true}),
     seq: Args.integer({description: 'sequence of the message', min: 1}),
   }
-  static examples = ['<%= config.bin %> stream get ORDERS 12', '<%= config.bin %> stream get ORDERS --last-for orders.eu.1 --json']
+  static examples = [
+    '<%= config.bin %> stream get ORDERS 12',
+    '<%= config.bin %> stream get ORDERS --last-for orders.eu.1 --json',
+  ]
   static flags = {
     'last-for': Flags.string({description: 'the last message on this subject'}),
   }

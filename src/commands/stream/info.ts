@@ -16,7 +16,11 @@ export default class StreamInfoCommand extends BaseCommand<typeof StreamInfoComm
     name: Args.string({description: 'stream name', required: true}),
   }
   static description = 'The --json output can be fed back to `stream add --config` to create the same stream elsewhere.'
-  static examples = ['<%= config.bin %> stream info ORDERS', '<%= config.bin %> stream info ORDERS --json > orders.json', '<%= config.bin %> stream info ORDERS --state']
+  static examples = [
+    '<%= config.bin %> stream info ORDERS',
+    '<%= config.bin %> stream info ORDERS --json > orders.json',
+    '<%= config.bin %> stream info ORDERS --state',
+  ]
   static flags = {
     state: Flags.boolean({description: 'show only the state'}),
   }

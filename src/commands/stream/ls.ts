@@ -12,7 +12,11 @@ export type StreamLsResult = StreamInfo[]
 
 export default class StreamLs extends BaseCommand<typeof StreamLs> {
   static aliases = ['stream list', 'str ls']
-  static examples = ['<%= config.bin %> stream ls', '<%= config.bin %> stream ls --subject "orders.>" --json', '<%= config.bin %> stream ls --all --names']
+  static examples = [
+    '<%= config.bin %> stream ls',
+    '<%= config.bin %> stream ls --subject "orders.>" --json',
+    '<%= config.bin %> stream ls --all --names',
+  ]
   static flags = {
     all: Flags.boolean({char: 'a', description: 'include internal KV_ and OBJ_ streams'}),
     names: Flags.boolean({char: 'n', description: 'print only the names, one a line'}),

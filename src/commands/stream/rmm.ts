@@ -17,7 +17,10 @@ export default class StreamRmm extends BaseCommand<typeof StreamRmm> {
     name: Args.string({description: 'stream name', required: true}),
     seq: Args.integer({description: 'sequence of the message to delete', min: 1, required: true}),
   }
-  static examples = ['<%= config.bin %> stream rmm ORDERS 12 --force', '<%= config.bin %> stream rmm ORDERS 12 --erase --force']
+  static examples = [
+    '<%= config.bin %> stream rmm ORDERS 12 --force',
+    '<%= config.bin %> stream rmm ORDERS 12 --erase --force',
+  ]
   static flags = {
     erase: Flags.boolean({description: 'overwrite the message data on disk as well'}),
     force: forceFlag,

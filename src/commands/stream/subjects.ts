@@ -17,7 +17,10 @@ export default class StreamSubjects extends BaseCommand<typeof StreamSubjects> {
     name: Args.string({description: 'stream name', required: true}),
     filter: Args.string({description: 'only subjects matching this filter', default: '>'}),
   }
-  static examples = ['<%= config.bin %> stream subjects ORDERS', '<%= config.bin %> stream subjects ORDERS "orders.eu.>" --json']
+  static examples = [
+    '<%= config.bin %> stream subjects ORDERS',
+    '<%= config.bin %> stream subjects ORDERS "orders.eu.>" --json',
+  ]
   static summary = 'Count the messages per subject in a stream.'
 
   async run(): Promise<StreamSubjectsResult> {
@@ -28,7 +31,15 @@ export default class StreamSubjects extends BaseCommand<typeof StreamSubjects> {
     await requireStream(jsm, args.name)
     const subjects = await streamSubjects(jsm, args.name, args.filter)
     const rows = Object.entries(subjects).sort(([a], [b]) => a.localeCompare(b))
-    this.say(rows.length === 0 ? `No subjects in stream ${args.name}` : renderTable(['Subject', 'Messages'], rows.map(([s, n]) => [s, formatCount(n)]), {align: ['left', 'right'], title: `${rows.length} subjects in stream ${args.name}`}))
+    this.say(
+      rows.length === 0
+        ? `No subjects in stream ${args.name}`
+        : renderTable(
+            ['Subject', 'Messages'],
+            rows.map(([s, n]) => [s, formatCount(n)]),
+            {align: ['left', 'right'], title: `${rows.length} subjects in stream ${args.name}`},
+          ),
+    )
     return {stream: args.name, subjects}
   }
 }

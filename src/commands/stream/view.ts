@@ -15,7 +15,8 @@ export default class StreamView extends BaseCommand<typeof StreamView> {
   static args = {
     name: Args.string({description: 'stream name', required: true}),
   }
-  static description = 'It never pages and never waits for new messages: it stops at the end of the stream or after --count.'
+  static description =
+    'It never pages and never waits for new messages: it stops at the end of the stream or after --count.'
   static examples = [
     '<%= config.bin %> stream view ORDERS --count 10',
     '<%= config.bin %> stream view ORDERS --subject "orders.eu.>" --since 1h --json',
@@ -33,14 +34,21 @@ export default class StreamView extends BaseCommand<typeof StreamView> {
     const {args, flags} = this
     validateName(args.name, 'stream')
     if (flags.subject) validateFilterSubject(flags.subject)
-    if (flags.since !== undefined && flags['start-sequence'] !== undefined) throw usageError('--since and --start-sequence cannot be used together')
+    if (flags.since !== undefined && flags['start-sequence'] !== undefined)
+      throw usageError('--since and --start-sequence cannot be used together')
     const json = this.jsonEnabled()
     let n = 0
     const read = await viewStream(
       await this.js(),
       await this.jsm(),
       args.name,
-      {count: flags.count, signal: this.interrupt.signal, sinceMs: flags.since, startSequence: flags['start-sequence'], subject: flags.subject},
+      {
+        count: flags.count,
+        signal: this.interrupt.signal,
+        sinceMs: flags.since,
+        startSequence: flags['start-sequence'],
+        subject: flags.subject,
+      },
       (rec) => {
         n++
         this.writeLine(json ? JSON.stringify(rec) : humanMessage(n, rec))

@@ -6,8 +6,7 @@
 import type {StreamConfig} from '@nats-io/jetstream'
 
 import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
-
-import {compact, diffFields, type FieldDiff, readConfigDocument, sameValue} from '../config-file.js'
+import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
 import {validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
@@ -22,11 +21,11 @@ export interface StreamFlagValues {
   'allow-rollup'?: boolean
   cluster?: string
   compression?: string
+  'deny-delete'?: boolean
+  'deny-purge'?: boolean
   description?: string
   discard?: string
   'discard-per-subject'?: boolean
-  'deny-delete'?: boolean
-  'deny-purge'?: boolean
   'dupe-window'?: number
   'first-sequence'?: number
   'max-age'?: number
@@ -51,7 +50,13 @@ export interface StreamFlagValues {
   'transform-source'?: string
 }
 
-const RETENTION: Record<string, string> = {interest: 'interest', limits: 'limits', work: 'workqueue', workq: 'workqueue', workqueue: 'workqueue'}
+const RETENTION: Record<string, string> = {
+  interest: 'interest',
+  limits: 'limits',
+  work: 'workqueue',
+  workq: 'workqueue',
+  workqueue: 'workqueue',
+}
 const STORAGE: Record<string, string> = {disk: 'file', file: 'file', memory: 'memory'}
 const DISCARD = new Set(['new', 'old'])
 
@@ -64,7 +69,10 @@ export const STREAM_ONE_WAY = ['deny_delete', 'deny_purge', 'sealed'] as const
 export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
   const c: StreamConfigInput = {}
   if (f.subjects) {
-    const subjects = f.subjects.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
+    const subjects = f.subjects
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
     c.subjects = subjects
   }
 
@@ -129,7 +137,11 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
       throw usageError('republishing needs both --republish-source and --republish-destination')
     }
 
-    c.republish = {dest: f['republish-destination'], src: f['republish-source'], ...(f['republish-headers'] ? {headers_only: true} : {})}
+    c.republish = {
+      dest: f['republish-destination'],
+      src: f['republish-source'],
+      ...(f['republish-headers'] ? {headers_only: true} : {}),
+    }
   } else if (f['republish-headers']) {
     throw usageError('--republish-headers needs --republish-source and --republish-destination')
   }
@@ -163,7 +175,10 @@ export async function streamConfigFromFile(path: string): Promise<StreamConfigIn
 }
 
 export function streamConfigFromDocument(doc: Record<string, unknown>, where = 'the configuration'): StreamConfigInput {
-  const cfg = doc.config && typeof doc.config === 'object' && !Array.isArray(doc.config) ? (doc.config as StreamConfigInput) : (doc as StreamConfigInput)
+  const cfg =
+    doc.config && typeof doc.config === 'object' && !Array.isArray(doc.config)
+      ? (doc.config as StreamConfigInput)
+      : (doc as StreamConfigInput)
   if (Object.keys(cfg).length === 0) throw usageError(`${where} is empty`)
   return structuredClone(cfg)
 }
@@ -197,7 +212,8 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
   or('retention', 'limits')
   or('storage', 'file')
   or('discard', 'old')
-  for (const k of ['max_consumers', 'max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject'] as const) unlimited(k)
+  for (const k of ['max_consumers', 'max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject'] as const)
+    unlimited(k)
   or('max_age', 0)
   if (!c.num_replicas) c.num_replicas = 1
   if (!c.duplicate_window) {
@@ -205,9 +221,25 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
     c.duplicate_window = c.max_age && c.max_age > 0 && c.max_age < twoMinutes ? c.max_age : twoMinutes
   }
 
-  for (const k of ['allow_direct', 'mirror_direct', 'sealed', 'deny_delete', 'deny_purge', 'allow_rollup_hdrs'] as const) or(k, false)
+  for (const k of [
+    'allow_direct',
+    'mirror_direct',
+    'sealed',
+    'deny_delete',
+    'deny_purge',
+    'allow_rollup_hdrs',
+  ] as const)
+    or(k, false)
   // omitted by the server when false / empty
-  for (const k of ['discard_new_per_subject', 'no_ack', 'allow_msg_ttl', 'allow_msg_schedules', 'allow_msg_counter', 'allow_atomic', 'allow_batched'] as const) {
+  for (const k of [
+    'discard_new_per_subject',
+    'no_ack',
+    'allow_msg_ttl',
+    'allow_msg_schedules',
+    'allow_msg_counter',
+    'allow_atomic',
+    'allow_batched',
+  ] as const) {
     if (!c[k]) delete c[k]
   }
 
@@ -228,9 +260,13 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
     if (Object.keys(p).length === 0) delete c.placement
   }
 
-  if (c.mirror) c.mirror = cleanSource(c.mirror as unknown as Record<string, unknown>) as unknown as StreamConfig['mirror']
+  if (c.mirror)
+    c.mirror = cleanSource(c.mirror as unknown as Record<string, unknown>) as unknown as StreamConfig['mirror']
   else delete c.mirror
-  if (c.sources && c.sources.length > 0) c.sources = c.sources.map((s) => cleanSource(s as unknown as Record<string, unknown>)) as unknown as StreamConfig['sources']
+  if (c.sources && c.sources.length > 0)
+    c.sources = c.sources.map((s) =>
+      cleanSource(s as unknown as Record<string, unknown>),
+    ) as unknown as StreamConfig['sources']
   else delete c.sources
   if ((!c.subjects || c.subjects.length === 0) && !c.mirror && !c.sources && c.name) c.subjects = [c.name]
   if (c.subjects && c.subjects.length === 0) delete c.subjects
@@ -246,7 +282,8 @@ export function diffStreamConfig(current: StreamConfigInput, desired: StreamConf
 export function immutableStreamChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
   const out: Array<FieldDiff & {reason: string}> = []
   for (const d of diff) {
-    if ((STREAM_IMMUTABLE as readonly string[]).includes(d.field)) out.push({...d, reason: `${d.field} cannot be changed after the stream is created`})
+    if ((STREAM_IMMUTABLE as readonly string[]).includes(d.field))
+      out.push({...d, reason: `${d.field} cannot be changed after the stream is created`})
     else if ((STREAM_ONE_WAY as readonly string[]).includes(d.field) && d.current === true && !d.desired) {
       out.push({...d, reason: `${d.field} cannot be turned off once it is on`})
     }
@@ -260,12 +297,17 @@ export function validateStreamConfig(c: StreamConfigInput): void {
   if (!c.name) throw usageError('the stream has no name')
   validateName(c.name, 'stream')
   for (const s of c.subjects ?? []) validateFilterSubject(s, 'stream subject')
-  if (c.retention && !['interest', 'limits', 'workqueue'].includes(c.retention)) throw usageError(`retention "${c.retention}" is not limits, interest or workqueue`)
-  if (c.storage && !['file', 'memory'].includes(c.storage)) throw usageError(`storage "${c.storage}" is not file or memory`)
+  if (c.retention && !['interest', 'limits', 'workqueue'].includes(c.retention))
+    throw usageError(`retention "${c.retention}" is not limits, interest or workqueue`)
+  if (c.storage && !['file', 'memory'].includes(c.storage))
+    throw usageError(`storage "${c.storage}" is not file or memory`)
   if (c.discard && !['new', 'old'].includes(c.discard)) throw usageError(`discard "${c.discard}" is not old or new`)
-  if (c.num_replicas !== undefined && (c.num_replicas < 0 || c.num_replicas > 5)) throw usageError(`replicas ${c.num_replicas} is not between 1 and 5`)
-  if (c.mirror && c.subjects && c.subjects.length > 0) throw usageError('a mirror cannot have subjects', 'drop --subjects or --mirror')
-  if (c.mirror && c.sources && c.sources.length > 0) throw usageError('a stream cannot be both a mirror and have sources')
+  if (c.num_replicas !== undefined && (c.num_replicas < 0 || c.num_replicas > 5))
+    throw usageError(`replicas ${c.num_replicas} is not between 1 and 5`)
+  if (c.mirror && c.subjects && c.subjects.length > 0)
+    throw usageError('a mirror cannot have subjects', 'drop --subjects or --mirror')
+  if (c.mirror && c.sources && c.sources.length > 0)
+    throw usageError('a stream cannot be both a mirror and have sources')
   if (c.mirror) validateName(c.mirror.name, 'mirror stream')
   for (const s of c.sources ?? []) validateName(s.name, 'source stream')
   if (c.republish) {
@@ -273,19 +315,24 @@ export function validateStreamConfig(c: StreamConfigInput): void {
     validateFilterSubject(c.republish.dest, 'republish destination')
   }
 
-  if (c.discard_new_per_subject && c.discard !== 'new') throw usageError('discard per subject needs discard new', 'add --discard new')
+  if (c.discard_new_per_subject && c.discard !== 'new')
+    throw usageError('discard per subject needs discard new', 'add --discard new')
   for (const k of ['max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject', 'max_consumers'] as const) {
     const v = c[k]
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < -1)) throw usageError(`${k} ${String(v)} is not a whole number ≥ -1`)
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < -1))
+      throw usageError(`${k} ${String(v)} is not a whole number ≥ -1`)
   }
 
   for (const k of ['max_age', 'duplicate_window'] as const) {
     const v = c[k]
-    if (v !== undefined && (typeof v !== 'number' || v < 0)) throw usageError(`${k} ${String(v)} is not a duration in nanoseconds ≥ 0`)
+    if (v !== undefined && (typeof v !== 'number' || v < 0))
+      throw usageError(`${k} ${String(v)} is not a duration in nanoseconds ≥ 0`)
   }
 
-  for (const s of c.subjects ?? []) if (s.startsWith('$JS.') || s === '>') throw usageError(`stream subject "${s}" would capture the JetStream API`)
-  if (c.mirror?.filter_subject) validatePublishSubject(c.mirror.filter_subject.replaceAll('*', 'x').replaceAll('>', 'x'), 'mirror filter')
+  for (const s of c.subjects ?? [])
+    if (s.startsWith('$JS.') || s === '>') throw usageError(`stream subject "${s}" would capture the JetStream API`)
+  if (c.mirror?.filter_subject)
+    validatePublishSubject(c.mirror.filter_subject.replaceAll('*', 'x').replaceAll('>', 'x'), 'mirror filter')
 }
 
 /** Options that need a newer server than the one connected: refused with exit 8 before anything is sent. */
@@ -294,7 +341,10 @@ export function streamCapabilityNeeds(c: StreamConfigInput): Array<{feature: Fea
   const n = normalizeStreamConfig(c)
   if (n.compression) needs.push({feature: 'stream-compression', field: 'compression'})
   if (n.metadata) needs.push({feature: 'stream-metadata', field: 'metadata'})
-  if (n.subject_transform || [...(n.sources ?? []), ...(n.mirror ? [n.mirror] : [])].some((s) => s.subject_transforms)) {
+  if (
+    n.subject_transform ||
+    [...(n.sources ?? []), ...(n.mirror ? [n.mirror] : [])].some((s) => s.subject_transforms)
+  ) {
     needs.push({feature: 'subject-transform', field: 'subject_transform'})
   }
 
@@ -309,15 +359,20 @@ export function streamCapabilityNeeds(c: StreamConfigInput): Array<{feature: Fea
 }
 
 export function checkStreamCapabilities(c: StreamConfigInput, caps: Capabilities): void {
-  for (const need of streamCapabilityNeeds(c)) caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
+  for (const need of streamCapabilityNeeds(c))
+    caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
 }
 
 /** Desired configuration for `add`: file first, flags over it, the name argument over both. */
-export function buildStreamConfig(name: string | undefined, file: StreamConfigInput | undefined, flags: StreamConfigInput): StreamConfigInput {
+export function buildStreamConfig(
+  name: string | undefined,
+  file: StreamConfigInput | undefined,
+  flags: StreamConfigInput,
+): StreamConfigInput {
   const c: StreamConfigInput = {...file, ...flags}
   if (name) c.name = name
   validateStreamConfig(c)
   return c
 }
 
-export {sameValue}
+export {sameValue} from '../config-file.js'

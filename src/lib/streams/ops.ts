@@ -2,7 +2,15 @@
  * Stream operations against a JetStream manager: idempotent add, edit with a diff, listing, reports, messages.
  * They return plain data; commands render it.
  */
-import type {JetStreamClient, JetStreamManager, OrderedConsumerOptions, PurgeOpts, StoredMsg, StreamConfig, StreamInfo} from '@nats-io/jetstream'
+import type {
+  JetStreamClient,
+  JetStreamManager,
+  OrderedConsumerOptions,
+  PurgeOpts,
+  StoredMsg,
+  StreamConfig,
+  StreamInfo,
+} from '@nats-io/jetstream'
 
 import type {Capabilities} from '../capabilities.js'
 
@@ -43,7 +51,11 @@ export async function requireStream(jsm: JetStreamManager, name: string): Promis
  * Create a stream, or accept it unchanged when it exists with the same (normalised) configuration.
  * A different existing configuration is exit 4 with the field diff in the details.
  */
-export async function addStream(jsm: JetStreamManager, caps: Capabilities, desired: StreamConfigInput): Promise<AddResult> {
+export async function addStream(
+  jsm: JetStreamManager,
+  caps: Capabilities,
+  desired: StreamConfigInput,
+): Promise<AddResult> {
   validateStreamConfig(desired)
   checkStreamCapabilities(desired, caps)
   const wanted = normalizeStreamConfig(desired)
@@ -61,10 +73,19 @@ export async function addStream(jsm: JetStreamManager, caps: Capabilities, desir
   }
 }
 
-function unchangedOrConflict(what: string, info: StreamInfo, current: StreamConfigInput, wanted: StreamConfigInput): AddResult {
+function unchangedOrConflict(
+  what: string,
+  info: StreamInfo,
+  current: StreamConfigInput,
+  wanted: StreamConfigInput,
+): AddResult {
   const diff = diffStreamConfig(current, wanted)
   if (diff.length === 0) return {action: 'unchanged', info}
-  throw conflict(`${what} "${wanted.name}" already exists with a different configuration: ${inlineDiff(diff)}`, 'use `natsx stream edit` or `natsx apply` to change it', {diff})
+  throw conflict(
+    `${what} "${wanted.name}" already exists with a different configuration: ${inlineDiff(diff)}`,
+    'use `natsx stream edit` or `natsx apply` to change it',
+    {diff},
+  )
 }
 
 export interface EditResult {
@@ -77,7 +98,12 @@ export interface EditResult {
  * Compare the stream with the desired configuration and, unless `dryRun`, apply the difference.
  * Immutable changes are refused (exit 2) before anything is sent.
  */
-export async function editStream(jsm: JetStreamManager, caps: Capabilities, desired: StreamConfigInput, dryRun: boolean): Promise<EditResult> {
+export async function editStream(
+  jsm: JetStreamManager,
+  caps: Capabilities,
+  desired: StreamConfigInput,
+  dryRun: boolean,
+): Promise<EditResult> {
   validateStreamConfig(desired)
   checkStreamCapabilities(desired, caps)
   const current = await requireStream(jsm, desired.name!)
@@ -97,7 +123,10 @@ export async function editStream(jsm: JetStreamManager, caps: Capabilities, desi
 }
 
 /** All streams (the lister pages through the API), internal KV_/OBJ_ streams only when `all`. */
-export async function listStreams(jsm: JetStreamManager, options: {all?: boolean; subject?: string} = {}): Promise<StreamInfo[]> {
+export async function listStreams(
+  jsm: JetStreamManager,
+  options: {all?: boolean; subject?: string} = {},
+): Promise<StreamInfo[]> {
   const out: StreamInfo[] = []
   for await (const si of jsm.streams.list(options.subject)) {
     if (!options.all && isInternalStream(si.config.name)) continue
@@ -148,7 +177,8 @@ export function streamReportRow(si: StreamInfo): StreamReportRow {
   const problems: string[] = []
   if (cl && !cl.leader && configured > 1) problems.push('no leader')
   for (const r of replicas) if (r.status === 'offline' || r.status === 'lagging') problems.push(`${r.name} ${r.status}`)
-  if (configured > 1 && replicas.length > 0 && replicas.length < configured) problems.push(`${configured - replicas.length} replica(s) missing`)
+  if (configured > 1 && replicas.length > 0 && replicas.length < configured)
+    problems.push(`${configured - replicas.length} replica(s) missing`)
   return {
     bytes: si.state.bytes,
     ...(cl?.name ? {cluster: cl.name} : {}),
@@ -164,7 +194,11 @@ export function streamReportRow(si: StreamInfo): StreamReportRow {
 }
 
 /** Message counts per subject (optionally filtered). */
-export async function streamSubjects(jsm: JetStreamManager, name: string, filter = '>'): Promise<Record<string, number>> {
+export async function streamSubjects(
+  jsm: JetStreamManager,
+  name: string,
+  filter = '>',
+): Promise<Record<string, number>> {
   const si = await jsm.streams.info(name, {subjects_filter: filter})
   return si.state.subjects ?? {}
 }
@@ -187,18 +221,28 @@ export function storedMessageRecord(stream: string, m: StoredMsg, received = new
 }
 
 /** One stored message by sequence or the last for a subject; exit 3 when there is none. */
-export async function getStreamMessage(jsm: JetStreamManager, stream: string, q: {lastFor?: string; seq?: number}): Promise<StoredMessageRecord> {
+export async function getStreamMessage(
+  jsm: JetStreamManager,
+  stream: string,
+  q: {lastFor?: string; seq?: number},
+): Promise<StoredMessageRecord> {
   const query = q.lastFor ? {last_by_subj: q.lastFor} : {seq: q.seq!}
   let m: null | StoredMsg
   try {
     m = await jsm.streams.getMessage(stream, query)
   } catch (error) {
     const err = toNatsxError(error)
-    if (err.exitCode === ExitCode.NOT_FOUND || /no message found/i.test(err.message)) throw notFound(`no message ${q.lastFor ? `for subject "${q.lastFor}"` : `with sequence ${q.seq}`} in stream "${stream}"`)
+    if (err.exitCode === ExitCode.NOT_FOUND || /no message found/i.test(err.message))
+      throw notFound(
+        `no message ${q.lastFor ? `for subject "${q.lastFor}"` : `with sequence ${q.seq}`} in stream "${stream}"`,
+      )
     throw error
   }
 
-  if (!m) throw notFound(`no message ${q.lastFor ? `for subject "${q.lastFor}"` : `with sequence ${q.seq}`} in stream "${stream}"`)
+  if (!m)
+    throw notFound(
+      `no message ${q.lastFor ? `for subject "${q.lastFor}"` : `with sequence ${q.seq}`} in stream "${stream}"`,
+    )
   return storedMessageRecord(stream, m)
 }
 
@@ -235,14 +279,28 @@ export interface ViewOptions {
  * Read messages of a stream in order with an ordered consumer and hand each to `onMessage`; it stops when the
  * stream has no more (never waits for new ones), after `count`, or on the signal. Returns how many were read.
  */
-export async function viewStream(js: JetStreamClient, jsm: JetStreamManager, stream: string, o: ViewOptions, onMessage: (rec: MessageRecord) => void): Promise<number> {
+export async function viewStream(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  o: ViewOptions,
+  onMessage: (rec: MessageRecord) => void,
+): Promise<number> {
   const si = await requireStream(jsm, stream)
   if (si.state.messages === 0) return 0
   if (o.startSequence !== undefined && o.startSequence > si.state.last_seq) return 0
   const opts: Partial<OrderedConsumerOptions> = {}
-  if (o.startSequence !== undefined) Object.assign(opts, {deliver_policy: 'by_start_sequence', opt_start_seq: o.startSequence})
-  else if (o.sinceMs !== undefined) Object.assign(opts, {deliver_policy: 'by_start_time', opt_start_time: new Date(Date.now() - o.sinceMs).toISOString()})
-  else opts.deliver_policy = 'all' as OrderedConsumerOptions['deliver_policy']
+  if (o.startSequence !== undefined)
+    Object.assign(opts, {deliver_policy: 'by_start_sequence', opt_start_seq: o.startSequence})
+  else if (o.sinceMs === undefined) {
+    opts.deliver_policy = 'all' as OrderedConsumerOptions['deliver_policy']
+  } else {
+    Object.assign(opts, {
+      deliver_policy: 'by_start_time',
+      opt_start_time: new Date(Date.now() - o.sinceMs).toISOString(),
+    })
+  }
+
   // nats-server 2.9 takes a single filter subject as a string, not an array
   if (o.subject) opts.filter_subjects = o.subject
   const consumer = await js.consumers.get(stream, opts)

@@ -39,11 +39,20 @@ export function renderStreamInfo(si: StreamInfo, stateOnly = false): string {
     )
     if (c.mirror) rows.push(['Mirror', c.mirror.name])
     if (c.sources?.length) rows.push(['Sources', c.sources.map((x) => x.name).join(', ')])
-    if (c.republish) rows.push(['Republishing', `${c.republish.src} → ${c.republish.dest}${c.republish.headers_only ? ' (headers only)' : ''}`])
-    if (c.placement?.cluster || c.placement?.tags?.length) rows.push(['Placement', `${c.placement.cluster ?? ''} ${(c.placement.tags ?? []).join(',')}`.trim()])
+    if (c.republish)
+      rows.push([
+        'Republishing',
+        `${c.republish.src} → ${c.republish.dest}${c.republish.headers_only ? ' (headers only)' : ''}`,
+      ])
+    if (c.placement?.cluster || c.placement?.tags?.length)
+      rows.push(['Placement', `${c.placement.cluster ?? ''} ${(c.placement.tags ?? []).join(',')}`.trim()])
     if (si.cluster) {
       rows.push('', 'Cluster Information:', '', ['Name', si.cluster.name], ['Leader', si.cluster.leader])
-      for (const r of si.cluster.replicas ?? []) rows.push(['Replica', `${r.name}, ${r.offline ? 'offline' : r.current ? 'current' : 'outdated'}, seen ${formatNanos(r.active)} ago${r.lag ? `, ${r.lag} operations behind` : ''}`])
+      for (const r of si.cluster.replicas ?? [])
+        rows.push([
+          'Replica',
+          `${r.name}, ${r.offline ? 'offline' : r.current ? 'current' : 'outdated'}, seen ${formatNanos(r.active)} ago${r.lag ? `, ${r.lag} operations behind` : ''}`,
+        ])
     }
 
     rows.push('', 'State:', '')
@@ -84,13 +93,20 @@ export function renderStreamReport(rows: StreamReportRow[]): string {
     rows.map((r) => [
       r.name,
       r.storage,
-      r.replicas.length === 0 ? String(r.replicas_configured) : r.replicas.map((x) => (x.leader ? `${x.name}*` : x.status === 'current' ? x.name : `${x.name}!(${x.status})`)).join(', '),
+      r.replicas.length === 0
+        ? String(r.replicas_configured)
+        : r.replicas
+            .map((x) => (x.leader ? `${x.name}*` : x.status === 'current' ? x.name : `${x.name}!(${x.status})`))
+            .join(', '),
       r.consumers,
       formatCount(r.messages),
       formatSize(r.bytes),
       formatCount(r.deleted),
       r.cluster ?? '',
     ]),
-    {align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'], title: 'Stream Report (* leader, ! replica needs attention)'},
+    {
+      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      title: 'Stream Report (* leader, ! replica needs attention)',
+    },
   )
 }
