@@ -4,7 +4,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {type FieldDiff, renderDiff} from '../../lib/config-file.js'
-import {NatsxError} from '../../lib/errors.js'
+import {ExitCode, NatsxError} from '../../lib/errors.js'
 import {
   streamConfigFromFile,
   streamConfigFromFlags,

@@ -63,7 +63,7 @@ export async function addStream(
   if (existing) return unchangedOrConflict('stream', existing, existing.config, wanted)
   try {
     const info = await jsm.streams.add(wanted as StreamConfig)
-    return {action: 'created', info}
+    return {action: 'created', info: withoutType(info)}
   } catch (error) {
     const err = toNatsxError(error)
     if (err.exitCode !== ExitCode.CONFLICT) throw error
@@ -119,7 +119,7 @@ export async function editStream(
 
   if (dryRun || diff.length === 0) return {applied: false, diff, info: current}
   const info = await jsm.streams.update(desired.name!, normalizeStreamConfig(desired) as StreamConfig)
-  return {applied: true, diff, info}
+  return {applied: true, diff, info: withoutType(info)}
 }
 
 /** All streams (the lister pages through the API), internal KV_/OBJ_ streams only when `all`. */
@@ -330,4 +330,10 @@ export async function viewStream(
   }
 
   return n
+}
+
+/** API responses carry a `type` field; infos are returned without it. */
+function withoutType<T>(info: T): T {
+  delete (info as {type?: string}).type
+  return info
 }
