@@ -59,7 +59,7 @@ Immutable fields (storage, retention, max consumers, mirror) are refused with ex
       const result = {applied: false, diff: res.diff, stream: res.info}
       if (this.jsonEnabled()) this.writeLine(JSON.stringify(result, null, 2))
       throw new NatsxError(
-        5,
+        ExitCode.DRIFT,
         `stream "${args.name}" differs in ${res.diff.length} field(s): ${res.diff.map((d) => d.field).join(', ')}`,
         {details: {diff: res.diff}},
       )
