@@ -1,5 +1,4 @@
-import type {jetstream,jetstreamManager, type JetStreamManager, StreamInfo} from '@nats-io/jetstream'
-
+import {jetstream, jetstreamManager, type JetStreamManager, type StreamInfo} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
