@@ -1,0 +1,35 @@
+import type {ConsumerInfo} from '@nats-io/jetstream'
+
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {requireConsumer} from '../../lib/consumers/ops.js'
+import {renderConsumerInfo} from '../../lib/consumers/render.js'
+import {validateName} from '../../lib/subjects.js'
+
+/** The server's consumer info shape (stream_name, name, config, delivered, ack_floor, counts, cluster). */
+export type ConsumerInfoResult = ConsumerInfo
+
+export default class ConsumerInfoCommand extends BaseCommand<typeof ConsumerInfoCommand> {
+  static aliases = ['con info']
+  static args = {
+    stream: Args.string({description: 'stream name', required: true}),
+    name: Args.string({description: 'consumer name', required: true}),
+  }
+  static description =
+    'The --json output can be fed back to `consumer add --config` to create the same consumer elsewhere.'
+  static examples = [
+    '<%= config.bin %> consumer info ORDERS worker',
+    '<%= config.bin %> consumer info ORDERS worker --json > worker.json',
+  ]
+  static summary = 'Show the configuration and state of a consumer.'
+
+  async run(): Promise<ConsumerInfoResult> {
+    const {args} = this
+    validateName(args.stream, 'stream')
+    validateName(args.name, 'consumer')
+    const ci = await requireConsumer(await this.jsm(), args.stream, args.name)
+    this.say(renderConsumerInfo(ci))
+    return ci
+  }
+}

@@ -1,0 +1,27 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../../lib/base-command.js'
+import {type StepDownResult, stepDownStream} from '../../../lib/streams/cluster.js'
+import {validateName} from '../../../lib/subjects.js'
+
+export type StreamStepDownResult = StepDownResult
+
+export default class StreamClusterStepDown extends BaseCommand<typeof StreamClusterStepDown> {
+  static aliases = ['str cluster step-down', 'stream cluster stepdown']
+  static args = {
+    name: Args.string({description: 'stream name', required: true}),
+  }
+  static description = 'Waits until another replica is leader and reports the old and the new leader.'
+  static examples = [
+    '<%= config.bin %> stream cluster step-down ORDERS',
+    '<%= config.bin %> stream cluster step-down ORDERS --json',
+  ]
+  static summary = 'Make the leader of a replicated stream step down.'
+
+  async run(): Promise<StreamStepDownResult> {
+    validateName(this.args.name, 'stream')
+    const res = await stepDownStream(await this.jsm(), this.args.name, (await this.connectionSettings()).timeoutMs)
+    this.say(`Stream ${res.stream}: leader was ${res.previous_leader}, now ${res.leader}`)
+    return res
+  }
+}

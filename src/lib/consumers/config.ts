@@ -1,0 +1,412 @@
+/**
+ * Consumer configuration as data: from flags, from a JSON/YAML file (which may be `consumer info --json`
+ * output), normalised to what the server fills in, compared field by field, checked for immutable changes and
+ * for options the connected server cannot honour. Pure functions, no printing: `natsx apply` reuses them.
+ */
+import type {ConsumerConfig} from '@nats-io/jetstream'
+
+import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
+import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
+import {usageError} from '../errors.js'
+import {msToNanos} from '../format/duration.js'
+import {validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
+
+export type ConsumerConfigInput = Partial<ConsumerConfig> & Record<string, unknown>
+
+/** What `consumer add` / `consumer edit` flags carry (parsed: durations in ms, sizes in bytes). */
+export interface ConsumerFlagValues {
+  ack?: string
+  backoff?: string
+  deliver?: string
+  'deliver-group'?: string
+  description?: string
+  filter?: string[]
+  'flow-control'?: boolean
+  'headers-only'?: boolean
+  heartbeat?: number
+  'inactive-threshold'?: number
+  'max-deliver'?: number
+  'max-pending'?: number
+  'max-pull-batch'?: number
+  'max-pull-bytes'?: number
+  'max-pull-expire'?: number
+  'max-waiting'?: number
+  memory?: boolean
+  metadata?: string[]
+  'pause-until'?: string
+  'priority-group'?: string[]
+  'rate-limit'?: number
+  replay?: string
+  replicas?: number
+  sample?: number
+  'start-sequence'?: number
+  'start-time'?: string
+  target?: string
+  wait?: number
+}
+
+const DELIVER: Record<string, string> = {
+  all: 'all',
+  last: 'last',
+  'last-per-subject': 'last_per_subject',
+  last_per_subject: 'last_per_subject',
+  new: 'new',
+}
+const ACK = new Set(['all', 'explicit', 'none'])
+const REPLAY = new Set(['instant', 'original'])
+
+/** Fields the server does not let `edit` change (2.9). */
+export const CONSUMER_IMMUTABLE = [
+  'durable_name',
+  'name',
+  'ack_policy',
+  'deliver_policy',
+  'opt_start_seq',
+  'opt_start_time',
+  'replay_policy',
+  'deliver_group',
+  'flow_control',
+  'idle_heartbeat',
+  'rate_limit_bps',
+  'max_waiting',
+  'mem_storage',
+  'num_replicas',
+  'filter_subject',
+  'headers_only',
+] as const
+
+/** Consumer flags → a partial configuration (only what was given). Throws exit 2 on bad values. */
+export function consumerConfigFromFlags(f: ConsumerFlagValues): ConsumerConfigInput {
+  const c: ConsumerConfigInput = {}
+  const set = <K extends keyof ConsumerConfig>(k: K, v: ConsumerConfig[K] | undefined): void => {
+    if (v !== undefined) c[k] = v
+  }
+
+  if (f.ack !== undefined) {
+    if (!ACK.has(f.ack)) throw usageError(`--ack "${f.ack}" is not explicit, all or none`)
+    c.ack_policy = f.ack as ConsumerConfig['ack_policy']
+  }
+
+  if (f.deliver !== undefined) {
+    const d = DELIVER[f.deliver]
+    if (!d)
+      throw usageError(
+        `--deliver "${f.deliver}" is not all, last, new or last-per-subject`,
+        'for a sequence or a time use --start-sequence or --start-time',
+      )
+    c.deliver_policy = d as ConsumerConfig['deliver_policy']
+  }
+
+  if (f['start-sequence'] !== undefined) {
+    if (f.deliver) throw usageError('--start-sequence cannot be used with --deliver')
+    c.deliver_policy = 'by_start_sequence' as ConsumerConfig['deliver_policy']
+    c.opt_start_seq = f['start-sequence']
+  }
+
+  if (f['start-time'] !== undefined) {
+    if (f.deliver || f['start-sequence'] !== undefined)
+      throw usageError('--start-time cannot be used with --deliver or --start-sequence')
+    const t = Date.parse(f['start-time'])
+    if (Number.isNaN(t))
+      throw usageError(`--start-time "${f['start-time']}" is not a time`, 'write it as 2024-05-01T12:00:00Z')
+    c.deliver_policy = 'by_start_time' as ConsumerConfig['deliver_policy']
+    c.opt_start_time = new Date(t).toISOString()
+  }
+
+  if (f.replay !== undefined) {
+    if (!REPLAY.has(f.replay)) throw usageError(`--replay "${f.replay}" is not instant or original`)
+    c.replay_policy = f.replay as ConsumerConfig['replay_policy']
+  }
+
+  if (f.filter) {
+    const filters = f.filter
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
+    for (const s of filters) validateFilterSubject(s, 'filter subject')
+    if (filters.length === 1) c.filter_subject = filters[0]
+    else if (filters.length > 1) c.filter_subjects = filters
+  }
+
+  if (f.backoff !== undefined) {
+    c.backoff = f.backoff.split(',').map((s) => {
+      const t = s.trim()
+      const ms = Number.parseFloat(t)
+      if (!/^\d+(\.\d+)?(ms|s|m|h)$/.test(t) || Number.isNaN(ms))
+        throw usageError(`--backoff "${s}" is not a list of durations such as 1s,5s,30s`)
+      const unit = t.replace(/^[\d.]+/, '')
+      const factor = {h: 3_600_000, m: 60_000, ms: 1, s: 1000}[unit as 'h' | 'm' | 'ms' | 's']
+      return msToNanos(ms * factor)
+    })
+  }
+
+  if (f.target !== undefined) {
+    validatePublishSubject(f.target, 'deliver subject')
+    c.deliver_subject = f.target
+  }
+
+  if (f['deliver-group'] !== undefined) c.deliver_group = f['deliver-group']
+  set('ack_wait', f.wait === undefined ? undefined : msToNanos(f.wait))
+  set('max_deliver', f['max-deliver'])
+  set('max_ack_pending', f['max-pending'])
+  set('max_waiting', f['max-waiting'])
+  set('max_batch', f['max-pull-batch'])
+  set('max_expires', f['max-pull-expire'] === undefined ? undefined : msToNanos(f['max-pull-expire']))
+  set('max_bytes', f['max-pull-bytes'])
+  set('headers_only', f['headers-only'])
+  set('flow_control', f['flow-control'])
+  set('idle_heartbeat', f.heartbeat === undefined ? undefined : msToNanos(f.heartbeat))
+  set('inactive_threshold', f['inactive-threshold'] === undefined ? undefined : msToNanos(f['inactive-threshold']))
+  set('num_replicas', f.replicas)
+  set('mem_storage', f.memory)
+  set('description', f.description)
+  set('rate_limit_bps', f['rate-limit'])
+  if (f.sample !== undefined) {
+    if (f.sample < 0 || f.sample > 100) throw usageError(`--sample ${f.sample} is not a percentage between 0 and 100`)
+    c.sample_freq = `${f.sample}%`
+  }
+
+  if (f.metadata) {
+    const md: Record<string, string> = {}
+    for (const kv of f.metadata) {
+      const i = kv.indexOf('=')
+      if (i <= 0) throw usageError(`--metadata "${kv}" is not key=value`)
+      md[kv.slice(0, i)] = kv.slice(i + 1)
+    }
+
+    c.metadata = md
+  }
+
+  if (f['pause-until'] !== undefined) {
+    const t = Date.parse(f['pause-until'])
+    if (Number.isNaN(t)) throw usageError(`--pause-until "${f['pause-until']}" is not a time`)
+    c.pause_until = new Date(t).toISOString()
+  }
+
+  if (f['priority-group']) {
+    c.priority_groups = f['priority-group']
+    c.priority_policy = 'pinned_client' as ConsumerConfig['priority_policy']
+  }
+
+  return c
+}
+
+/** Read a consumer configuration from JSON or YAML; `consumer info --json` output (with `config`) is accepted. */
+export async function consumerConfigFromFile(path: string): Promise<ConsumerConfigInput> {
+  const doc = await readConfigDocument(path)
+  return consumerConfigFromDocument(doc, path)
+}
+
+export function consumerConfigFromDocument(
+  doc: Record<string, unknown>,
+  where = 'the configuration',
+): ConsumerConfigInput {
+  const cfg =
+    doc.config && typeof doc.config === 'object' && !Array.isArray(doc.config)
+      ? (doc.config as ConsumerConfigInput)
+      : (doc as ConsumerConfigInput)
+  if (Object.keys(cfg).length === 0) throw usageError(`${where} is empty`)
+  const out = structuredClone(cfg)
+  // a `consumer info` document names the consumer outside its config on ephemeral consumers
+  if (!out.name && !out.durable_name && typeof doc.name === 'string' && doc.config) out.name = doc.name
+  return out
+}
+
+/** The consumer's name: `durable_name` or `name`. */
+export const consumerName = (c: ConsumerConfigInput): string | undefined => c.durable_name || c.name || undefined
+
+export const isPushConfig = (c: ConsumerConfigInput): boolean => Boolean(c.deliver_subject)
+
+/**
+ * Fill in what the server fills in and drop empty optional fields, so a hand-written configuration, one read
+ * back from the server and one from `consumer info --json` compare equal when they mean the same.
+ * `durable` tells whether the consumer is durable (the server gives ephemerals an inactive threshold of 5s).
+ */
+export function normalizeConsumerConfig(input: ConsumerConfigInput): ConsumerConfigInput {
+  const c: ConsumerConfigInput = structuredClone(input)
+  if (c.durable_name && !c.name) c.name = c.durable_name
+  if (!c.deliver_policy) c.deliver_policy = 'all' as ConsumerConfig['deliver_policy']
+  if (!c.ack_policy) c.ack_policy = 'explicit' as ConsumerConfig['ack_policy']
+  if (!c.replay_policy) c.replay_policy = 'instant' as ConsumerConfig['replay_policy']
+  if (!c.max_deliver) c.max_deliver = -1
+  const acks = c.ack_policy !== 'none'
+  if (acks) {
+    // the server sets the ack wait to the first backoff step when there is a backoff
+    if (c.backoff && c.backoff.length > 0) c.ack_wait = c.backoff[0]
+    else if (!c.ack_wait) c.ack_wait = 30_000_000_000
+    if (!c.max_ack_pending) c.max_ack_pending = 1000
+  } else {
+    if (!c.ack_wait) delete c.ack_wait
+    if (!c.max_ack_pending) delete c.max_ack_pending
+  }
+
+  if (isPushConfig(c)) {
+    if (!c.max_waiting) delete c.max_waiting
+  } else if (!c.max_waiting) c.max_waiting = 512
+  if (!c.num_replicas) c.num_replicas = 0
+  if (!c.durable_name && !c.inactive_threshold) c.inactive_threshold = 5_000_000_000
+  for (const k of [
+    'description',
+    'deliver_subject',
+    'deliver_group',
+    'filter_subject',
+    'sample_freq',
+    'durable_name',
+  ] as const) {
+    if (!c[k]) delete c[k]
+  }
+
+  for (const k of [
+    'flow_control',
+    'headers_only',
+    'mem_storage',
+    'idle_heartbeat',
+    'rate_limit_bps',
+    'max_batch',
+    'max_expires',
+    'max_bytes',
+    'inactive_threshold',
+    'opt_start_seq',
+  ] as const) {
+    if (!c[k]) delete c[k]
+  }
+
+  if (!c.opt_start_time || String(c.opt_start_time).startsWith('0001-')) delete c.opt_start_time
+  if (!c.backoff || c.backoff.length === 0) delete c.backoff
+  if (c.filter_subjects && c.filter_subjects.length === 1 && !c.filter_subject) {
+    c.filter_subject = c.filter_subjects[0]
+    delete c.filter_subjects
+  }
+
+  if (!c.filter_subjects || c.filter_subjects.length === 0) delete c.filter_subjects
+  if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
+  if (!c.pause_until || String(c.pause_until).startsWith('0001-')) delete c.pause_until
+  if (!c.priority_groups || c.priority_groups.length === 0) {
+    delete c.priority_groups
+    if (!c.priority_policy || c.priority_policy === 'none') delete c.priority_policy
+  }
+
+  if (!c.priority_timeout) delete c.priority_timeout
+  return compact(c)
+}
+
+export function diffConsumerConfig(current: ConsumerConfigInput, desired: ConsumerConfigInput): FieldDiff[] {
+  return diffFields(normalizeConsumerConfig(current), normalizeConsumerConfig(desired))
+}
+
+export function immutableConsumerChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
+  const out: Array<FieldDiff & {reason: string}> = []
+  for (const d of diff) {
+    if ((CONSUMER_IMMUTABLE as readonly string[]).includes(d.field))
+      out.push({...d, reason: `${d.field} cannot be changed after the consumer is created`})
+    else if (d.field === 'deliver_subject' && (!d.current || !d.desired))
+      out.push({...d, reason: 'a consumer cannot change between push and pull'})
+  }
+
+  return out
+}
+
+/** Check names, subjects and enumerations before anything is sent: exit 2 with a one-line reason. */
+export function validateConsumerConfig(c: ConsumerConfigInput): void {
+  if (c.durable_name) validateName(c.durable_name, 'consumer')
+  if (c.name) validateName(c.name, 'consumer')
+  if (c.durable_name && c.name && c.durable_name !== c.name)
+    throw usageError(`durable_name "${c.durable_name}" and name "${c.name}" differ`)
+  if (c.ack_policy && !ACK.has(c.ack_policy))
+    throw usageError(`ack_policy "${c.ack_policy}" is not explicit, all or none`)
+  if (c.replay_policy && !REPLAY.has(c.replay_policy))
+    throw usageError(`replay_policy "${c.replay_policy}" is not instant or original`)
+  const policies = ['all', 'last', 'new', 'last_per_subject', 'by_start_sequence', 'by_start_time']
+  if (c.deliver_policy && !policies.includes(c.deliver_policy))
+    throw usageError(`deliver_policy "${c.deliver_policy}" is not one of ${policies.join(', ')}`)
+  if (c.deliver_policy === 'by_start_sequence' && !c.opt_start_seq)
+    throw usageError('deliver policy by_start_sequence needs a start sequence')
+  if (c.deliver_policy === 'by_start_time' && !c.opt_start_time)
+    throw usageError('deliver policy by_start_time needs a start time')
+  if (c.deliver_policy === 'last_per_subject' && !c.filter_subject && !c.filter_subjects?.length) {
+    throw usageError('deliver policy last-per-subject needs a filter subject', 'add --filter, e.g. --filter ">"')
+  }
+
+  if (c.filter_subject) validateFilterSubject(c.filter_subject, 'filter subject')
+  for (const s of c.filter_subjects ?? []) validateFilterSubject(s, 'filter subject')
+  if (c.deliver_subject) validatePublishSubject(c.deliver_subject, 'deliver subject')
+  const push = isPushConfig(c)
+  if (push) {
+    for (const [k, flag] of [
+      ['max_waiting', '--max-waiting'],
+      ['max_batch', '--max-pull-batch'],
+      ['max_expires', '--max-pull-expire'],
+      ['max_bytes', '--max-pull-bytes'],
+    ] as const) {
+      if (c[k]) throw usageError(`${flag} is for pull consumers`, 'leave out --target to make a pull consumer')
+    }
+
+    if (c.flow_control && !c.idle_heartbeat) throw usageError('flow control needs a heartbeat', 'add --heartbeat 5s')
+    if (c.deliver_group && (c.flow_control || c.idle_heartbeat)) throw usageError('a push consumer with a deliver group cannot use flow control or heartbeats')
+  } else {
+    for (const [k, flag] of [
+      ['flow_control', '--flow-control'],
+      ['idle_heartbeat', '--heartbeat'],
+      ['deliver_group', '--deliver-group'],
+      ['rate_limit_bps', '--rate-limit'],
+    ] as const) {
+      if (c[k]) throw usageError(`${flag} is for push consumers`, 'add --target SUBJECT to make a push consumer')
+    }
+  }
+
+  if (c.backoff?.length && c.max_deliver !== undefined && c.max_deliver !== -1 && c.max_deliver <= c.backoff.length) {
+    throw usageError(`max_deliver ${c.max_deliver} must be larger than the ${c.backoff.length} backoff steps`)
+  }
+
+  if (c.backoff?.length && c.ack_wait && c.ack_wait !== c.backoff[0]) throw usageError('with --backoff the ack wait is the first backoff step', 'leave out --wait')
+  if (c.ack_policy === 'none' && c.backoff?.length)
+    throw usageError('backoff needs acknowledgements', 'use --ack explicit')
+  if (c.num_replicas !== undefined && (c.num_replicas < 0 || c.num_replicas > 5))
+    throw usageError(`replicas ${c.num_replicas} is not between 0 and 5`)
+}
+
+export function consumerCapabilityNeeds(c: ConsumerConfigInput): Array<{feature: Feature; field: string}> {
+  const n = normalizeConsumerConfig(c)
+  const needs: Array<{feature: Feature; field: string}> = []
+  if (n.filter_subjects) needs.push({feature: 'multi-filter', field: 'filter_subjects'})
+  if (n.metadata) needs.push({feature: 'consumer-metadata', field: 'metadata'})
+  if (n.pause_until) needs.push({feature: 'consumer-pause', field: 'pause_until'})
+  if (n.priority_groups || (n.priority_policy && n.priority_policy !== 'none'))
+    needs.push({feature: 'priority-groups', field: 'priority_groups'})
+  return needs
+}
+
+export function checkConsumerCapabilities(c: ConsumerConfigInput, caps: Capabilities): void {
+  for (const need of consumerCapabilityNeeds(c))
+    caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
+}
+
+/**
+ * The configuration a 2.9 server understands: one filter subject as `filter_subject` (2.9 ignores the array).
+ * Call after the capability check.
+ */
+export function wireConsumerConfig(c: ConsumerConfigInput): ConsumerConfigInput {
+  return normalizeConsumerConfig(c)
+}
+
+/** Desired configuration for `add`: file first, flags over it, then the name. */
+export function buildConsumerConfig(
+  name: string | undefined,
+  durable: boolean,
+  file: ConsumerConfigInput | undefined,
+  flags: ConsumerConfigInput,
+): ConsumerConfigInput {
+  const c: ConsumerConfigInput = {...file, ...flags}
+  if (flags.filter_subject) delete c.filter_subjects
+  if (flags.filter_subjects) delete c.filter_subject
+  if (name) {
+    c.name = name
+    if (durable) c.durable_name = name
+    else delete c.durable_name
+  } else if (!durable) {
+    delete c.durable_name
+  }
+
+  validateConsumerConfig(c)
+  return c
+}

@@ -1,0 +1,99 @@
+/** Human renderings of consumer data (pure: they return strings). */
+import type {ConsumerInfo} from '@nats-io/jetstream'
+
+import {formatAge, formatNanos} from '../format/duration.js'
+import {formatCount} from '../format/size.js'
+import {renderColumns, renderTable} from '../format/table.js'
+import {type ConsumerReportRow} from './ops.js'
+
+export function renderConsumerInfo(ci: ConsumerInfo): string {
+  const c = ci.config
+  const rows: Array<[string, number | string | undefined] | string> = [
+    `Information for Consumer ${ci.stream_name} > ${ci.name} created ${ci.created}`,
+    '',
+    ['Name', ci.name],
+    ['Durable', c.durable_name ? 'yes' : 'no (ephemeral)'],
+    ['Description', c.description],
+    ['Mode', c.deliver_subject ? `push to ${c.deliver_subject}` : 'pull'],
+    [
+      'Deliver Policy',
+      `${c.deliver_policy}${c.opt_start_seq ? ` from sequence ${c.opt_start_seq}` : ''}${c.opt_start_time ? ` since ${c.opt_start_time}` : ''}`,
+    ],
+    ['Filter Subject', c.filter_subject ?? (c.filter_subjects ?? []).join(', ')],
+    ['Ack Policy', c.ack_policy],
+    ['Ack Wait', formatNanos(c.ack_wait)],
+    ['Replay Policy', c.replay_policy],
+    ['Max Deliver', c.max_deliver === -1 ? 'unlimited' : c.max_deliver],
+    ['Backoff', (c.backoff ?? []).map((b) => formatNanos(b)).join(', ')],
+    ['Max Ack Pending', c.max_ack_pending],
+    ['Max Waiting Pulls', c.max_waiting],
+    ['Inactive Threshold', c.inactive_threshold ? formatNanos(c.inactive_threshold) : ''],
+    ['Headers Only', c.headers_only ? 'true' : ''],
+    ['Flow Control', c.flow_control ? 'true' : ''],
+    ['Heartbeat', c.idle_heartbeat ? formatNanos(c.idle_heartbeat) : ''],
+    ['Deliver Group', c.deliver_group],
+    '',
+    'State:',
+    '',
+    ['Last Delivered', `consumer sequence ${ci.delivered.consumer_seq}, stream sequence ${ci.delivered.stream_seq}`],
+    ['Ack Floor', `consumer sequence ${ci.ack_floor.consumer_seq}, stream sequence ${ci.ack_floor.stream_seq}`],
+    ['Outstanding Acks', formatCount(ci.num_ack_pending)],
+    ['Redelivered', formatCount(ci.num_redelivered)],
+    ['Unprocessed', formatCount(ci.num_pending)],
+    ['Waiting Pulls', formatCount(ci.num_waiting)],
+  ]
+  return renderColumns(rows.filter((r) => !Array.isArray(r) || (r[1] !== undefined && r[1] !== '')))
+}
+
+export function renderConsumerList(stream: string, list: ConsumerInfo[]): string {
+  if (list.length === 0) return `No consumers on stream ${stream}`
+  return renderTable(
+    ['Name', 'Mode', 'Filter', 'Ack Pending', 'Unprocessed', 'Last Delivery'],
+    list.map((ci) => [
+      ci.name,
+      ci.config.deliver_subject ? 'push' : 'pull',
+      ci.config.filter_subject ?? (ci.config.filter_subjects ?? []).join(', '),
+      formatCount(ci.num_ack_pending),
+      formatCount(ci.num_pending),
+      formatAge((ci.delivered as unknown as {last_active?: string}).last_active),
+    ]),
+    {
+      align: ['left', 'left', 'left', 'right', 'right', 'right'],
+      title: `Consumers on stream ${stream} (${list.length})`,
+    },
+  )
+}
+
+export function renderConsumerReport(stream: string, rows: ConsumerReportRow[]): string {
+  if (rows.length === 0) return `No consumers on stream ${stream}`
+  return renderTable(
+    [
+      'Consumer',
+      'Mode',
+      'Ack Pending',
+      'Redelivered',
+      'Unprocessed',
+      'Waiting Pulls',
+      'Last Delivery',
+      'Ack Floor',
+      'Cluster',
+    ],
+    rows.map((r) => [
+      r.name,
+      r.mode,
+      formatCount(r.ack_pending),
+      formatCount(r.redelivered),
+      formatCount(r.unprocessed),
+      formatCount(r.waiting_pulls),
+      formatAge(r.last_delivery),
+      r.ack_floor,
+      r.replicas
+        .map((x) => (x.leader ? `${x.name}*` : x.status === 'current' ? x.name : `${x.name}!(${x.status})`))
+        .join(', '),
+    ]),
+    {
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      title: `Consumer report for stream ${stream}`,
+    },
+  )
+}

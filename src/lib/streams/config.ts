@@ -1,0 +1,383 @@
+/**
+ * Stream configuration as data: from flags, from a JSON/YAML file (which may be `stream info --json` output),
+ * normalised to what the server fills in, compared field by field, checked for immutable changes and for
+ * options the connected server cannot honour. Pure functions, no printing: `natsx apply` reuses them.
+ */
+import type {StreamConfig} from '@nats-io/jetstream'
+
+import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
+import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
+import {usageError} from '../errors.js'
+import {msToNanos} from '../format/duration.js'
+import {validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
+
+export type StreamConfigInput = Partial<StreamConfig> & Record<string, unknown>
+
+/** What `stream add` / `stream edit` flags carry (already parsed: durations in ms, sizes in bytes). */
+export interface StreamFlagValues {
+  'allow-direct'?: boolean
+  'allow-mirror-direct'?: boolean
+  'allow-msg-ttl'?: boolean
+  'allow-rollup'?: boolean
+  cluster?: string
+  compression?: string
+  'deny-delete'?: boolean
+  'deny-purge'?: boolean
+  description?: string
+  discard?: string
+  'discard-per-subject'?: boolean
+  'dupe-window'?: number
+  'first-sequence'?: number
+  'max-age'?: number
+  'max-bytes'?: number
+  'max-consumers'?: number
+  'max-msg-size'?: number
+  'max-msgs'?: number
+  'max-msgs-per-subject'?: number
+  metadata?: string[]
+  mirror?: string
+  'no-ack'?: boolean
+  replicas?: number
+  'republish-destination'?: string
+  'republish-headers'?: boolean
+  'republish-source'?: string
+  retention?: string
+  source?: string[]
+  storage?: string
+  subjects?: string[]
+  tag?: string[]
+  'transform-destination'?: string
+  'transform-source'?: string
+}
+
+const RETENTION: Record<string, string> = {
+  interest: 'interest',
+  limits: 'limits',
+  work: 'workqueue',
+  workq: 'workqueue',
+  workqueue: 'workqueue',
+}
+const STORAGE: Record<string, string> = {disk: 'file', file: 'file', memory: 'memory'}
+const DISCARD = new Set(['new', 'old'])
+
+/** Fields the server never lets `edit` change. */
+export const STREAM_IMMUTABLE = ['name', 'storage', 'retention', 'max_consumers', 'mirror', 'first_seq'] as const
+/** Boolean fields that may be turned on by `edit` but never off again. */
+export const STREAM_ONE_WAY = ['deny_delete', 'deny_purge', 'sealed'] as const
+
+/** Stream flags → a partial configuration (only what was given). Throws exit 2 on bad values. */
+export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
+  const c: StreamConfigInput = {}
+  if (f.subjects) {
+    const subjects = f.subjects
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean)
+    c.subjects = subjects
+  }
+
+  if (f.storage !== undefined) {
+    const s = STORAGE[f.storage.toLowerCase()]
+    if (!s) throw usageError(`--storage "${f.storage}" is not file or memory`)
+    c.storage = s as StreamConfig['storage']
+  }
+
+  if (f.retention !== undefined) {
+    const r = RETENTION[f.retention.toLowerCase()]
+    if (!r) throw usageError(`--retention "${f.retention}" is not limits, interest or work`)
+    c.retention = r as StreamConfig['retention']
+  }
+
+  if (f.discard !== undefined) {
+    if (!DISCARD.has(f.discard.toLowerCase())) throw usageError(`--discard "${f.discard}" is not old or new`)
+    c.discard = f.discard.toLowerCase() as StreamConfig['discard']
+  }
+
+  const set = <K extends keyof StreamConfig>(k: K, v: StreamConfig[K] | undefined): void => {
+    if (v !== undefined) c[k] = v
+  }
+
+  set('discard_new_per_subject', f['discard-per-subject'])
+  set('num_replicas', f.replicas)
+  set('max_msgs', f['max-msgs'])
+  set('max_bytes', f['max-bytes'])
+  set('max_msg_size', f['max-msg-size'])
+  set('max_msgs_per_subject', f['max-msgs-per-subject'])
+  set('max_consumers', f['max-consumers'])
+  set('max_age', f['max-age'] === undefined ? undefined : msToNanos(f['max-age']))
+  set('duplicate_window', f['dupe-window'] === undefined ? undefined : msToNanos(f['dupe-window']))
+  set('allow_rollup_hdrs', f['allow-rollup'])
+  set('allow_direct', f['allow-direct'])
+  set('mirror_direct', f['allow-mirror-direct'])
+  set('deny_delete', f['deny-delete'])
+  set('deny_purge', f['deny-purge'])
+  set('no_ack', f['no-ack'])
+  set('description', f.description)
+  set('allow_msg_ttl', f['allow-msg-ttl'])
+  set('first_seq', f['first-sequence'])
+  if (f.compression !== undefined) {
+    if (!['none', 's2'].includes(f.compression)) throw usageError(`--compression "${f.compression}" is not none or s2`)
+    c.compression = f.compression as StreamConfig['compression']
+  }
+
+  if (f.mirror !== undefined) {
+    validateName(f.mirror, 'mirror stream')
+    c.mirror = {name: f.mirror}
+  }
+
+  if (f.source) {
+    c.sources = f.source.map((name) => {
+      validateName(name, 'source stream')
+      return {name}
+    })
+  }
+
+  if (f['republish-source'] !== undefined || f['republish-destination'] !== undefined) {
+    if (!f['republish-source'] || !f['republish-destination']) {
+      throw usageError('republishing needs both --republish-source and --republish-destination')
+    }
+
+    c.republish = {
+      dest: f['republish-destination'],
+      src: f['republish-source'],
+      ...(f['republish-headers'] ? {headers_only: true} : {}),
+    }
+  } else if (f['republish-headers']) {
+    throw usageError('--republish-headers needs --republish-source and --republish-destination')
+  }
+
+  if (f.cluster !== undefined || f.tag) c.placement = {cluster: f.cluster ?? '', tags: f.tag ?? []}
+  if (f.metadata) {
+    const md: Record<string, string> = {}
+    for (const kv of f.metadata) {
+      const i = kv.indexOf('=')
+      if (i <= 0) throw usageError(`--metadata "${kv}" is not key=value`)
+      md[kv.slice(0, i)] = kv.slice(i + 1)
+    }
+
+    c.metadata = md
+  }
+
+  if (f['transform-source'] !== undefined || f['transform-destination'] !== undefined) {
+    c.subject_transform = {dest: f['transform-destination'] ?? '', src: f['transform-source'] ?? ''}
+  }
+
+  return c
+}
+
+/**
+ * Read a stream configuration from a JSON or YAML file. A `stream info --json` document (with `config`) is
+ * accepted too: its `config` is used and the state is ignored.
+ */
+export async function streamConfigFromFile(path: string): Promise<StreamConfigInput> {
+  const doc = await readConfigDocument(path)
+  return streamConfigFromDocument(doc, path)
+}
+
+export function streamConfigFromDocument(doc: Record<string, unknown>, where = 'the configuration'): StreamConfigInput {
+  const cfg =
+    doc.config && typeof doc.config === 'object' && !Array.isArray(doc.config)
+      ? (doc.config as StreamConfigInput)
+      : (doc as StreamConfigInput)
+  if (Object.keys(cfg).length === 0) throw usageError(`${where} is empty`)
+  return structuredClone(cfg)
+}
+
+function cleanSource(s: Record<string, unknown>): Record<string, unknown> {
+  const o: Record<string, unknown> = {...s}
+  if (!o.opt_start_seq) delete o.opt_start_seq
+  if (!o.opt_start_time || String(o.opt_start_time).startsWith('0001-')) delete o.opt_start_time
+  if (!o.filter_subject) delete o.filter_subject
+  if (!o.external) delete o.external
+  if (!o.domain) delete o.domain
+  if (Array.isArray(o.subject_transforms) && o.subject_transforms.length === 0) delete o.subject_transforms
+  if (!o.consumer) delete o.consumer
+  return compact(o)
+}
+
+/**
+ * Fill in the defaults the server fills in and drop empty optional fields, so that a configuration written by
+ * hand, one read back from the server and one from `stream info --json` compare equal when they mean the same.
+ */
+export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInput {
+  const c: StreamConfigInput = structuredClone(input)
+  const or = <K extends keyof StreamConfig>(k: K, v: StreamConfig[K]): void => {
+    if (c[k] === undefined || c[k] === null) c[k] = v
+  }
+
+  const unlimited = (k: keyof StreamConfig): void => {
+    if (c[k] === undefined || c[k] === null || c[k] === 0) (c as Record<string, unknown>)[k] = -1
+  }
+
+  or('retention', 'limits')
+  or('storage', 'file')
+  or('discard', 'old')
+  for (const k of ['max_consumers', 'max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject'] as const)
+    unlimited(k)
+  or('max_age', 0)
+  if (!c.num_replicas) c.num_replicas = 1
+  if (!c.duplicate_window) {
+    const twoMinutes = 120_000_000_000
+    c.duplicate_window = c.max_age && c.max_age > 0 && c.max_age < twoMinutes ? c.max_age : twoMinutes
+  }
+
+  for (const k of [
+    'allow_direct',
+    'mirror_direct',
+    'sealed',
+    'deny_delete',
+    'deny_purge',
+    'allow_rollup_hdrs',
+  ] as const)
+    or(k, false)
+  // omitted by the server when false / empty
+  for (const k of [
+    'discard_new_per_subject',
+    'no_ack',
+    'allow_msg_ttl',
+    'allow_msg_schedules',
+    'allow_msg_counter',
+    'allow_atomic',
+    'allow_batched',
+  ] as const) {
+    if (!c[k]) delete c[k]
+  }
+
+  if (!c.description) delete c.description
+  if (!c.first_seq) delete c.first_seq
+  if (!c.compression || c.compression === 'none') delete c.compression
+  if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
+  if (!c.subject_transform || (!c.subject_transform.src && !c.subject_transform.dest)) delete c.subject_transform
+  if (!c.consumer_limits || Object.values(c.consumer_limits).every((v) => !v)) delete c.consumer_limits
+  if (!c.subject_delete_marker_ttl) delete c.subject_delete_marker_ttl
+  if (!c.persist_mode || c.persist_mode === 'default') delete c.persist_mode
+  if (!c.republish || (!c.republish.src && !c.republish.dest)) delete c.republish
+  else if (!c.republish.headers_only) delete c.republish.headers_only
+  if (c.placement) {
+    const p = c.placement as {cluster?: string; tags?: string[]}
+    if (!p.tags || p.tags.length === 0) delete p.tags
+    if (!p.cluster) delete p.cluster
+    if (Object.keys(p).length === 0) delete c.placement
+  }
+
+  if (c.mirror)
+    c.mirror = cleanSource(c.mirror as unknown as Record<string, unknown>) as unknown as StreamConfig['mirror']
+  else delete c.mirror
+  if (c.sources && c.sources.length > 0)
+    c.sources = c.sources.map((s) =>
+      cleanSource(s as unknown as Record<string, unknown>),
+    ) as unknown as StreamConfig['sources']
+  else delete c.sources
+  if ((!c.subjects || c.subjects.length === 0) && !c.mirror && !c.sources && c.name) c.subjects = [c.name]
+  if (c.subjects && c.subjects.length === 0) delete c.subjects
+  return compact(c)
+}
+
+/** Field-level differences between two configurations, after normalising both. */
+export function diffStreamConfig(current: StreamConfigInput, desired: StreamConfigInput): FieldDiff[] {
+  const a = normalizeStreamConfig(current)
+  const b = normalizeStreamConfig(desired)
+  // a 2.9 server sets mirror_direct on a mirror from its origin's allow_direct, whatever was asked
+  const ignore = a.mirror && b.mirror ? ['mirror_direct'] : []
+  return diffFields(a, b, ignore)
+}
+
+/** The differences `edit` cannot apply (immutable fields, one-way switches turned back), each with a reason. */
+export function immutableStreamChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
+  const out: Array<FieldDiff & {reason: string}> = []
+  for (const d of diff) {
+    if ((STREAM_IMMUTABLE as readonly string[]).includes(d.field))
+      out.push({...d, reason: `${d.field} cannot be changed after the stream is created`})
+    else if ((STREAM_ONE_WAY as readonly string[]).includes(d.field) && d.current === true && !d.desired) {
+      out.push({...d, reason: `${d.field} cannot be turned off once it is on`})
+    }
+  }
+
+  return out
+}
+
+/** Check names, subjects and enumerations before anything is sent: exit 2 with a one-line reason. */
+export function validateStreamConfig(c: StreamConfigInput): void {
+  if (!c.name) throw usageError('the stream has no name')
+  validateName(c.name, 'stream')
+  for (const s of c.subjects ?? []) validateFilterSubject(s, 'stream subject')
+  if (c.retention && !['interest', 'limits', 'workqueue'].includes(c.retention))
+    throw usageError(`retention "${c.retention}" is not limits, interest or workqueue`)
+  if (c.storage && !['file', 'memory'].includes(c.storage))
+    throw usageError(`storage "${c.storage}" is not file or memory`)
+  if (c.discard && !['new', 'old'].includes(c.discard)) throw usageError(`discard "${c.discard}" is not old or new`)
+  if (c.num_replicas !== undefined && (c.num_replicas < 0 || c.num_replicas > 5))
+    throw usageError(`replicas ${c.num_replicas} is not between 1 and 5`)
+  if (c.mirror && c.subjects && c.subjects.length > 0)
+    throw usageError('a mirror cannot have subjects', 'drop --subjects or --mirror')
+  if (c.mirror && c.sources && c.sources.length > 0)
+    throw usageError('a stream cannot be both a mirror and have sources')
+  if (c.mirror) validateName(c.mirror.name, 'mirror stream')
+  for (const s of c.sources ?? []) validateName(s.name, 'source stream')
+  if (c.republish) {
+    validateFilterSubject(c.republish.src, 'republish source')
+    validateFilterSubject(c.republish.dest, 'republish destination')
+  }
+
+  if (c.allow_rollup_hdrs && c.deny_purge) throw usageError('roll-ups need purges: --allow-rollup cannot be used with --deny-purge')
+  if (c.discard_new_per_subject && c.discard !== 'new')
+    throw usageError('discard per subject needs discard new', 'add --discard new')
+  for (const k of ['max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject', 'max_consumers'] as const) {
+    const v = c[k]
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < -1))
+      throw usageError(`${k} ${String(v)} is not a whole number ≥ -1`)
+  }
+
+  for (const k of ['max_age', 'duplicate_window'] as const) {
+    const v = c[k]
+    if (v !== undefined && (typeof v !== 'number' || v < 0))
+      throw usageError(`${k} ${String(v)} is not a duration in nanoseconds ≥ 0`)
+  }
+
+  for (const s of c.subjects ?? [])
+    if (s.startsWith('$JS.') || s === '>') throw usageError(`stream subject "${s}" would capture the JetStream API`)
+  if (c.mirror?.filter_subject)
+    validatePublishSubject(c.mirror.filter_subject.replaceAll('*', 'x').replaceAll('>', 'x'), 'mirror filter')
+}
+
+/** Options that need a newer server than the one connected: refused with exit 8 before anything is sent. */
+export function streamCapabilityNeeds(c: StreamConfigInput): Array<{feature: Feature; field: string}> {
+  const needs: Array<{feature: Feature; field: string}> = []
+  const n = normalizeStreamConfig(c)
+  if (n.compression) needs.push({feature: 'stream-compression', field: 'compression'})
+  if (n.metadata) needs.push({feature: 'stream-metadata', field: 'metadata'})
+  if (
+    n.subject_transform ||
+    [...(n.sources ?? []), ...(n.mirror ? [n.mirror] : [])].some((s) => s.subject_transforms)
+  ) {
+    needs.push({feature: 'subject-transform', field: 'subject_transform'})
+  }
+
+  if (n.first_seq) needs.push({feature: 'first-sequence', field: 'first_seq'})
+  if (n.consumer_limits) needs.push({feature: 'stream-consumer-limits', field: 'consumer_limits'})
+  if (n.allow_msg_ttl) needs.push({feature: 'msg-ttl', field: 'allow_msg_ttl'})
+  if (n.subject_delete_marker_ttl) needs.push({feature: 'subject-delete-markers', field: 'subject_delete_marker_ttl'})
+  if (n.allow_msg_schedules) needs.push({feature: 'stream-schedules', field: 'allow_msg_schedules'})
+  if (n.allow_msg_counter) needs.push({feature: 'stream-counters', field: 'allow_msg_counter'})
+  if (n.allow_atomic) needs.push({feature: 'stream-atomic-batch', field: 'allow_atomic'})
+  return needs
+}
+
+export function checkStreamCapabilities(c: StreamConfigInput, caps: Capabilities): void {
+  for (const need of streamCapabilityNeeds(c))
+    caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
+}
+
+/** Desired configuration for `add`: file first, flags over it, the name argument over both. */
+export function buildStreamConfig(
+  name: string | undefined,
+  file: StreamConfigInput | undefined,
+  flags: StreamConfigInput,
+): StreamConfigInput {
+  const c: StreamConfigInput = {...file, ...flags}
+  if (name) c.name = name
+  validateStreamConfig(c)
+  return c
+}
+
+export {sameValue} from '../config-file.js'

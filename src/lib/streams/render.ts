@@ -1,0 +1,112 @@
+/** Human renderings of stream data (pure: they return strings). */
+import type {StreamInfo} from '@nats-io/jetstream'
+
+import {formatAge, formatNanos} from '../format/duration.js'
+import {formatCount, formatSize} from '../format/size.js'
+import {renderColumns, renderTable} from '../format/table.js'
+import {type StreamReportRow} from './ops.js'
+
+const lim = (n: number | undefined): string => (n === undefined || n < 0 ? 'unlimited' : formatCount(n))
+const limSize = (n: number | undefined): string => (n === undefined || n < 0 ? 'unlimited' : formatSize(n))
+
+export function renderStreamInfo(si: StreamInfo, stateOnly = false): string {
+  const c = si.config
+  const s = si.state
+  const rows: Array<[string, number | string | undefined] | string> = []
+  if (!stateOnly) {
+    rows.push(
+      `Information for Stream ${c.name} created ${si.created}`,
+      '',
+      ['Subjects', (c.subjects ?? []).join(', ')],
+      ['Description', c.description],
+      ['Replicas', c.num_replicas],
+      ['Storage', c.storage],
+      ['Retention', c.retention],
+      ['Discard Policy', `${c.discard}${c.discard_new_per_subject ? ' (per subject)' : ''}`],
+      ['Duplicate Window', formatNanos(c.duplicate_window)],
+      ['Allows Rollups', String(c.allow_rollup_hdrs)],
+      ['Allows Direct', String(c.allow_direct)],
+      ['Mirror Direct', String(c.mirror_direct)],
+      ['Deny Delete', String(c.deny_delete)],
+      ['Deny Purge', String(c.deny_purge)],
+      ['Sealed', String(c.sealed)],
+      ['Maximum Messages', lim(c.max_msgs)],
+      ['Maximum Per Subject', lim(c.max_msgs_per_subject)],
+      ['Maximum Bytes', limSize(c.max_bytes)],
+      ['Maximum Age', formatNanos(c.max_age, true)],
+      ['Maximum Message Size', limSize(c.max_msg_size)],
+      ['Maximum Consumers', lim(c.max_consumers)],
+    )
+    if (c.mirror) rows.push(['Mirror', c.mirror.name])
+    if (c.sources?.length) rows.push(['Sources', c.sources.map((x) => x.name).join(', ')])
+    if (c.republish)
+      rows.push([
+        'Republishing',
+        `${c.republish.src} → ${c.republish.dest}${c.republish.headers_only ? ' (headers only)' : ''}`,
+      ])
+    if (c.placement?.cluster || c.placement?.tags?.length)
+      rows.push(['Placement', `${c.placement.cluster ?? ''} ${(c.placement.tags ?? []).join(',')}`.trim()])
+    if (si.cluster) {
+      rows.push('', 'Cluster Information:', '', ['Name', si.cluster.name], ['Leader', si.cluster.leader])
+      for (const r of si.cluster.replicas ?? [])
+        rows.push([
+          'Replica',
+          `${r.name}, ${r.offline ? 'offline' : r.current ? 'current' : 'outdated'}, seen ${formatNanos(r.active)} ago${r.lag ? `, ${r.lag} operations behind` : ''}`,
+        ])
+    }
+
+    rows.push('', 'State:', '')
+  }
+
+  rows.push(
+    ['Messages', formatCount(s.messages)],
+    ['Bytes', formatSize(s.bytes)],
+    ['First Sequence', `${s.first_seq}${s.first_ts && s.messages > 0 ? ` @ ${s.first_ts}` : ''}`],
+    ['Last Sequence', `${s.last_seq}${s.last_ts && s.messages > 0 ? ` @ ${s.last_ts}` : ''}`],
+    ['Deleted Messages', formatCount(s.num_deleted ?? 0)],
+    ['Active Consumers', formatCount(s.consumer_count)],
+    ['Number of Subjects', formatCount(s.num_subjects ?? 0)],
+  )
+  return renderColumns(rows)
+}
+
+export function renderStreamList(list: StreamInfo[]): string {
+  if (list.length === 0) return 'No streams defined'
+  return renderTable(
+    ['Name', 'Subjects', 'Messages', 'Size', 'Consumers', 'Last Message'],
+    list.map((si) => [
+      si.config.name,
+      (si.config.subjects ?? []).join(', ') || (si.config.mirror ? `mirror of ${si.config.mirror.name}` : ''),
+      formatCount(si.state.messages),
+      formatSize(si.state.bytes),
+      si.state.consumer_count,
+      si.state.messages > 0 ? formatAge(si.state.last_ts) : 'never',
+    ]),
+    {align: ['left', 'left', 'right', 'right', 'right', 'right'], title: `Streams (${list.length})`},
+  )
+}
+
+export function renderStreamReport(rows: StreamReportRow[]): string {
+  if (rows.length === 0) return 'No streams defined'
+  return renderTable(
+    ['Stream', 'Storage', 'Replicas', 'Consumers', 'Messages', 'Bytes', 'Deleted', 'Cluster'],
+    rows.map((r) => [
+      r.name,
+      r.storage,
+      r.replicas.length === 0
+        ? String(r.replicas_configured)
+        : r.replicas
+            .map((x) => (x.leader ? `${x.name}*` : x.status === 'current' ? x.name : `${x.name}!(${x.status})`))
+            .join(', '),
+      r.consumers,
+      formatCount(r.messages),
+      formatSize(r.bytes),
+      formatCount(r.deleted),
+      r.cluster ?? '',
+    ]),
+    {
+      align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      title: 'Stream Report (* leader, ! replica needs attention)',
+    },
+  )
+}
