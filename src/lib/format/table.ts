@@ -9,12 +9,17 @@ export interface TableOptions {
 /** Render rows as a boxed table (a string; the caller prints it). */
 export function renderTable(head: string[], rows: Array<Array<number | string>>, options: TableOptions = {}): string {
   const table = new Table({
+    // no rule between body rows (natscli's tables read the same way)
+    chars: {'left-mid': '', mid: '', 'mid-mid': '', 'right-mid': ''},
     head,
     style: {border: [], compact: false, head: []},
     ...(options.align ? {colAligns: options.align} : {}),
   })
   for (const row of rows) table.push(row.map(String))
-  const body = table.toString()
+  // one rule under the heading: the top border with its corners turned into junctions
+  const lines = table.toString().split('\n')
+  if (lines.length > 2) lines.splice(2, 0, lines[0].replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤'))
+  const body = lines.join('\n')
   return options.title ? `${options.title}\n\n${body}` : body
 }
 
