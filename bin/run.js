@@ -9,6 +9,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
   // The command is done (its connection closed in `finally`); a half-open socket must not keep the process alive.
-  // stdout and stderr are synchronous for files, pipes and terminals on Linux, so nothing is lost.
+  // Exit only once everything written to stdout and stderr has been handed to the OS (sockets are asynchronous).
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))))
   process.exit()
 }
