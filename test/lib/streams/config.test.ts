@@ -60,6 +60,8 @@ describe('normalizeStreamConfig', () => {
       sources: [],
     } as never)
     expect(n).toEqual(SERVER_DEFAULTS)
+    // what a 2.11 server adds by itself
+    expect(normalizeStreamConfig({...SERVER_DEFAULTS, metadata: {'_nats.level': '1', '_nats.req.level': '0'}})).toEqual(SERVER_DEFAULTS)
   })
 })
 
