@@ -17,7 +17,7 @@ export interface ConsumerEditResult {
 }
 
 export default class ConsumerEdit extends BaseCommand<typeof ConsumerEdit> {
-  static aliases = ['consumer update', 'con edit']
+  static aliases = ['consumer update', 'con edit', 'con update']
   static args = {
     stream: Args.string({description: 'stream name', required: true}),
     name: Args.string({description: 'consumer name', required: true}),
