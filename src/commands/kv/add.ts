@@ -11,7 +11,7 @@ export type KvAddResult = KvBucketSummary
 
 export default class KvAdd extends BaseCommand<typeof KvAdd> {
   static aliases = ['kv new']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = `Adding a bucket that exists with the same configuration succeeds; with another configuration it is exit 4 (use \`kv edit\`).
 Options a server cannot honour (--compress, --metadata on 2.9; --marker-ttl before 2.11) are refused with exit 8.`
   static examples = [

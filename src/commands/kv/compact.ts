@@ -8,7 +8,7 @@ import {compactBucket, type CompactResult, openBucket} from '../../lib/kv/store.
 export type KvCompactResult = CompactResult
 
 export default class KvCompact extends BaseCommand<typeof KvCompact> {
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'For every key whose latest entry is a DEL or PURGE marker, the marker and any history behind it are removed. Keys with values are untouched.'
   static examples = ['<%= config.bin %> kv compact CONFIG --force --json']
   static flags = {force: forceFlag}

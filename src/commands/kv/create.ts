@@ -12,9 +12,9 @@ export type KvCreateResult = KvPutResult
 
 export default class KvCreate extends BaseCommand<typeof KvCreate> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
-    value: Args.string({description: 'the value; read from stdin when omitted'}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
+    value: Args.string({description: 'the value; read from stdin when omitted', ignoreStdin: true}),
   }
   static description = 'Succeeds only when the key has no value (never set, deleted or purged); when it has one, exit 4.'
   static examples = ['<%= config.bin %> kv create LOCKS job-42 "$HOSTNAME" --json']

@@ -16,8 +16,8 @@ export interface KvDelResult {
 export default class KvDel extends BaseCommand<typeof KvDel> {
   static aliases = ['kv delete']
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
   }
   static description = 'Writes a delete marker; the history stays until the key is purged or the bucket compacted. A missing key is exit 3. To remove a whole bucket use `kv rm`.'
   static examples = ['<%= config.bin %> kv del CONFIG app.mode --force']

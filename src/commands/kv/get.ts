@@ -10,8 +10,8 @@ export type KvGetResult = KvEntryRecord
 
 export default class KvGet extends BaseCommand<typeof KvGet> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
   }
   static description = 'A missing or deleted key is exit 3. With --json the value is UTF-8 text, or base64 with "encoding": "base64".'
   static examples = ['<%= config.bin %> kv get CONFIG app.mode', '<%= config.bin %> kv get CONFIG app.mode --revision 3 --json', '<%= config.bin %> kv get CONFIG app.logo --raw > logo.png']

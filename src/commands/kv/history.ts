@@ -15,8 +15,8 @@ export interface KvHistoryResult {
 
 export default class KvHistory extends BaseCommand<typeof KvHistory> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
   }
   static description = 'As many revisions as the bucket keeps (--history of the bucket), oldest first. A key with no history is exit 3.'
   static examples = ['<%= config.bin %> kv history CONFIG app.mode', '<%= config.bin %> kv history CONFIG app.mode --json']

@@ -9,7 +9,7 @@ export type KvInfoResult = KvBucketSummary
 
 export default class KvInfo extends BaseCommand<typeof KvInfo> {
   static aliases = ['kv status', 'kv view']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static examples = ['<%= config.bin %> kv info CONFIG', '<%= config.bin %> kv info CONFIG --json']
   static summary = 'Show the configuration and state of a Key-Value bucket.'
 

@@ -11,8 +11,8 @@ export interface KvKeysResult {
 
 export default class KvKeys extends BaseCommand<typeof KvKeys> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    filter: Args.string({description: 'only keys matching this filter, e.g. "users.*" or "app.>"'}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    filter: Args.string({description: 'only keys matching this filter, e.g. "users.*" or "app.>"', ignoreStdin: true}),
   }
   static description = 'Deleted and purged keys are not listed. Keys print one per line, sorted.'
   static examples = ['<%= config.bin %> kv keys CONFIG', '<%= config.bin %> kv keys CONFIG "app.>" --json']

@@ -12,8 +12,8 @@ export type KvPurgeResult = KvDelResult
 
 export default class KvPurge extends BaseCommand<typeof KvPurge> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
   }
   static description = 'Removes every revision of the key and leaves one purge marker. A key that never existed is exit 3.'
   static examples = ['<%= config.bin %> kv purge CONFIG app.mode --force --json']

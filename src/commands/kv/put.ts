@@ -15,9 +15,9 @@ export interface KvPutResult {
 
 export default class KvPut extends BaseCommand<typeof KvPut> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
-    value: Args.string({description: 'the value; read from stdin when omitted'}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
+    value: Args.string({description: 'the value; read from stdin when omitted', ignoreStdin: true}),
   }
   static examples = ['<%= config.bin %> kv put CONFIG app.mode production', 'cat settings.json | <%= config.bin %> kv put CONFIG app.settings --json']
   static flags = {

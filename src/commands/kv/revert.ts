@@ -9,9 +9,9 @@ export type KvRevertResult = RevertResult
 
 export default class KvRevert extends BaseCommand<typeof KvRevert> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
-    revision: Args.string({description: 'the revision whose value to restore', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
+    revision: Args.string({description: 'the revision whose value to restore', ignoreStdin: true, required: true}),
   }
   static description = 'Writes the value of REVISION again as a new revision; the history in between is kept. A revision that is not a value of KEY is exit 3 (missing) or 4 (a delete marker).'
   static examples = ['<%= config.bin %> kv revert CONFIG app.mode 3 --json']

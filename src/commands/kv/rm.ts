@@ -14,7 +14,7 @@ export interface KvRmResult {
 
 export default class KvRm extends BaseCommand<typeof KvRm> {
   static aliases = ['kv destroy']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'Deletes the bucket and all its data. Without a terminal --force is required. A missing bucket is exit 3.'
   static examples = ['<%= config.bin %> kv rm CONFIG --force']
   static flags = {force: forceFlag}

@@ -11,10 +11,10 @@ export type KvUpdateResult = KvPutResult & {previous_revision: number}
 
 export default class KvUpdate extends BaseCommand<typeof KvUpdate> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    key: Args.string({description: 'the key', required: true}),
-    value: Args.string({description: 'the new value', required: true}),
-    revision: Args.string({description: 'the revision the key must be at now', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
+    value: Args.string({description: 'the new value', ignoreStdin: true, required: true}),
+    revision: Args.string({description: 'the revision the key must be at now', ignoreStdin: true, required: true}),
   }
   static description = 'Compare-and-set: the value is written only when the latest revision of the key is REVISION; otherwise exit 4 and nothing changes.'
   static examples = ['<%= config.bin %> kv update CONFIG app.mode maintenance 7 --json']

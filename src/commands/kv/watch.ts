@@ -12,8 +12,8 @@ export type KvWatchResult = KvEntryRecord
 
 export default class KvWatch extends BaseCommand<typeof KvWatch> {
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    filter: Args.string({description: 'only keys matching this filter, e.g. "app.>" [default: all keys]'}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    filter: Args.string({description: 'only keys matching this filter, e.g. "app.>" [default: all keys]', ignoreStdin: true}),
   }
   static description = `First the latest entry of each key (or all of history with --history, or nothing with --updates-only), then every change until Ctrl-C or --count.
 With --json each entry is one JSON line: {bucket, key, value, encoding, length, revision, created, operation (PUT|DEL|PURGE), delta}. The command prints no summary under --json.`

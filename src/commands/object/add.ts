@@ -12,7 +12,7 @@ export type ObjectAddResult = ObjBucketSummary
 
 export default class ObjectAdd extends BaseCommand<typeof ObjectAdd> {
   static aliases = ['obj add']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'Adding a bucket that exists with the same configuration succeeds; with another one it is exit 4. --compress and --metadata need nats-server 2.10 (exit 8 before).'
   static examples = ['<%= config.bin %> object add BACKUPS --ttl 30d --max-bucket-size 100GiB', '<%= config.bin %> object add ASSETS --description "web assets" --json']
   static flags = objConfigFlags

@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {BaseCommand} from '../../lib/base-command.js'
 import {forceFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
-import {objectInfo, openObjectStore} from '../../lib/objects/store.js'
+import {objectInfo, openObjectStore, refuseSealed} from '../../lib/objects/store.js'
 
 export interface ObjectDelResult {
   bucket: string
@@ -15,8 +15,8 @@ export interface ObjectDelResult {
 export default class ObjectDel extends BaseCommand<typeof ObjectDel> {
   static aliases = ['obj del', 'object delete']
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    name: Args.string({description: 'name of the object', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    name: Args.string({description: 'name of the object', ignoreStdin: true, required: true}),
   }
   static description = 'Removes the data and leaves a deleted marker. A missing object is exit 3. To remove a whole bucket use `object rm`.'
   static examples = ['<%= config.bin %> object del BACKUPS db-2024-01.tar.gz --force']
@@ -26,7 +26,8 @@ export default class ObjectDel extends BaseCommand<typeof ObjectDel> {
   async run(): Promise<ObjectDelResult> {
     const {bucket, name} = this.args
     validateBucketName(bucket)
-    const {os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    const {info: bucketState, os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    refuseSealed(bucketState, bucket)
     const info = await objectInfo(os, bucket, name)
     await this.confirm(`Delete object "${name}" (${info.size} bytes) from bucket "${bucket}"`, this.flags.force)
     await os.delete(name)

@@ -14,8 +14,8 @@ export type ObjectGetResult = ObjectRecord & {output: string}
 export default class ObjectGet extends BaseCommand<typeof ObjectGet> {
   static aliases = ['obj get']
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    name: Args.string({description: 'name of the object', required: true}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    name: Args.string({description: 'name of the object', ignoreStdin: true, required: true}),
   }
   static description = `Without --output the data goes to stdout (then --json is refused: stdout carries the data).
 With --output the object is written to a temporary file beside the target, its size and SHA-256 digest are checked, and only then is it renamed onto the target: an interrupted or corrupt transfer never leaves a partial file. An existing target needs --force.

@@ -10,8 +10,8 @@ export type ObjectInfoResult = ObjBucketSummary & {objects: number} | ObjBucketS
 export default class ObjectInfoCmd extends BaseCommand<typeof ObjectInfoCmd> {
   static aliases = ['obj info', 'object show']
   static args = {
-    bucket: Args.string({description: 'name of the bucket; without it, all buckets are listed'}),
-    name: Args.string({description: 'name of an object; without it, the bucket is described'}),
+    bucket: Args.string({description: 'name of the bucket; without it, all buckets are listed', ignoreStdin: true}),
+    name: Args.string({description: 'name of an object; without it, the bucket is described', ignoreStdin: true}),
   }
   static description = 'With BUCKET and NAME: the object (size, chunks, digest, modified, headers). With BUCKET: the bucket. With neither: the list of buckets (as `object ls`).'
   static examples = ['<%= config.bin %> object info BACKUPS', '<%= config.bin %> object info BACKUPS db.tar.gz --json']

@@ -9,7 +9,7 @@ export type ObjectLsResult = ObjBucketSummary[] | ObjectRecord[]
 
 export default class ObjectLs extends BaseCommand<typeof ObjectLs> {
   static aliases = ['obj ls', 'object list']
-  static args = {bucket: Args.string({description: 'list the objects of this bucket instead of the buckets'})}
+  static args = {bucket: Args.string({description: 'list the objects of this bucket instead of the buckets', ignoreStdin: true})}
   static examples = ['<%= config.bin %> object ls', '<%= config.bin %> object ls BACKUPS --json']
   static summary = 'List Object Store buckets, or the objects in a bucket (size, chunks, modified, digest).'
 

@@ -8,7 +8,7 @@ import {usageError} from '../../lib/errors.js'
 import {forceFlag, headerFlag, parseHeaders, sizeFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
 import {progressWriter} from '../../lib/objects/progress.js'
-import {type ObjectRecord, openObjectStore} from '../../lib/objects/store.js'
+import {type ObjectRecord, openObjectStore, refuseSealed} from '../../lib/objects/store.js'
 import {putObject} from '../../lib/objects/transfer.js'
 
 export type ObjectPutResult = ObjectRecord
@@ -16,8 +16,8 @@ export type ObjectPutResult = ObjectRecord
 export default class ObjectPut extends BaseCommand<typeof ObjectPut> {
   static aliases = ['obj put']
   static args = {
-    bucket: Args.string({description: 'name of the bucket', required: true}),
-    file: Args.string({description: 'file to store; stdin when omitted (then --name is required)'}),
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    file: Args.string({description: 'file to store; stdin when omitted (then --name is required)', ignoreStdin: true}),
   }
   static description = `The data is streamed in chunks: memory does not grow with the object size. A progress bar with bytes/s is drawn on stderr when it is a terminal.
 Replacing an existing object needs --force when there is no terminal to confirm.`
@@ -56,7 +56,8 @@ Replacing an existing object needs --force when there is no terminal to confirm.
     const h = headerPairs.length > 0 ? headers() : undefined
     for (const [k, v] of headerPairs) h!.append(k, v)
 
-    const {os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    const {info: bucketState, os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    refuseSealed(bucketState, bucket)
     const existing = await os.info(name)
     if (existing && !existing.deleted) await this.confirm(`Replace object "${name}" in bucket "${bucket}"`, flags.force)
     const progress = progressWriter(`${name}`, total, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !flags['no-progress']})

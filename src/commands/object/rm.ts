@@ -14,7 +14,7 @@ export interface ObjectRmResult {
 
 export default class ObjectRm extends BaseCommand<typeof ObjectRm> {
   static aliases = ['obj rm', 'object destroy']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'Deletes the bucket and every object in it. Without a terminal --force is required. A missing bucket is exit 3.'
   static examples = ['<%= config.bin %> object rm SCRATCH --force']
   static flags = {force: forceFlag}

@@ -9,7 +9,7 @@ export type ObjectSealResult = ObjBucketSummary
 
 export default class ObjectSeal extends BaseCommand<typeof ObjectSeal> {
   static aliases = ['obj seal']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'A sealed bucket can be read but never changed again: no puts, deletes or configuration changes. This cannot be undone.'
   static examples = ['<%= config.bin %> object seal RELEASES --force --json']
   static flags = {force: forceFlag}

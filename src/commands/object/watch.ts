@@ -10,7 +10,7 @@ export type ObjectWatchResult = ObjectRecord
 
 export default class ObjectWatch extends BaseCommand<typeof ObjectWatch> {
   static aliases = ['obj watch']
-  static args = {bucket: Args.string({description: 'name of the bucket', required: true})}
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'Prints each object change (put, update, delete) until Ctrl-C or --count. With --history the current objects come first. With --json each change is one JSON line: the object record with "deleted".'
   static examples = ['<%= config.bin %> object watch BACKUPS', '<%= config.bin %> object watch BACKUPS --history --count 10 --json']
   static flags = {

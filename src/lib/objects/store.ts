@@ -2,7 +2,7 @@
 import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
 import type {ObjectInfo, ObjectStore} from '@nats-io/obj'
 
-import {notFound, toNatsxError} from '../errors.js'
+import {conflict, notFound, toNatsxError} from '../errors.js'
 import {headersToObject} from '../messages.js'
 import {normalizeObjConfig, type ObjConfig} from './config.js'
 
@@ -20,7 +20,8 @@ export interface ObjectRecord {
   /** modification time (ISO 8601) */
   modified: string
   name: string
-  revision: number
+  /** the stream sequence of the object's metadata (absent in watch entries) */
+  revision?: number
   size: number
 }
 
@@ -32,9 +33,9 @@ export function objectRecord(i: ObjectInfo): ObjectRecord {
     digest: i.digest,
     modified: i.mtime,
     name: i.name,
-    revision: i.revision,
     size: i.size,
   }
+  if (typeof i.revision === 'number') rec.revision = i.revision
   if (i.description) rec.description = i.description
   const headers = headersToObject(i.headers)
   if (headers) rec.headers = headers
@@ -94,4 +95,9 @@ export async function objectInfo(os: ObjectStore, bucket: string, name: string):
   const i = await os.info(name)
   if (!i || i.deleted) throw notFound(`object "${name}" not found in bucket "${bucket}"`, 'list objects with `natsx object ls BUCKET`')
   return i
+}
+
+/** Changes to a sealed bucket are exit 4 before anything is sent. */
+export function refuseSealed(info: StreamInfo, bucket: string): void {
+  if (info.config.sealed) throw conflict(`bucket "${bucket}" is sealed: its objects cannot change`, 'write to another bucket')
 }
