@@ -117,6 +117,27 @@ describe('object put and get', () => {
     })
   }
 
+  it('stores the layout nats.js reads, and reads what nats.js stores (digests verified both ways)', async () => {
+    const {connect} = await import('@nats-io/transport-node')
+    const {Objm} = await import('@nats-io/obj')
+    const nc = await connect({servers: server.url})
+    try {
+      const os = await new Objm(nc).open('F')
+      const src = randomFile('compat.bin', 700_001)
+      expect((await obj('put', 'F', src, '-H', 'X-Test:1')).code).toBe(0)
+      const blob = await os.getBlob('compat.bin')
+      expect(Buffer.from(blob!).equals(readFileSync(src))).toBe(true)
+      expect((await os.info('compat.bin'))?.headers?.get('X-Test')).toBe('1')
+      const data = randomBytes(300_000)
+      await os.putBlob({name: 'from-js'}, data)
+      const out = join(dir, 'from-js.out')
+      expect((await obj('get', 'F', 'from-js', '--output', out)).code).toBe(0)
+      expect(readFileSync(out).equals(data)).toBe(true)
+    } finally {
+      await nc.close()
+    }
+  })
+
   it('keeps the description and headers, lists objects, and refuses to overwrite without --force', async () => {
     const src = randomFile('meta.bin', 1000)
     const put = await obj('put', 'F', src, '--description', 'a test', '-H', 'Content-Type:application/octet-stream', '--json')
