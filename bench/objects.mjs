@@ -185,7 +185,11 @@ async function main() {
     out('')
     out(JSON.stringify({rows, size: SIZE}))
   } finally {
+    const exited = new Promise((resolve) => {
+      server.child.once('exit', resolve)
+    })
     server.child.kill('SIGTERM')
+    await exited
     rmSync(dir, {force: true, recursive: true})
   }
 }
