@@ -63,7 +63,7 @@ export function progressWriter(
   let last = Number.NEGATIVE_INFINITY
   let bytes = 0
   const draw = (): void => {
-    stream.write(`\r${formatProgress({done: bytes, elapsedMs: now() - start, label, total, width: (stream.columns ?? 80) - 1})}\u001B[K`)
+    stream.write(`\r${formatProgress({done: bytes, elapsedMs: now() - start, label, total, width: (stream.columns || 80) - 1})}\u001B[K`)
   }
 
   return {
