@@ -162,7 +162,7 @@ describe('idempotency matrix', () => {
   })
 })
 
-describe('capability refusals (exit 8, nothing sent)', () => {
+describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
   it.each([
     [['--filter', 'orders.eu.>', '--filter', 'orders.us.>'], /multiple filter subjects .*requires nats-server 2\.10\.0; connected server is 2\.9\.10/],
     [['--metadata', 'team=ops'], /consumer metadata .*requires nats-server 2\.10\.0/],
@@ -185,7 +185,7 @@ describe('capability refusals (exit 8, nothing sent)', () => {
   })
 })
 
-describe('validation (exit 2 before any request)', () => {
+describe.concurrent('validation (exit 2 before any request)', () => {
   it.each([
     [['consumer', 'add', 'ORDERS', 'bad.name'], /invalid consumer name/],
     [['consumer', 'add', 'BAD.STREAM', 'C1'], /invalid stream name/],

@@ -195,7 +195,7 @@ describe('idempotency matrix', () => {
   })
 })
 
-describe('capability refusals (exit 8, nothing sent)', () => {
+describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
   it('a 2.9 server silently drops allow_msg_ttl: the reason natsx refuses it', async () => {
     const si = await jsm.streams.add({allow_msg_ttl: true, name: 'TTLRAW', subjects: ['ttlraw.>']})
     expect(si.config.allow_msg_ttl).toBeUndefined()
@@ -228,7 +228,7 @@ describe('capability refusals (exit 8, nothing sent)', () => {
   })
 })
 
-describe('validation (exit 2 before any request)', () => {
+describe.concurrent('validation (exit 2 before any request)', () => {
   it.each([
     [['stream', 'add', 'BAD.NAME', '--subjects', 'x.>'], /invalid stream name "BAD.NAME"/],
     [['stream', 'add', 'BAD NAME'], /invalid stream name/],
