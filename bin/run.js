@@ -10,6 +10,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   await execute({dir: import.meta.url})
   // The command is done (its connection closed in `finally`); a half-open socket must not keep the process alive.
   // Exit only once everything written to stdout and stderr has been handed to the OS (sockets are asynchronous).
-  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))))
+  const flushed = (stream) =>
+    new Promise((resolve) => {
+      stream.write('', resolve)
+    })
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)])
   process.exit()
 }
