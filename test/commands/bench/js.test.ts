@@ -1,7 +1,6 @@
 import {jetstreamManager} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
-import {readFileSync} from 'node:fs'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -52,7 +51,7 @@ describe('bench js pub', () => {
     const si = await jsm.streams.info('BJA')
     expect(si.state.messages).toBe(3200)
     const last = await jsm.streams.getMessage('BJA', {seq: si.state.last_seq})
-    expect(last.header?.get('Nats-Msg-Id')).toMatch(/^[\da-f]{8}-199$/)
+    expect(last?.header?.get('Nats-Msg-Id')).toMatch(/^[\da-f]{8}-199$/)
   })
 
   it('--purge empties the stream first, and needs --force without a terminal', async () => {
@@ -93,7 +92,7 @@ describe('bench js consume, fetch, ordered', () => {
   it('consume with --acks none reads all the stream holds when --msgs is larger, with a warning', async () => {
     const r = await bench(['js', 'consume', '--stream', 'BJC', '--acks', 'none', '--msgs', '5000'])
     expect(r.total.msgs).toBe(2000)
-    expect(r.warnings.join()).toContain('holds 2000 messages')
+    expect(r.warnings.join('\n')).toContain('holds 2000 messages')
   })
 
   it('ordered: every client reads every message', async () => {
