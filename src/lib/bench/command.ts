@@ -25,6 +25,10 @@ export const benchFlags = {
   msgs: intFlag({min: 1})({default: 100_000, description: 'messages in total', helpGroup: BENCH}),
   progress: Flags.boolean({allowNo: true, default: true, description: 'show a progress bar on stderr (only when it is a terminal)', helpGroup: BENCH}),
   rate: intFlag({min: 0})({aliases: ['throughput'], default: 0, description: 'target messages per second in total; 0 is as fast as possible', helpGroup: BENCH}),
+}
+
+/** `--size` for the modes that send messages (receivers count the bytes that arrive). */
+export const sizeFlags = {
   size: sizeFlag({default: 128, description: 'message size, e.g. 16B, 1KiB', helpGroup: BENCH}),
 }
 
@@ -41,13 +45,14 @@ export interface CommonFlags {
   multisubject?: boolean
   'multisubject-max'?: number
   rate: number
-  size: number
+  size?: number
 }
 
 /** The spec from the common flags; exit 2 on values that cannot run. */
 export function baseSpec(mode: BenchMode, subject: string, f: CommonFlags, timeoutMs: number): BenchSpec {
-  if (f.size < 0) throw usageError('--size must be a number of bytes, not unlimited', 'pass a size such as 128B or 1KiB')
-  if (f.size > 64 * 1024 * 1024) throw usageError(`--size ${f.size} is larger than any server allows`, 'pass at most the server max_payload (1MiB by default)')
+  const size = f.size ?? 0
+  if (size < 0) throw usageError('--size must be a number of bytes, not unlimited', 'pass a size such as 128B or 1KiB')
+  if (size > 64 * 1024 * 1024) throw usageError(`--size ${size} is larger than any server allows`, 'pass at most the server max_payload (1MiB by default)')
   if (f.duration !== undefined && f.duration <= 0) throw usageError('--duration must be longer than 0', 'pass e.g. --duration 10s')
   return {
     clients: f.clients,
@@ -57,7 +62,7 @@ export function baseSpec(mode: BenchMode, subject: string, f: CommonFlags, timeo
     multisubject: f.multisubject ? (f['multisubject-max'] ?? 100_000) : 0,
     rate: f.rate,
     runId: randomUUID().slice(0, 8),
-    size: f.size,
+    size,
     subject,
     timeoutMs,
   }

@@ -1,10 +1,9 @@
+import {formatCount, formatSize} from '../format/size.js'
 /**
  * Pure renderings of a benchmark: natscli's banner and summary for people, one CSV row per client, and the
  * progress line. They return strings; the command decides where they go.
  */
-import type {BenchResult, BenchSpec, LatencySummary} from './types.js'
-
-import {formatCount, formatSize} from '../format/size.js'
+import {type BenchResult, type BenchSpec, type LatencySummary, SENDING_MODES} from './types.js'
 
 const TITLES: Record<BenchResult['mode'], string> = {
   'js consume': 'JetStream consume',
@@ -24,7 +23,9 @@ const perSec = (bytes: number): string => `${formatSize(Math.round(bytes))}/sec`
 
 /** natscli's "Starting … benchmark [clients=…, msg-size=…, msgs=…]". */
 export function banner(spec: BenchSpec): string {
-  const parts = [`clients=${spec.clients}`, `msg-size=${formatSize(spec.size)}`, spec.durationMs ? `duration=${spec.durationMs / 1000}s` : `msgs=${formatCount(spec.msgs)}`]
+  const parts = [`clients=${spec.clients}`]
+  if (SENDING_MODES.has(spec.mode)) parts.push(`msg-size=${formatSize(spec.size)}`)
+  parts.push(spec.durationMs ? `duration=${spec.durationMs / 1000}s` : `msgs=${formatCount(spec.msgs)}`)
   if (spec.rate > 0) parts.push(`rate=${formatCount(spec.rate)}/s`)
   if (spec.multisubject > 0) parts.push(`multisubject=${spec.multisubject}`)
   if (spec.mode === 'js pub') parts.push(`mode=${spec.jsPubMode}`, ...(spec.jsPubMode === 'async' ? [`batch=${spec.batch}`] : []), `dedup=${Boolean(spec.dedup)}`)

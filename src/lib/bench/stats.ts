@@ -5,7 +5,7 @@
  */
 import * as hdr from 'hdr-histogram-js'
 
-import type {BenchResult, BenchSpec, ClientReport, ClientResult, LatencySummary, RateFigures} from './types.js'
+import {type BenchResult, type BenchSpec, type ClientReport, type ClientResult, type LatencySummary, type RateFigures, SENDING_MODES} from './types.js'
 
 /** Histograms of latencies in nanoseconds: 1 ns to 1 hour, 3 significant digits. */
 export function newHistogram(): hdr.Histogram {
@@ -92,7 +92,7 @@ export function summarize(spec: BenchSpec, reports: ClientReport[], extra: {inte
       msgs: spec.msgs,
       multisubject: spec.multisubject,
       rate: spec.rate,
-      size: spec.size,
+      ...(SENDING_MODES.has(spec.mode) ? {size: spec.size} : {}),
       subject: spec.subject,
       ...(spec.durationMs ? {duration_ms: spec.durationMs} : {}),
       ...(spec.acks ? {acks: spec.acks} : {}),

@@ -16,6 +16,9 @@ export type BenchMode =
   | 'request'
   | 'sub'
 
+/** Modes that send messages of --size bytes (the others count the bytes they receive). */
+export const SENDING_MODES: ReadonlySet<BenchMode> = new Set(['js pub', 'kv put', 'pub', 'request'])
+
 export type AckPolicyName = 'all' | 'explicit' | 'none'
 
 /** The options of one run, the same for every client. Plain data: it is posted to the workers. */
@@ -131,7 +134,8 @@ export interface BenchResult {
     msgs: number
     multisubject: number
     rate: number
-    size: number
+    /** bytes of each message sent (modes that send: pub, request, js pub, kv put) */
+    size?: number
     stream?: string
     subject: string
   }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {baseSpec, BenchCommand, benchFlags, multisubjectFlags, storeFlags} from '../../../lib/bench/command.js'
+import {baseSpec, BenchCommand, benchFlags, multisubjectFlags, sizeFlags, storeFlags} from '../../../lib/bench/command.js'
 import {prepareJsPub} from '../../../lib/bench/setup.js'
 import {type BenchResult} from '../../../lib/bench/types.js'
 import {intFlag} from '../../../lib/flags.js'
@@ -19,6 +19,7 @@ export default class BenchJsPub extends BenchCommand<typeof BenchJsPub> {
   ]
   static flags = {
     ...benchFlags,
+    ...sizeFlags,
     ...multisubjectFlags,
     ...storeFlags,
     batch: intFlag({min: 1})({default: 256, description: 'async: acknowledgements outstanding at most (the window)'}),
