@@ -163,14 +163,19 @@ export async function subLoop(ctx: LoopContext, onReady: () => Promise<void>): P
       if (count === 0) run.begin()
       count++
       bytes += m.data.length
-      last = now()
-      if (count % 256 === 0) run.report(client.id, count)
+      // the clock is read every 256 messages and at the last one, not per message (an interrupted run's end
+      // is the last multiple of 256 received: at most 255 messages early)
+      if (count % 256 === 0 || count === run.limit) {
+        last = now()
+        run.report(client.id, count)
+      }
     },
   })
   await nc.flush()
   await onReady()
   await whenStopped(run, () => count >= run.limit)
   sub.unsubscribe()
+  if (count > 0 && last === 0) last = now()
   run.report(client.id, count)
   return {bytes, end: last, msgs: count, start: run.start, warnings: count < run.limit && Number.isFinite(run.limit) ? [`received ${count} of ${run.limit} messages`] : []}
 }

@@ -6,9 +6,9 @@
 import {Worker} from 'node:worker_threads'
 
 import type {ConnectionSettings} from '../connection.js'
-import type {WorkerInput, WorkerMessage} from './worker.js'
+import type {ClientInput, ClientMessage} from './client.js'
 
-import {NatsxError} from '../errors.js'
+import {type ExitCodeValue, NatsxError} from '../errors.js'
 import {CONTROL} from './loops.js'
 import {type BenchMode, type BenchSpec, type ClientReport, type ClientSpec} from './types.js'
 
@@ -62,12 +62,51 @@ export interface RunOutcome {
 
 const WORKER_URL = new URL('worker.js', import.meta.url)
 
+/** Where a client runs: the same interface for a worker thread and for the main thread. */
+interface ClientHandle {
+  go(): void
+  on(listener: (m: ClientMessage) => void, fail: (e: Error) => void): void
+  stop(): Promise<void>
+}
+
+function threadClient(input: ClientInput): ClientHandle {
+  const worker = new Worker(WORKER_URL, {workerData: input})
+  return {
+    go: () => worker.postMessage('go'),
+    on(listener, fail) {
+      worker.on('message', listener)
+      worker.on('error', (e) => fail(new NatsxError(1, `client ${input.client.id} failed: ${e.message}`)))
+      worker.on('exit', (code) => fail(new NatsxError(1, `client ${input.client.id} exited (${code}) before reporting`)))
+    },
+    async stop() {
+      await worker.terminate()
+    },
+  }
+}
+
+/** A single client runs on the main thread: no thread hop, the same loop. */
+function inlineClient(input: ClientInput): ClientHandle {
+  let go!: () => void
+  const started = new Promise<void>((resolve) => {
+    go = resolve
+  })
+  return {
+    go,
+    on(listener, fail) {
+      import('./client.js')
+        .then(({runClient}) => runClient(input, listener, started))
+        .catch((error: Error) => fail(error))
+    },
+    async stop() {},
+  }
+}
+
 export async function runClients(settings: ConnectionSettings, spec: BenchSpec, hooks: RunHooks): Promise<RunOutcome> {
   const control = new SharedArrayBuffer(4 * 4)
   const progress = new SharedArrayBuffer(8 * spec.clients)
   const controlView = new Int32Array(control)
   const progressView = new Float64Array(progress)
-  const workers: Worker[] = []
+  const handles: ClientHandle[] = []
   const reports: ClientReport[] = []
   let interrupted = false
   const onAbort = (): void => {
@@ -81,14 +120,15 @@ export async function runClients(settings: ConnectionSettings, spec: BenchSpec, 
   try {
     const all = shares(spec).map((share, i) => {
       const client: ClientSpec = {id: i + 1, msgs: share.msgs, settings, spec, startIndex: share.startIndex}
-      const worker = new Worker(WORKER_URL, {workerData: {client, control, progress} satisfies WorkerInput})
-      workers.push(worker)
-      return watch(worker, client.id)
+      const input: ClientInput = {client, control, progress}
+      const handle = spec.clients === 1 ? inlineClient(input) : threadClient(input)
+      handles.push(handle)
+      return watch(handle, client.id)
     })
     // every worker posts `ready` first, then `done`; an error rejects both
     await Promise.all(all.map((w) => w.ready))
     hooks.onReady?.()
-    for (const w of workers) w.postMessage('go')
+    for (const h of handles) h.go()
     if (hooks.onTick) {
       const tick = hooks.onTick
       ticker = setInterval(() => tick(progressView.reduce((a, b) => a + b, 0)), 200)
@@ -97,7 +137,7 @@ export async function runClients(settings: ConnectionSettings, spec: BenchSpec, 
     for (const r of await Promise.all(all.map((w) => w.done))) reports.push(r)
   } catch (error) {
     Atomics.store(controlView, CONTROL.STOP, 1)
-    await Promise.all(workers.map((w) => w.terminate()))
+    await Promise.all(handles.map((h) => h.stop()))
     throw error
   } finally {
     if (ticker) clearInterval(ticker)
@@ -107,7 +147,7 @@ export async function runClients(settings: ConnectionSettings, spec: BenchSpec, 
   return {interrupted, reports}
 }
 
-function watch(worker: Worker, id: number): {done: Promise<ClientReport>; ready: Promise<void>} {
+function watch(handle: ClientHandle, id: number): {done: Promise<ClientReport>; ready: Promise<void>} {
   let onReady!: () => void
   let fail!: (e: Error) => void
   const ready = new Promise<void>((resolve, reject) => {
@@ -120,13 +160,11 @@ function watch(worker: Worker, id: number): {done: Promise<ClientReport>; ready:
       reject(e)
     }
 
-    worker.on('message', (m: WorkerMessage) => {
+    handle.on((m) => {
       if (m.type === 'ready') onReady()
       else if (m.type === 'done') resolve(m.report)
-      else failBoth(new NatsxError(m.error.code as 1, `client ${id}: ${m.error.message}`, {hint: m.error.hint}))
-    })
-    worker.on('error', (e) => failBoth(new NatsxError(1, `client ${id} failed: ${e.message}`)))
-    worker.on('exit', (code) => failBoth(new NatsxError(1, `client ${id} exited (${code}) before reporting`)))
+      else failBoth(new NatsxError(m.error.code as ExitCodeValue, `client ${id}: ${m.error.message}`, {hint: m.error.hint}))
+    }, failBoth)
   })
   // a rejection of `done` before anyone awaits it is handled by the `ready` path
   done.catch(() => {})

@@ -79,21 +79,25 @@ describe('bench pub', () => {
     expect(r.total.msgs).toBeLessThan(1200)
   })
 
-  it('Ctrl-C prints the partial result for the work done and exits 130', async () => {
-    const before = (await varz()).in_msgs
-    const run = spawnCli(['bench', 'pub', 'b.int', '--duration', '60s', '--rate', '20000', '--json', '-s', server.url])
-    await run.waitFor('Starting Pub benchmark', 'stderr')
-    await waitFor(async () => ((await varz()).in_msgs - before >= 2000 ? true : undefined), 20_000, 'the server to receive 2,000 messages')
-    run.child.kill('SIGINT')
-    const res = await run.done
-    expect(res.code, res.stderr).toBe(130)
-    const r = res.json<BenchResult>()
-    expect(r.interrupted).toBe(true)
-    expect(r.total.msgs).toBeGreaterThanOrEqual(2000)
-    expect(r.total.seconds).toBeLessThan(30)
-    // every message counted was flushed to the server before the result was printed
-    expect((await varz()).in_msgs - before).toBe(r.total.msgs)
-  })
+  // one client runs on the main thread, several in worker threads: both stop on Ctrl-C and report
+  for (const clients of ['1', '2']) {
+    it(`Ctrl-C prints the partial result for the work done and exits 130 (--clients ${clients})`, async () => {
+      const before = (await varz()).in_msgs
+      const run = spawnCli(['bench', 'pub', 'b.int', '--clients', clients, '--duration', '60s', '--rate', '20000', '--json', '-s', server.url])
+      await run.waitFor('Starting Pub benchmark', 'stderr')
+      await waitFor(async () => ((await varz()).in_msgs - before >= 2000 ? true : undefined), 20_000, 'the server to receive 2,000 messages')
+      run.child.kill('SIGINT')
+      const res = await run.done
+      expect(res.code, res.stderr).toBe(130)
+      const r = res.json<BenchResult>()
+      expect(r.interrupted).toBe(true)
+      expect(r.clients).toHaveLength(Number(clients))
+      expect(r.total.msgs).toBeGreaterThanOrEqual(2000)
+      expect(r.total.seconds).toBeLessThan(30)
+      // every message counted was flushed to the server before the result was printed
+      expect((await varz()).in_msgs - before).toBe(r.total.msgs)
+    })
+  }
 
   it('refuses bad input with exit 2 before connecting', async () => {
     const dead = 'nats://127.0.0.1:1'
