@@ -57,7 +57,9 @@ async function startServer() {
   return {
     async stop() {
       child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      await new Promise((r) => {
+        child.once('exit', r)
+      })
       rmSync(dir, {force: true, recursive: true})
     },
     url: `nats://127.0.0.1:${port}`,
@@ -82,15 +84,14 @@ function run(args, readyPattern) {
   })
   const done = new Promise((resolve, reject) => {
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}\n${out}\n${err}`))
-      else {
+      if (code === 0) {
         // natsx prints one pretty JSON document; the raw loops print one line
         try {
           resolve(JSON.parse(out))
         } catch {
           resolve(JSON.parse(out.trim().split('\n').at(-1)))
         }
-      }
+      } else reject(new Error(`${args.join(' ')} exited ${code}\n${out}\n${err}`))
     })
   })
   return {done, ready}
@@ -215,7 +216,7 @@ try {
     const target = p.target === undefined ? '' : `${p.lowerIsBetter ? '≤' : '≥'} ${p.target}`
     const row = {name: p.name, natsx: natsxM, natsxAll: x, ok, ratio, raw: rawM, rawAll: r, target}
     rows.push(row)
-    console.log(`${p.name}: raw ${fmt(rawM)} | natsx ${fmt(natsxM)} | ratio ${ratio.toFixed(2)} ${target} ${ok}   (raw ${r.map(fmt).join(', ')}; natsx ${x.map(fmt).join(', ')})`)
+    console.log(`${p.name}: raw ${fmt(rawM)} | natsx ${fmt(natsxM)} | ratio ${ratio.toFixed(2)} ${target} ${ok}   (raw ${r.map((v) => fmt(v)).join(', ')}; natsx ${x.map((v) => fmt(v)).join(', ')})`)
   }
 } finally {
   await server.stop()
