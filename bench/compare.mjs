@@ -40,7 +40,9 @@ function freePort() {
 async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'natsx-compare-'))
   const port = await freePort()
-  const child = spawn(values.server, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'store')], {stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(values.server, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'store')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   await new Promise((resolve, reject) => {
     let log = ''
     const onData = (b) => {
@@ -68,7 +70,10 @@ async function startServer() {
 
 /** Run a node script; resolves with its last stdout line parsed as JSON. `ready` resolves on a stderr pattern. */
 function run(args, readyPattern) {
-  const child = spawn(process.execPath, args, {env: {...process.env, CI: 'true', NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(process.execPath, args, {
+    env: {...process.env, CI: 'true', NO_COLOR: '1'},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   let onReady
@@ -107,30 +112,37 @@ const median = (xs) => {
 const pairs = [
   {
     async natsx(url) {
-      return (await natsx(['pub', 'cmp.pub16', '--size', '16B', '--msgs', String(n(1_000_000))], url).done).total.msgs_per_sec
+      return (await natsx(['pub', 'cmp.pub16', '--size', '16B', '--msgs', String(n(1_000_000))], url).done).total
+        .msgs_per_sec
     },
     name: 'core publish 16 B (msgs/s)',
     async raw(url) {
-      return (await raw('pub', url, ['--subject', 'cmp.pub16', '--size', '16', '--msgs', String(n(1_000_000))]).done).msgs_per_sec
+      return (await raw('pub', url, ['--subject', 'cmp.pub16', '--size', '16', '--msgs', String(n(1_000_000))]).done)
+        .msgs_per_sec
     },
   },
   {
     async natsx(url) {
-      return (await natsx(['pub', 'cmp.pub128', '--size', '128B', '--msgs', String(n(1_000_000))], url).done).total.msgs_per_sec
+      return (await natsx(['pub', 'cmp.pub128', '--size', '128B', '--msgs', String(n(1_000_000))], url).done).total
+        .msgs_per_sec
     },
     name: 'core publish 128 B (msgs/s)',
     async raw(url) {
-      return (await raw('pub', url, ['--subject', 'cmp.pub128', '--size', '128', '--msgs', String(n(1_000_000))]).done).msgs_per_sec
+      return (await raw('pub', url, ['--subject', 'cmp.pub128', '--size', '128', '--msgs', String(n(1_000_000))]).done)
+        .msgs_per_sec
     },
     target: 0.95,
   },
   {
     async natsx(url) {
-      return (await natsx(['pub', 'cmp.pub2', '--size', '128B', '--clients', '2', '--msgs', String(n(2_000_000))], url).done).total.msgs_per_sec
+      return (
+        await natsx(['pub', 'cmp.pub2', '--size', '128B', '--clients', '2', '--msgs', String(n(2_000_000))], url).done
+      ).total.msgs_per_sec
     },
     name: 'core publish 128 B, natsx --clients 2 vs raw single loop (msgs/s)',
     async raw(url) {
-      return (await raw('pub', url, ['--subject', 'cmp.pub2', '--size', '128', '--msgs', String(n(1_000_000))]).done).msgs_per_sec
+      return (await raw('pub', url, ['--subject', 'cmp.pub2', '--size', '128', '--msgs', String(n(1_000_000))]).done)
+        .msgs_per_sec
     },
     target: 1.4,
   },
@@ -174,14 +186,43 @@ const pairs = [
   },
   {
     async natsx(url) {
-      const r = await natsx(['js', 'pub', 'cmp.js', '--stream', 'CMP', '--create', '--purge', '--force', '--batch', '256', '--size', '128B', '--msgs', String(n(100_000))], url).done
+      const r = await natsx(
+        [
+          'js',
+          'pub',
+          'cmp.js',
+          '--stream',
+          'CMP',
+          '--create',
+          '--purge',
+          '--force',
+          '--batch',
+          '256',
+          '--size',
+          '128B',
+          '--msgs',
+          String(n(100_000)),
+        ],
+        url,
+      ).done
       return r.total.msgs_per_sec
     },
     name: 'JetStream async publish 128 B, window 256 (msgs/s)',
     async raw(url) {
       // the same stream, emptied first by a one-message natsx run with --purge
       await natsx(['js', 'pub', 'cmp.js', '--stream', 'CMP', '--create', '--purge', '--force', '--msgs', '1'], url).done
-      return (await raw('jspub', url, ['--subject', 'cmp.js', '--size', '128', '--window', '256', '--msgs', String(n(100_000))]).done).msgs_per_sec
+      return (
+        await raw('jspub', url, [
+          '--subject',
+          'cmp.js',
+          '--size',
+          '128',
+          '--window',
+          '256',
+          '--msgs',
+          String(n(100_000)),
+        ]).done
+      ).msgs_per_sec
     },
     target: 0.9,
   },
@@ -212,11 +253,22 @@ try {
     // the ratio is always "natsx relative to raw" in the better direction: > 1 is natsx better for rates,
     // for latency it is natsx / raw (≤ target is good)
     const ratio = natsxM / rawM
-    const ok = p.target === undefined ? '' : p.lowerIsBetter ? (ratio <= p.target ? 'yes' : 'NO') : ratio >= p.target ? 'yes' : 'NO'
+    const ok =
+      p.target === undefined
+        ? ''
+        : p.lowerIsBetter
+          ? ratio <= p.target
+            ? 'yes'
+            : 'NO'
+          : ratio >= p.target
+            ? 'yes'
+            : 'NO'
     const target = p.target === undefined ? '' : `${p.lowerIsBetter ? '≤' : '≥'} ${p.target}`
     const row = {name: p.name, natsx: natsxM, natsxAll: x, ok, ratio, raw: rawM, rawAll: r, target}
     rows.push(row)
-    console.log(`${p.name}: raw ${fmt(rawM)} | natsx ${fmt(natsxM)} | ratio ${ratio.toFixed(2)} ${target} ${ok}   (raw ${r.map((v) => fmt(v)).join(', ')}; natsx ${x.map((v) => fmt(v)).join(', ')})`)
+    console.log(
+      `${p.name}: raw ${fmt(rawM)} | natsx ${fmt(natsxM)} | ratio ${ratio.toFixed(2)} ${target} ${ok}   (raw ${r.map((v) => fmt(v)).join(', ')}; natsx ${x.map((v) => fmt(v)).join(', ')})`,
+    )
   }
 } finally {
   await server.stop()

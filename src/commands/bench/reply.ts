@@ -25,7 +25,10 @@ export default class BenchReply extends BenchCommand<typeof BenchReply> {
   async run(): Promise<BenchReplyResult> {
     const {args, flags} = this
     validateFilterSubject(args.subject)
-    const spec = {...baseSpec('reply', args.subject, flags, (await this.connectionSettings()).timeoutMs), ...(flags.sleep ? {sleepMs: flags.sleep} : {})}
+    const spec = {
+      ...baseSpec('reply', args.subject, flags, (await this.connectionSettings()).timeoutMs),
+      ...(flags.sleep ? {sleepMs: flags.sleep} : {}),
+    }
     return this.runBench(spec, {csv: flags.csv, progress: flags.progress})
   }
 }

@@ -7,7 +7,17 @@ import type {ClientReport, ClientSpec} from './types.js'
 
 import {openConnection} from '../connection.js'
 import {toNatsxError} from '../errors.js'
-import {jsConsumeLoop, jsPubLoop, kvLoop, type LoopContext, type LoopResult, pubLoop, replyLoop, requestLoop, subLoop} from './loops.js'
+import {
+  jsConsumeLoop,
+  jsPubLoop,
+  kvLoop,
+  type LoopContext,
+  type LoopResult,
+  pubLoop,
+  replyLoop,
+  requestLoop,
+  subLoop,
+} from './loops.js'
 
 export interface ClientInput {
   client: ClientSpec
@@ -23,7 +33,12 @@ export type ClientMessage =
 async function runLoop(input: ClientInput, ready: () => Promise<void>): Promise<ClientReport> {
   const {client} = input
   const nc = await openConnection(client.settings, {noAsyncTraces: true})
-  const ctx: LoopContext = {client, control: new Int32Array(input.control), nc, progress: new Float64Array(input.progress)}
+  const ctx: LoopContext = {
+    client,
+    control: new Int32Array(input.control),
+    nc,
+    progress: new Float64Array(input.progress),
+  }
   let result: LoopResult
   try {
     switch (client.spec.mode) {
@@ -77,7 +92,11 @@ async function runLoop(input: ClientInput, ready: () => Promise<void>): Promise<
 }
 
 /** Run one client; everything it has to say goes through `post`, nothing is thrown. */
-export async function runClient(input: ClientInput, post: (m: ClientMessage) => void, go: Promise<void>): Promise<void> {
+export async function runClient(
+  input: ClientInput,
+  post: (m: ClientMessage) => void,
+  go: Promise<void>,
+): Promise<void> {
   // nats-core builds an Error for every completed request; without stack capture that is cheap.
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 0

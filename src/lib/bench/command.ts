@@ -19,12 +19,29 @@ const BENCH = 'BENCHMARK'
 
 /** Flags of every bench mode. */
 export const benchFlags = {
-  clients: intFlag({min: 1})({default: 1, description: 'concurrent clients, each in its own thread with its own connection', helpGroup: BENCH}),
-  csv: Flags.string({description: 'also write the per-client figures to this CSV file (one row per client)', helpGroup: BENCH}),
+  clients: intFlag({min: 1})({
+    default: 1,
+    description: 'concurrent clients, each in its own thread with its own connection',
+    helpGroup: BENCH,
+  }),
+  csv: Flags.string({
+    description: 'also write the per-client figures to this CSV file (one row per client)',
+    helpGroup: BENCH,
+  }),
   duration: durationFlag({description: 'run for this long (e.g. 10s) instead of a message count', helpGroup: BENCH}),
   msgs: intFlag({min: 1})({default: 100_000, description: 'messages in total', helpGroup: BENCH}),
-  progress: Flags.boolean({allowNo: true, default: true, description: 'show a progress bar on stderr (only when it is a terminal)', helpGroup: BENCH}),
-  rate: intFlag({min: 0})({aliases: ['throughput'], default: 0, description: 'target messages per second in total; 0 is as fast as possible', helpGroup: BENCH}),
+  progress: Flags.boolean({
+    allowNo: true,
+    default: true,
+    description: 'show a progress bar on stderr (only when it is a terminal)',
+    helpGroup: BENCH,
+  }),
+  rate: intFlag({min: 0})({
+    aliases: ['throughput'],
+    default: 0,
+    description: 'target messages per second in total; 0 is as fast as possible',
+    helpGroup: BENCH,
+  }),
 }
 
 /** `--size` for the modes that send messages (receivers count the bytes that arrive). */
@@ -34,8 +51,16 @@ export const sizeFlags = {
 
 /** `--multisubject` for the modes that publish or subscribe on subjects. */
 export const multisubjectFlags = {
-  multisubject: Flags.boolean({description: 'publish on SUBJECT.<n> (n cycling), subscribe to SUBJECT.>', helpGroup: BENCH}),
-  'multisubject-max': intFlag({min: 1})({aliases: ['multisubjectmax'], default: 100_000, description: 'how many distinct subjects --multisubject cycles through', helpGroup: BENCH}),
+  multisubject: Flags.boolean({
+    description: 'publish on SUBJECT.<n> (n cycling), subscribe to SUBJECT.>',
+    helpGroup: BENCH,
+  }),
+  'multisubject-max': intFlag({min: 1})({
+    aliases: ['multisubjectmax'],
+    default: 100_000,
+    description: 'how many distinct subjects --multisubject cycles through',
+    helpGroup: BENCH,
+  }),
 }
 
 export interface CommonFlags {
@@ -52,8 +77,13 @@ export interface CommonFlags {
 export function baseSpec(mode: BenchMode, subject: string, f: CommonFlags, timeoutMs: number): BenchSpec {
   const size = f.size ?? 0
   if (size < 0) throw usageError('--size must be a number of bytes, not unlimited', 'pass a size such as 128B or 1KiB')
-  if (size > 64 * 1024 * 1024) throw usageError(`--size ${size} is larger than any server allows`, 'pass at most the server max_payload (1MiB by default)')
-  if (f.duration !== undefined && f.duration <= 0) throw usageError('--duration must be longer than 0', 'pass e.g. --duration 10s')
+  if (size > 64 * 1024 * 1024)
+    throw usageError(
+      `--size ${size} is larger than any server allows`,
+      'pass at most the server max_payload (1MiB by default)',
+    )
+  if (f.duration !== undefined && f.duration <= 0)
+    throw usageError('--duration must be longer than 0', 'pass e.g. --duration 10s')
   return {
     clients: f.clients,
     ...(f.duration ? {durationMs: f.duration} : {}),
@@ -82,7 +112,10 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
       try {
         writeFileSync(o.csv, '')
       } catch (error) {
-        throw usageError(`cannot write the CSV file ${o.csv}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'pass a writable path to --csv')
+        throw usageError(
+          `cannot write the CSV file ${o.csv}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          'pass a writable path to --csv',
+        )
       }
     }
 
@@ -111,11 +144,18 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
           started = performance.now()
           process.stderr.write(`${banner(run)}\n`)
         },
-        onTick: bar ? (done) => process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}`) : undefined,
+        onTick: bar
+          ? (done) =>
+              process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}`)
+          : undefined,
         signal: this.interrupt.signal,
       })
       if (bar) process.stderr.write('\n')
-      const result = summarize(run, outcome.reports, {interrupted: outcome.interrupted, serverVersion: nc.info?.version, warnings})
+      const result = summarize(run, outcome.reports, {
+        interrupted: outcome.interrupted,
+        serverVersion: nc.info?.version,
+        warnings,
+      })
       if (o.csv) writeFileSync(o.csv, csv(result, run.runId))
       this.say(humanSummary(result))
       return result
@@ -127,11 +167,23 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
 
 /** Flags of the JetStream and KV modes that make or empty a stream. */
 export const storeFlags = {
-  force: Flags.boolean({char: 'f', description: 'purge without asking (required with --purge when there is no terminal)'}),
-  maxbytes: sizeFlag({default: -1, description: 'size limit of a created stream or bucket, e.g. 1GiB; -1 is unlimited', helpGroup: BENCH}),
+  force: Flags.boolean({
+    char: 'f',
+    description: 'purge without asking (required with --purge when there is no terminal)',
+  }),
+  maxbytes: sizeFlag({
+    default: -1,
+    description: 'size limit of a created stream or bucket, e.g. 1GiB; -1 is unlimited',
+    helpGroup: BENCH,
+  }),
   purge: Flags.boolean({description: 'delete all messages of the stream or bucket before the run', helpGroup: BENCH}),
   replicas: intFlag({min: 1})({default: 1, description: 'replicas of a created stream or bucket', helpGroup: BENCH}),
-  storage: Flags.string({default: 'file', description: 'storage of a created stream or bucket', helpGroup: BENCH, options: ['file', 'memory']}),
+  storage: Flags.string({
+    default: 'file',
+    description: 'storage of a created stream or bucket',
+    helpGroup: BENCH,
+    options: ['file', 'memory'],
+  }),
 }
 
 /** Flags of the JetStream consuming modes. */

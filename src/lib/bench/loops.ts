@@ -177,7 +177,13 @@ export async function subLoop(ctx: LoopContext, onReady: () => Promise<void>): P
   sub.unsubscribe()
   if (count > 0 && last === 0) last = now()
   run.report(client.id, count)
-  return {bytes, end: last, msgs: count, start: run.start, warnings: count < run.limit && Number.isFinite(run.limit) ? [`received ${count} of ${run.limit} messages`] : []}
+  return {
+    bytes,
+    end: last,
+    msgs: count,
+    start: run.start,
+    warnings: count < run.limit && Number.isFinite(run.limit) ? [`received ${count} of ${run.limit} messages`] : [],
+  }
 }
 
 export async function requestLoop(ctx: LoopContext): Promise<LoopResult> {
@@ -278,7 +284,14 @@ export async function jsPubLoop(ctx: LoopContext): Promise<LoopResult> {
 
     run.report(client.id, sent)
     if (duplicates > 0) warnings.push(`${duplicates} messages were duplicates`)
-    return {bytes: sent * spec.size, end: now(), histogram: encodeHistogram(hist), msgs: sent, start: run.start, warnings}
+    return {
+      bytes: sent * spec.size,
+      end: now(),
+      histogram: encodeHistogram(hist),
+      msgs: sent,
+      start: run.start,
+      warnings,
+    }
   }
 
   // async: a window of outstanding acks, refilled half a window at a time so publishes go out in batches
@@ -345,7 +358,10 @@ export async function jsConsumeLoop(ctx: LoopContext, onReady: () => Promise<voi
     for (;;) {
       const left = shared ? client.msgs - Atomics.load(ctx.control, CONTROL.CLAIMED) : run.limit - count
       if (left <= 0 || run.stopped()) break
-      const iter = await consumer.fetch({expires: Math.max(1000, Math.min(spec.timeoutMs, 5000)), max_messages: Math.min(batch, left)})
+      const iter = await consumer.fetch({
+        expires: Math.max(1000, Math.min(spec.timeoutMs, 5000)),
+        max_messages: Math.min(batch, left),
+      })
       const poll = setInterval(() => {
         if (Atomics.load(ctx.control, CONTROL.STOP) !== 0) iter.stop()
       }, 20)

@@ -28,9 +28,15 @@ export function banner(spec: BenchSpec): string {
   parts.push(spec.durationMs ? `duration=${spec.durationMs / 1000}s` : `msgs=${formatCount(spec.msgs)}`)
   if (spec.rate > 0) parts.push(`rate=${formatCount(spec.rate)}/s`)
   if (spec.multisubject > 0) parts.push(`multisubject=${spec.multisubject}`)
-  if (spec.mode === 'js pub') parts.push(`mode=${spec.jsPubMode}`, ...(spec.jsPubMode === 'async' ? [`batch=${spec.batch}`] : []), `dedup=${Boolean(spec.dedup)}`)
+  if (spec.mode === 'js pub')
+    parts.push(
+      `mode=${spec.jsPubMode}`,
+      ...(spec.jsPubMode === 'async' ? [`batch=${spec.batch}`] : []),
+      `dedup=${Boolean(spec.dedup)}`,
+    )
   if (spec.stream && spec.mode === 'js pub') parts.push(`stream=${spec.stream}`)
-  if (spec.consumer && (spec.mode === 'js consume' || spec.mode === 'js fetch')) parts.push(`consumer=${spec.consumer}`, `acks=${spec.acks}`, `batch=${spec.batch}`)
+  if (spec.consumer && (spec.mode === 'js consume' || spec.mode === 'js fetch'))
+    parts.push(`consumer=${spec.consumer}`, `acks=${spec.acks}`, `batch=${spec.batch}`)
   const on = spec.subject ? `"${spec.subject}"` : spec.bucket ? `bucket ${spec.bucket}` : `stream ${spec.stream}`
   return `Starting ${TITLES[spec.mode]} benchmark on ${on} [${parts.join(', ')}]`
 }
@@ -45,14 +51,20 @@ function latencyLine(l: LatencySummary): string {
 export function humanSummary(r: BenchResult): string {
   const lines: string[] = []
   if (r.interrupted) lines.push('Interrupted: figures for the work done before Ctrl-C')
-  lines.push(`${TITLES[r.mode]} stats: ${rate(r.total.msgs_per_sec)} msgs/sec ~ ${perSec(r.total.bytes_per_sec)} (${formatCount(r.total.msgs)} msgs, ${formatSize(r.total.bytes)} in ${r.total.seconds.toFixed(3)}s)`)
+  lines.push(
+    `${TITLES[r.mode]} stats: ${rate(r.total.msgs_per_sec)} msgs/sec ~ ${perSec(r.total.bytes_per_sec)} (${formatCount(r.total.msgs)} msgs, ${formatSize(r.total.bytes)} in ${r.total.seconds.toFixed(3)}s)`,
+  )
   if (r.clients.length > 1) {
     for (const c of r.clients) {
-      lines.push(` [${c.id}] ${rate(c.msgs_per_sec)} msgs/sec ~ ${perSec(c.bytes_per_sec)} (${formatCount(c.msgs)} msgs)`)
+      lines.push(
+        ` [${c.id}] ${rate(c.msgs_per_sec)} msgs/sec ~ ${perSec(c.bytes_per_sec)} (${formatCount(c.msgs)} msgs)`,
+      )
     }
 
     const s = r.client_rates
-    lines.push(` message rates min ${rate(s.min)} | avg ${rate(s.avg)} | max ${rate(s.max)} | stddev ${rate(s.stddev)} msgs/sec`)
+    lines.push(
+      ` message rates min ${rate(s.min)} | avg ${rate(s.avg)} | max ${rate(s.max)} | stddev ${rate(s.stddev)} msgs/sec`,
+    )
   }
 
   if (r.latency) lines.push(` ${latencyLine(r.latency)}`)
@@ -71,7 +83,9 @@ export function csv(r: BenchResult, runId: string): string {
     const row: Array<number | string> = [runId, c.id, c.msgs, c.bytes, c.msgs_per_sec, c.bytes_per_sec, c.seconds]
     if (timed) {
       const l = c.latency
-      row.push(...(l ? [l.min, l.mean, l.max, l.stddev, l.p50, l.p90, l.p99, l.p999] : ['', '', '', '', '', '', '', '']))
+      row.push(
+        ...(l ? [l.min, l.mean, l.max, l.stddev, l.p50, l.p90, l.p99, l.p999] : ['', '', '', '', '', '', '', '']),
+      )
     }
 
     rows.push(row.join(','))

@@ -76,7 +76,9 @@ function threadClient(input: ClientInput): ClientHandle {
     on(listener, fail) {
       worker.on('message', listener)
       worker.on('error', (e) => fail(new NatsxError(1, `client ${input.client.id} failed: ${e.message}`)))
-      worker.on('exit', (code) => fail(new NatsxError(1, `client ${input.client.id} exited (${code}) before reporting`)))
+      worker.on('exit', (code) =>
+        fail(new NatsxError(1, `client ${input.client.id} exited (${code}) before reporting`)),
+      )
     },
     async stop() {
       await worker.terminate()
@@ -163,7 +165,10 @@ function watch(handle: ClientHandle, id: number): {done: Promise<ClientReport>; 
     handle.on((m) => {
       if (m.type === 'ready') onReady()
       else if (m.type === 'done') resolve(m.report)
-      else failBoth(new NatsxError(m.error.code as ExitCodeValue, `client ${id}: ${m.error.message}`, {hint: m.error.hint}))
+      else
+        failBoth(
+          new NatsxError(m.error.code as ExitCodeValue, `client ${id}: ${m.error.message}`, {hint: m.error.hint}),
+        )
     }, failBoth)
   })
   // a rejection of `done` before anyone awaits it is handled by the `ready` path

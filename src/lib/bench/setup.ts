@@ -51,7 +51,11 @@ export async function prepareJsPub(jsm: JetStreamManager, spec: BenchSpec, o: St
     })
   } else if (o.purge) {
     await jsm.streams.purge(name)
-  } else if (!info.config.subjects?.some((s) => s === subject || s === '>' || (s.endsWith('.>') && subject.startsWith(s.slice(0, -1))))) {
+  } else if (
+    !info.config.subjects?.some(
+      (s) => s === subject || s === '>' || (s.endsWith('.>') && subject.startsWith(s.slice(0, -1))),
+    )
+  ) {
     warnings.push(`stream ${name} has subjects ${info.config.subjects?.join(', ')}, which may not cover "${subject}"`)
   }
 
@@ -62,12 +66,16 @@ export async function prepareJsPub(jsm: JetStreamManager, spec: BenchSpec, o: St
  * `bench js consume|fetch|ordered`: the stream must hold messages; the run reads at most as many as it holds.
  * consume and fetch get a fresh durable consumer shared by the clients.
  */
-export async function prepareConsume(jsm: JetStreamManager, spec: BenchSpec): Promise<{msgs: number; warnings: string[]}> {
+export async function prepareConsume(
+  jsm: JetStreamManager,
+  spec: BenchSpec,
+): Promise<{msgs: number; warnings: string[]}> {
   const name = spec.stream!
   const info = await streamInfo(jsm, name)
   if (!info) throw notFound(`stream ${name} does not exist`, 'fill it first with `natsx bench js pub --create`')
   const available = info.state.messages
-  if (available === 0) throw usageError(`stream ${name} holds no messages to consume`, 'fill it first with `natsx bench js pub`')
+  if (available === 0)
+    throw usageError(`stream ${name} holds no messages to consume`, 'fill it first with `natsx bench js pub`')
   const warnings: string[] = []
   let msgs = spec.msgs
   if (!spec.durationMs && !spec.filter && available < msgs) {
@@ -97,7 +105,12 @@ export async function cleanupConsume(jsm: JetStreamManager, spec: BenchSpec): Pr
 }
 
 /** `bench kv put` creates the bucket when missing (and purges it with --purge); `bench kv get` needs it. */
-export async function prepareKv(js: JetStreamClient, jsm: JetStreamManager, spec: BenchSpec, o: StoreOptions): Promise<string[]> {
+export async function prepareKv(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  spec: BenchSpec,
+  o: StoreOptions,
+): Promise<string[]> {
   const bucket = spec.bucket!
   const streamName = `KV_${bucket}`
   const info = await streamInfo(jsm, streamName)

@@ -5,11 +5,25 @@
  */
 import * as hdr from 'hdr-histogram-js'
 
-import {type BenchResult, type BenchSpec, type ClientReport, type ClientResult, type LatencySummary, type RateFigures, SENDING_MODES} from './types.js'
+import {
+  type BenchResult,
+  type BenchSpec,
+  type ClientReport,
+  type ClientResult,
+  type LatencySummary,
+  type RateFigures,
+  SENDING_MODES,
+} from './types.js'
 
 /** Histograms of latencies in nanoseconds: 1 ns to 1 hour, 3 significant digits. */
 export function newHistogram(): hdr.Histogram {
-  return hdr.build({bitBucketSize: 64, highestTrackableValue: 3_600_000_000_000, lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, useWebAssembly: false})
+  return hdr.build({
+    bitBucketSize: 64,
+    highestTrackableValue: 3_600_000_000_000,
+    lowestDiscernibleValue: 1,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  })
 }
 
 export const encodeHistogram = (h: hdr.Histogram): string => hdr.encodeIntoCompressedBase64(h)
@@ -57,11 +71,20 @@ export function spread(values: number[]): {avg: number; max: number; min: number
   if (values.length === 0) return {avg: 0, max: 0, min: 0, stddev: 0}
   const avg = values.reduce((a, b) => a + b, 0) / values.length
   const variance = values.reduce((a, v) => a + (v - avg) ** 2, 0) / values.length
-  return {avg: round(avg), max: round(Math.max(...values)), min: round(Math.min(...values)), stddev: round(Math.sqrt(variance))}
+  return {
+    avg: round(avg),
+    max: round(Math.max(...values)),
+    min: round(Math.min(...values)),
+    stddev: round(Math.sqrt(variance)),
+  }
 }
 
 /** Turn the clients' reports into the result of the run. */
-export function summarize(spec: BenchSpec, reports: ClientReport[], extra: {interrupted: boolean; serverVersion?: string; warnings?: string[]}): BenchResult {
+export function summarize(
+  spec: BenchSpec,
+  reports: ClientReport[],
+  extra: {interrupted: boolean; serverVersion?: string; warnings?: string[]},
+): BenchResult {
   const sorted = [...reports].sort((a, b) => a.id - b.id)
   let merged: hdr.Histogram | undefined
   const clients: ClientResult[] = sorted.map((r) => {

@@ -5,16 +5,7 @@
 import type {ConnectionSettings} from '../connection.js'
 
 export type BenchMode =
-  | 'js consume'
-  | 'js fetch'
-  | 'js ordered'
-  | 'js pub'
-  | 'kv get'
-  | 'kv put'
-  | 'pub'
-  | 'reply'
-  | 'request'
-  | 'sub'
+  'js consume' | 'js fetch' | 'js ordered' | 'js pub' | 'kv get' | 'kv put' | 'pub' | 'reply' | 'request' | 'sub'
 
 /** Modes that send messages of --size bytes (the others count the bytes they receive). */
 export const SENDING_MODES: ReadonlySet<BenchMode> = new Set(['js pub', 'kv put', 'pub', 'request'])

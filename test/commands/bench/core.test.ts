@@ -29,7 +29,22 @@ describe('bench pub', () => {
   it('splits --msgs between clients; the counts add up to what the server received; one CSV row per client', async () => {
     const before = (await varz()).in_msgs
     const file = join(dir, 'pub.csv')
-    const res = await runCli(['bench', 'pub', 'b.pub', '--clients', '3', '--msgs', '3001', '--size', '64B', '--csv', file, '--json', '-s', server.url])
+    const res = await runCli([
+      'bench',
+      'pub',
+      'b.pub',
+      '--clients',
+      '3',
+      '--msgs',
+      '3001',
+      '--size',
+      '64B',
+      '--csv',
+      file,
+      '--json',
+      '-s',
+      server.url,
+    ])
     expect(res.code, res.stderr).toBe(0)
     const r = res.json<BenchResult>()
     expect(r.mode).toBe('pub')
@@ -60,7 +75,20 @@ describe('bench pub', () => {
   })
 
   it('holds --rate: 600 messages at 1,200 msgs/s take about half a second', async () => {
-    const res = await runCli(['bench', 'pub', 'b.rate', '--msgs', '600', '--rate', '1200', '--clients', '2', '--json', '-s', server.url])
+    const res = await runCli([
+      'bench',
+      'pub',
+      'b.rate',
+      '--msgs',
+      '600',
+      '--rate',
+      '1200',
+      '--clients',
+      '2',
+      '--json',
+      '-s',
+      server.url,
+    ])
     expect(res.code, res.stderr).toBe(0)
     const r = res.json<BenchResult>()
     expect(r.total.msgs).toBe(600)
@@ -69,7 +97,18 @@ describe('bench pub', () => {
   })
 
   it('runs for --duration instead of a count', async () => {
-    const res = await runCli(['bench', 'pub', 'b.dur', '--duration', '300ms', '--rate', '2000', '--json', '-s', server.url])
+    const res = await runCli([
+      'bench',
+      'pub',
+      'b.dur',
+      '--duration',
+      '300ms',
+      '--rate',
+      '2000',
+      '--json',
+      '-s',
+      server.url,
+    ])
     expect(res.code, res.stderr).toBe(0)
     const r = res.json<BenchResult>()
     expect(r.options.duration_ms).toBe(300)
@@ -83,9 +122,26 @@ describe('bench pub', () => {
   for (const clients of ['1', '2']) {
     it(`Ctrl-C prints the partial result for the work done and exits 130 (--clients ${clients})`, async () => {
       const before = (await varz()).in_msgs
-      const run = spawnCli(['bench', 'pub', 'b.int', '--clients', clients, '--duration', '60s', '--rate', '20000', '--json', '-s', server.url])
+      const run = spawnCli([
+        'bench',
+        'pub',
+        'b.int',
+        '--clients',
+        clients,
+        '--duration',
+        '60s',
+        '--rate',
+        '20000',
+        '--json',
+        '-s',
+        server.url,
+      ])
       await run.waitFor('Starting Pub benchmark', 'stderr')
-      await waitFor(async () => ((await varz()).in_msgs - before >= 2000 ? true : undefined), 20_000, 'the server to receive 2,000 messages')
+      await waitFor(
+        async () => ((await varz()).in_msgs - before >= 2000 ? true : undefined),
+        20_000,
+        'the server to receive 2,000 messages',
+      )
       run.child.kill('SIGINT')
       const res = await run.done
       expect(res.code, res.stderr).toBe(130)
@@ -114,7 +170,10 @@ describe('bench pub', () => {
       const res = await runCli(args)
       expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(2)
       // one error line (oclif adds an UnparsedCommand warning when NODE_ENV=test, as under vitest)
-      expect(res.stderr.split('\n').filter((l) => l.startsWith('natsx:')), res.stderr).toHaveLength(1)
+      expect(
+        res.stderr.split('\n').filter((l) => l.startsWith('natsx:')),
+        res.stderr,
+      ).toHaveLength(1)
     }
   })
 
@@ -143,7 +202,21 @@ describe('bench sub', () => {
   it('--multisubject publishes on SUBJECT.<n> and subscribes to SUBJECT.>', async () => {
     const sub = spawnCli(['bench', 'sub', 'b.ms', '--multisubject', '--msgs', '500', '--json', '-s', server.url])
     await sub.waitFor('Starting Sub benchmark', 'stderr')
-    const pub = await runCli(['bench', 'pub', 'b.ms', '--multisubject', '--multisubject-max', '7', '--msgs', '500', '--clients', '2', '--json', '-s', server.url])
+    const pub = await runCli([
+      'bench',
+      'pub',
+      'b.ms',
+      '--multisubject',
+      '--multisubject-max',
+      '7',
+      '--msgs',
+      '500',
+      '--clients',
+      '2',
+      '--json',
+      '-s',
+      server.url,
+    ])
     expect(pub.code, pub.stderr).toBe(0)
     const res = await sub.done
     expect(res.code, res.stderr).toBe(0)
@@ -156,7 +229,22 @@ describe('bench request and reply', () => {
     const file = join(dir, 'req.csv')
     const reply = spawnCli(['bench', 'reply', 'b.svc', '--clients', '2', '--msgs', '600', '--json', '-s', server.url])
     await reply.waitFor('Starting Reply benchmark', 'stderr')
-    const req = await runCli(['bench', 'request', 'b.svc', '--clients', '2', '--msgs', '600', '--size', '32B', '--csv', file, '--json', '-s', server.url])
+    const req = await runCli([
+      'bench',
+      'request',
+      'b.svc',
+      '--clients',
+      '2',
+      '--msgs',
+      '600',
+      '--size',
+      '32B',
+      '--csv',
+      file,
+      '--json',
+      '-s',
+      server.url,
+    ])
     expect(req.code, req.stderr).toBe(0)
     const r = req.json<BenchResult>()
     expect(r.total.msgs).toBe(600)

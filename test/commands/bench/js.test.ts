@@ -32,7 +32,26 @@ const bench = async (args: string[]): Promise<BenchResult> => {
 describe('bench js pub', () => {
   it('async with a window: --create makes the stream, which then holds every message', async () => {
     const file = join(dir, 'jspub.csv')
-    const r = await bench(['js', 'pub', 'bj.a', '--stream', 'BJA', '--create', '--storage', 'memory', '--clients', '2', '--msgs', '3000', '--batch', '100', '--size', '32B', '--csv', file])
+    const r = await bench([
+      'js',
+      'pub',
+      'bj.a',
+      '--stream',
+      'BJA',
+      '--create',
+      '--storage',
+      'memory',
+      '--clients',
+      '2',
+      '--msgs',
+      '3000',
+      '--batch',
+      '100',
+      '--size',
+      '32B',
+      '--csv',
+      file,
+    ])
     expect(r.options).toMatchObject({batch: 100, js_pub_mode: 'async', stream: 'BJA'})
     expect(r.clients.map((c) => c.msgs)).toEqual([1500, 1500])
     expect(r.total).toMatchObject({bytes: 96_000, msgs: 3000})
@@ -55,7 +74,19 @@ describe('bench js pub', () => {
   })
 
   it('--purge empties the stream first, and needs --force without a terminal', async () => {
-    const refused = await runCli(['bench', 'js', 'pub', 'bj.a', '--stream', 'BJA', '--purge', '--msgs', '10', '-s', server.url])
+    const refused = await runCli([
+      'bench',
+      'js',
+      'pub',
+      'bj.a',
+      '--stream',
+      'BJA',
+      '--purge',
+      '--msgs',
+      '10',
+      '-s',
+      server.url,
+    ])
     expect(refused.code, refused.stderr).toBe(2)
     expect(refused.stderr).toContain('--force')
     expect((await (await jetstreamManager(nc)).streams.info('BJA')).state.messages).toBe(3200)

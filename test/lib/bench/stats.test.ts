@@ -5,11 +5,25 @@ import {progressTarget, shares} from '../../../src/lib/bench/runner.js'
 import {encodeHistogram, newHistogram, spread, summarize} from '../../../src/lib/bench/stats.js'
 import {type BenchSpec} from '../../../src/lib/bench/types.js'
 
-const spec: BenchSpec = {clients: 2, mode: 'request', msgs: 4, multisubject: 0, rate: 0, runId: 'r1', size: 10, subject: 's', timeoutMs: 1000}
+const spec: BenchSpec = {
+  clients: 2,
+  mode: 'request',
+  msgs: 4,
+  multisubject: 0,
+  rate: 0,
+  runId: 'r1',
+  size: 10,
+  subject: 's',
+  timeoutMs: 1000,
+}
 
 describe('bench figures', () => {
   it('splits messages between publishing clients and gives receivers all of them', () => {
-    expect(shares({clients: 3, mode: 'pub', msgs: 10})).toEqual([{msgs: 4, startIndex: 0}, {msgs: 3, startIndex: 4}, {msgs: 3, startIndex: 7}])
+    expect(shares({clients: 3, mode: 'pub', msgs: 10})).toEqual([
+      {msgs: 4, startIndex: 0},
+      {msgs: 3, startIndex: 4},
+      {msgs: 3, startIndex: 7},
+    ])
     expect(shares({clients: 2, mode: 'sub', msgs: 10}).map((s) => s.msgs)).toEqual([10, 10])
     expect(progressTarget({clients: 2, mode: 'sub', msgs: 10})).toBe(20)
     expect(progressTarget({clients: 2, mode: 'js fetch', msgs: 10})).toBe(10)

@@ -17,8 +17,15 @@ Fill the stream first with \`natsx bench js pub --create\`.`
   static flags = {
     ...benchFlags,
     ...consumeFlags,
-    acks: Flags.string({default: 'explicit', description: 'ack policy of the bench consumer: ack each message, none, or every --batch messages (all)', options: ['explicit', 'none', 'all']}),
-    consumer: Flags.string({default: 'natsx-bench', description: 'name of the durable consumer the clients share (replaced for the run)'}),
+    acks: Flags.string({
+      default: 'explicit',
+      description: 'ack policy of the bench consumer: ack each message, none, or every --batch messages (all)',
+      options: ['explicit', 'none', 'all'],
+    }),
+    consumer: Flags.string({
+      default: 'natsx-bench',
+      description: 'name of the durable consumer the clients share (replaced for the run)',
+    }),
   }
   static summary = 'Benchmark consuming a stream with fetch() batches on a durable pull consumer the clients share.'
 
@@ -36,6 +43,11 @@ Fill the stream first with \`natsx bench js pub --create\`.`
     }
     validateName(spec.consumer, 'consumer')
     const jsm = await this.jsm()
-    return this.runBench(spec, {cleanup: () => cleanupConsume(jsm, spec), csv: flags.csv, prepare: () => prepareConsume(jsm, spec), progress: flags.progress})
+    return this.runBench(spec, {
+      cleanup: () => cleanupConsume(jsm, spec),
+      csv: flags.csv,
+      prepare: () => prepareConsume(jsm, spec),
+      progress: flags.progress,
+    })
   }
 }

@@ -30,6 +30,11 @@ Fill the stream first with \`natsx bench js pub --create\`.`
     }
 
     const jsm = await this.jsm()
-    return this.runBench(spec, {cleanup: () => cleanupConsume(jsm, spec), csv: flags.csv, prepare: () => prepareConsume(jsm, spec), progress: flags.progress})
+    return this.runBench(spec, {
+      cleanup: () => cleanupConsume(jsm, spec),
+      csv: flags.csv,
+      prepare: () => prepareConsume(jsm, spec),
+      progress: flags.progress,
+    })
   }
 }

@@ -9,7 +9,8 @@ import {validateName} from '../../../lib/subjects.js'
 export type BenchKvGetResult = BenchResult
 
 export default class BenchKvGet extends BenchCommand<typeof BenchKvGet> {
-  static description = 'Each client gets its share of --msgs keys k<n> (n counting up, or random below --randomize), as `natsx bench kv put` wrote them; bytes are the value bytes read, and keys without a value are reported in the warnings.'
+  static description =
+    'Each client gets its share of --msgs keys k<n> (n counting up, or random below --randomize), as `natsx bench kv put` wrote them; bytes are the value bytes read, and keys without a value are reported in the warnings.'
   static examples = [
     '<%= config.bin %> bench kv get --bucket benchbucket --msgs 10000',
     '<%= config.bin %> bench kv get --clients 2 --randomize 1000 --json',
@@ -17,7 +18,10 @@ export default class BenchKvGet extends BenchCommand<typeof BenchKvGet> {
   static flags = {
     ...benchFlags,
     bucket: Flags.string({default: 'benchbucket', description: 'KV bucket'}),
-    randomize: intFlag({min: 0})({default: 0, description: 'use random keys among this many instead of sequential ones'}),
+    randomize: intFlag({min: 0})({
+      default: 0,
+      description: 'use random keys among this many instead of sequential ones',
+    }),
   }
   static summary = 'Benchmark KV gets: gets per second and latency percentiles.'
 
@@ -31,6 +35,10 @@ export default class BenchKvGet extends BenchCommand<typeof BenchKvGet> {
     }
     const [js, jsm] = [await this.js(), await this.jsm()]
     const store = {create: false, maxBytes: -1, purge: false, replicas: 1, storage: 'file' as const}
-    return this.runBench(spec, {csv: flags.csv, prepare: () => prepareKv(js, jsm, spec, store), progress: flags.progress})
+    return this.runBench(spec, {
+      csv: flags.csv,
+      prepare: () => prepareKv(js, jsm, spec, store),
+      progress: flags.progress,
+    })
   }
 }
