@@ -150,7 +150,11 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
           : undefined,
         signal: this.interrupt.signal,
       })
-      if (bar) process.stderr.write('\n')
+      if (bar) {
+        // the last frame shows where the run ended (100%, or where Ctrl-C stopped it)
+        const done = outcome.reports.reduce((a, r) => a + r.msgs, 0)
+        process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}\n`)
+      }
       const result = summarize(run, outcome.reports, {
         interrupted: outcome.interrupted,
         serverVersion: nc.info?.version,

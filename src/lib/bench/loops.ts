@@ -338,7 +338,7 @@ export async function jsConsumeLoop(ctx: LoopContext, onReady: () => Promise<voi
   let last = 0
   const warnings: string[] = []
   const consumer = ordered
-    ? await js.consumers.get(spec.stream!, spec.multisubject > 0 || !spec.filter ? {} : {filter_subjects: spec.filter})
+    ? await js.consumers.get(spec.stream!, spec.filter ? {filter_subjects: spec.filter} : {})
     : await js.consumers.get(spec.stream!, spec.consumer!)
   const take = (m: JsMsg): boolean => {
     if (shared ? !run.claim() : count >= run.limit) return false

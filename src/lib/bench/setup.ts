@@ -73,13 +73,16 @@ export async function prepareConsume(
   const name = spec.stream!
   const info = await streamInfo(jsm, name)
   if (!info) throw notFound(`stream ${name} does not exist`, 'fill it first with `natsx bench js pub --create`')
-  const available = info.state.messages
-  if (available === 0)
-    throw usageError(`stream ${name} holds no messages to consume`, 'fill it first with `natsx bench js pub`')
+  // with --filter, count what the filter matches (the per-subject counts of the stream info)
+  const available = spec.filter ? await filteredCount(jsm, name, spec.filter) : info.state.messages
+  if (available === 0) {
+    throw usageError(`stream ${name} holds no messages${spec.filter ? ` on ${spec.filter}` : ''} to read`, 'fill it first with `natsx bench js pub`')
+  }
+
   const warnings: string[] = []
-  let msgs = spec.msgs
-  if (!spec.durationMs && !spec.filter && available < msgs) {
-    warnings.push(`stream ${name} holds ${available} messages, fewer than --msgs ${msgs}: reading ${available}`)
+  let {msgs} = spec
+  if (!spec.durationMs && available < msgs) {
+    warnings.push(`stream ${name} holds ${available} messages${spec.filter ? ` on ${spec.filter}` : ''}, fewer than --msgs ${msgs}: reading ${available}`)
     msgs = available
   }
 
@@ -97,6 +100,11 @@ export async function prepareConsume(
   }
 
   return {msgs, warnings}
+}
+
+async function filteredCount(jsm: JetStreamManager, stream: string, filter: string): Promise<number> {
+  const info = await jsm.streams.info(stream, {subjects_filter: filter})
+  return Object.values(info.state.subjects ?? {}).reduce((a, n) => a + n, 0)
 }
 
 export async function cleanupConsume(jsm: JetStreamManager, spec: BenchSpec): Promise<void> {

@@ -132,6 +132,17 @@ describe('bench js consume, fetch, ordered', () => {
     expect(r.total.bytes).toBe(4000 * 50)
   })
 
+  it('--filter reads only what the filter matches; a filter that matches nothing exits 2', async () => {
+    await bench(['js', 'pub', 'bj.f', '--stream', 'BJF', '--create', '--multisubject', '--multisubject-max', '4', '--msgs', '400'])
+    const r = await bench(['js', 'fetch', '--stream', 'BJF', '--filter', 'bj.f.1'])
+    expect(r.total.msgs).toBe(100)
+    expect(r.warnings.join('\n')).toContain('holds 100 messages on bj.f.1')
+    const o = await bench(['js', 'ordered', '--stream', 'BJF', '--filter', 'bj.f.*', '--msgs', '300'])
+    expect(o.total.msgs).toBe(300)
+    const res = await runCli(['bench', 'js', 'consume', '--stream', 'BJF', '--filter', 'bj.none', '-s', server.url])
+    expect(res.code, res.stderr).toBe(2)
+  })
+
   it('a missing stream exits 3', async () => {
     const res = await runCli(['bench', 'js', 'fetch', '--stream', 'NOPE', '-s', server.url])
     expect(res.code, res.stderr).toBe(3)
