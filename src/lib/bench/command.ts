@@ -155,6 +155,7 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
         const done = outcome.reports.reduce((a, r) => a + r.msgs, 0)
         process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}\n`)
       }
+
       const result = summarize(run, outcome.reports, {
         interrupted: outcome.interrupted,
         serverVersion: nc.info?.version,
