@@ -121,6 +121,11 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
 
     const settings = await this.connectionSettings()
     const nc = await this.nc()
+    const maxPayload = nc.info?.max_payload ?? 0
+    if (maxPayload > 0 && spec.size > maxPayload) {
+      throw usageError(`--size ${spec.size} is larger than the server's max_payload ${maxPayload}`, `pass at most --size ${maxPayload}B`)
+    }
+
     const warnings: string[] = []
     let run = spec
     let cleanupNeeded = false

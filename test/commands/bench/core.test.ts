@@ -177,6 +177,12 @@ describe('bench pub', () => {
     }
   })
 
+  it('refuses a --size above the server max_payload with exit 2', async () => {
+    const res = await runCli(['bench', 'pub', 'x', '--size', '2MiB', '--msgs', '10', '-s', server.url])
+    expect(res.code, res.stderr).toBe(2)
+    expect(res.stderr).toContain('max_payload 1048576')
+  })
+
   it('exits 6 when the server is not there', async () => {
     const res = await runCli(['bench', 'pub', 'x', '--msgs', '10', '-s', 'nats://127.0.0.1:1', '--timeout', '1s'])
     expect(res.code, res.stderr).toBe(6)
