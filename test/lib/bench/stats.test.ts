@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {csv, progressLine} from '../../../src/lib/bench/report.js'
+import {banner, csv, humanSummary, progressLine} from '../../../src/lib/bench/report.js'
 import {progressTarget, shares} from '../../../src/lib/bench/runner.js'
 import {encodeHistogram, newHistogram, spread, summarize} from '../../../src/lib/bench/stats.js'
 import {type BenchSpec} from '../../../src/lib/bench/types.js'
@@ -61,5 +61,30 @@ describe('bench figures', () => {
 
   it('draws a progress line', () => {
     expect(progressLine(50, 100, 1000, undefined, 10)).toBe('[=====>    ]  50% 50/100 msgs 50 msgs/sec')
+  })
+})
+
+describe('bench text', () => {
+  it('banner and summary read like natscli', () => {
+    expect(banner({...spec, clients: 2, mode: 'pub', msgs: 1000, size: 128})).toBe('Starting Pub benchmark on "s" [clients=2, msg-size=128 B, msgs=1,000]')
+    expect(banner({...spec, mode: 'js consume', stream: 'S', subject: '', consumer: 'c', acks: 'none', batch: 5})).toBe(
+      'Starting JetStream consume benchmark on stream S [clients=2, msgs=4, consumer=c, acks=none, batch=5]',
+    )
+    const h = newHistogram()
+    h.recordValue(150_000)
+    const r = summarize(
+      spec,
+      [
+        {bytes: 2048, end: 2000, histogram: encodeHistogram(h), id: 1, msgs: 2, start: 1000, warnings: []},
+        {bytes: 2048, end: 2000, id: 2, msgs: 2, start: 1000, warnings: []},
+      ],
+      {interrupted: true},
+    )
+    const text = humanSummary(r).split('\n')
+    expect(text[0]).toBe('Interrupted: figures for the work done before Ctrl-C')
+    expect(text[1]).toBe('Request stats: 4 msgs/sec ~ 4 KiB/sec (4 msgs, 4 KiB in 1.000s)')
+    expect(text[2]).toBe(' [1] 2 msgs/sec ~ 2 KiB/sec (2 msgs)')
+    expect(text[4]).toBe(' message rates min 2 | avg 2 | max 2 | stddev 0 msgs/sec')
+    expect(text[5]).toMatch(/^ latency µs: min 150\.0 \| avg 150\.0 .* p99\.9 150\.0 \(1 ops\)$/)
   })
 })
