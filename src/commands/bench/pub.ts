@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {baseSpec, BenchCommand, benchFlags, multisubjectFlags, sizeFlags} from '../../lib/bench/command.js'
+import {baseSpec, BenchCommand, benchFlags, multisubjectFlags, rateFlags, sizeFlags} from '../../lib/bench/command.js'
 import {type BenchResult} from '../../lib/bench/types.js'
 import {validatePublishSubject} from '../../lib/subjects.js'
 
@@ -15,7 +15,7 @@ Run \`natsx bench sub\` on the same subject first to measure delivery as well.`
     '<%= config.bin %> bench pub bench.test --clients 2 --duration 10s --json',
     '<%= config.bin %> bench pub bench.test --rate 50000 --msgs 500000 --csv pub.csv',
   ]
-  static flags = {...benchFlags, ...sizeFlags, ...multisubjectFlags}
+  static flags = {...benchFlags, ...rateFlags, ...sizeFlags, ...multisubjectFlags}
   static summary = 'Benchmark core publishing: messages per second and bytes per second, per client and in total.'
 
   async run(): Promise<BenchPubResult> {

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {baseSpec, BenchCommand, benchFlags, sizeFlags} from '../../lib/bench/command.js'
+import {baseSpec, BenchCommand, benchFlags, rateFlags, sizeFlags} from '../../lib/bench/command.js'
 import {type BenchResult} from '../../lib/bench/types.js'
 import {validatePublishSubject} from '../../lib/subjects.js'
 
@@ -15,7 +15,7 @@ Start the service side with \`natsx bench reply\` first.`
     '<%= config.bin %> bench request bench.svc --msgs 10000',
     '<%= config.bin %> bench request bench.svc --clients 4 --msgs 40000 --json',
   ]
-  static flags = {...benchFlags, ...sizeFlags}
+  static flags = {...benchFlags, ...rateFlags, ...sizeFlags}
   static summary = 'Benchmark request/reply: requests per second and round-trip latency percentiles.'
 
   async run(): Promise<BenchRequestResult> {

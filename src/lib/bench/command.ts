@@ -36,6 +36,10 @@ export const benchFlags = {
     description: 'show a progress bar on stderr (only when it is a terminal)',
     helpGroup: BENCH,
   }),
+}
+
+/** `--rate` for the modes that send (publishers, requesters, KV): receivers take what comes. */
+export const rateFlags = {
   rate: intFlag({min: 0})({
     aliases: ['throughput'],
     default: 0,
@@ -69,7 +73,7 @@ export interface CommonFlags {
   msgs: number
   multisubject?: boolean
   'multisubject-max'?: number
-  rate: number
+  rate?: number
   size?: number
 }
 
@@ -90,7 +94,7 @@ export function baseSpec(mode: BenchMode, subject: string, f: CommonFlags, timeo
     mode,
     msgs: f.msgs,
     multisubject: f.multisubject ? (f['multisubject-max'] ?? 100_000) : 0,
-    rate: f.rate,
+    rate: f.rate ?? 0,
     runId: randomUUID().slice(0, 8),
     size,
     subject,
@@ -123,7 +127,10 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
     const nc = await this.nc()
     const maxPayload = nc.info?.max_payload ?? 0
     if (maxPayload > 0 && spec.size > maxPayload) {
-      throw usageError(`--size ${spec.size} is larger than the server's max_payload ${maxPayload}`, `pass at most --size ${maxPayload}B`)
+      throw usageError(
+        `--size ${spec.size} is larger than the server's max_payload ${maxPayload}`,
+        `pass at most --size ${maxPayload}B`,
+      )
     }
 
     const warnings: string[] = []

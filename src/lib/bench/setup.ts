@@ -76,13 +76,18 @@ export async function prepareConsume(
   // with --filter, count what the filter matches (the per-subject counts of the stream info)
   const available = spec.filter ? await filteredCount(jsm, name, spec.filter) : info.state.messages
   if (available === 0) {
-    throw usageError(`stream ${name} holds no messages${spec.filter ? ` on ${spec.filter}` : ''} to read`, 'fill it first with `natsx bench js pub`')
+    throw usageError(
+      `stream ${name} holds no messages${spec.filter ? ` on ${spec.filter}` : ''} to read`,
+      'fill it first with `natsx bench js pub`',
+    )
   }
 
   const warnings: string[] = []
   let {msgs} = spec
   if (!spec.durationMs && available < msgs) {
-    warnings.push(`stream ${name} holds ${available} messages${spec.filter ? ` on ${spec.filter}` : ''}, fewer than --msgs ${msgs}: reading ${available}`)
+    warnings.push(
+      `stream ${name} holds ${available} messages${spec.filter ? ` on ${spec.filter}` : ''}, fewer than --msgs ${msgs}: reading ${available}`,
+    )
     msgs = available
   }
 

@@ -5,6 +5,7 @@ import {
   BenchCommand,
   benchFlags,
   multisubjectFlags,
+  rateFlags,
   sizeFlags,
   storeFlags,
 } from '../../../lib/bench/command.js'
@@ -28,6 +29,7 @@ export default class BenchJsPub extends BenchCommand<typeof BenchJsPub> {
   ]
   static flags = {
     ...benchFlags,
+    ...rateFlags,
     ...sizeFlags,
     ...multisubjectFlags,
     ...storeFlags,

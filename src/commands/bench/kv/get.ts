@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {baseSpec, BenchCommand, benchFlags} from '../../../lib/bench/command.js'
+import {baseSpec, BenchCommand, benchFlags, rateFlags} from '../../../lib/bench/command.js'
 import {prepareKv} from '../../../lib/bench/setup.js'
 import {type BenchResult} from '../../../lib/bench/types.js'
 import {intFlag} from '../../../lib/flags.js'
@@ -17,6 +17,7 @@ export default class BenchKvGet extends BenchCommand<typeof BenchKvGet> {
   ]
   static flags = {
     ...benchFlags,
+    ...rateFlags,
     bucket: Flags.string({default: 'benchbucket', description: 'KV bucket'}),
     randomize: intFlag({min: 0})({
       default: 0,

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {baseSpec, BenchCommand, benchFlags, sizeFlags, storeFlags} from '../../../lib/bench/command.js'
+import {baseSpec, BenchCommand, benchFlags, rateFlags, sizeFlags, storeFlags} from '../../../lib/bench/command.js'
 import {prepareKv} from '../../../lib/bench/setup.js'
 import {type BenchResult} from '../../../lib/bench/types.js'
 import {intFlag} from '../../../lib/flags.js'
@@ -17,6 +17,7 @@ export default class BenchKvPut extends BenchCommand<typeof BenchKvPut> {
   ]
   static flags = {
     ...benchFlags,
+    ...rateFlags,
     ...sizeFlags,
     ...storeFlags,
     history: intFlag({min: 1})({default: 1, description: 'history of a created bucket'}),
