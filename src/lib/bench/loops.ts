@@ -299,8 +299,14 @@ export async function jsPubLoop(ctx: LoopContext): Promise<LoopResult> {
   const half = Math.max(1, Math.floor(window / 2))
   const inflight: Array<Promise<{duplicate: boolean}>> = []
   const settle = async (n: number): Promise<void> => {
-    const acks = await Promise.all(inflight.splice(0, n))
-    for (const a of acks) if (a.duplicate) duplicates++
+    try {
+      const acks = await Promise.all(inflight.splice(0, n))
+      for (const a of acks) if (a.duplicate) duplicates++
+    } catch (error) {
+      // let the other outstanding publishes settle, so none is left to reject unhandled
+      await Promise.allSettled(inflight.splice(0))
+      throw error
+    }
   }
 
   run.begin()

@@ -33,33 +33,51 @@ async function streamInfo(jsm: JetStreamManager, name: string) {
   }
 }
 
-/** `bench js pub`: make sure the stream exists (create it with --create), purge it with --purge. */
+/** Whether a subject filter (with `*` and `>`) matches a concrete subject. */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split('.')
+  const t = subject.split('.')
+  for (const [i, token] of f.entries()) {
+    if (token === '>') return t.length > i
+    if (i >= t.length || (token !== '*' && token !== t[i])) return false
+  }
+
+  return f.length === t.length
+}
+
+/**
+ * `bench js pub`: make sure the stream exists (create it with --create) and captures the subject; purge it with
+ * --purge. A subject no stream captures would get no acknowledgement, which nats.js reports as "JetStream is not
+ * enabled".
+ */
 export async function prepareJsPub(jsm: JetStreamManager, spec: BenchSpec, o: StoreOptions): Promise<string[]> {
   const name = spec.stream!
   const subject = spec.multisubject > 0 ? `${spec.subject}.>` : spec.subject
-  const warnings: string[] = []
   const info = await streamInfo(jsm, name)
-  if (!info) {
-    if (!o.create) throw notFound(`stream ${name} does not exist`, 'add --create to make it, or pass --stream')
-    const {StorageType} = await import('@nats-io/jetstream')
-    await jsm.streams.add({
-      max_bytes: o.maxBytes,
-      name,
-      num_replicas: o.replicas,
-      storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File,
-      subjects: [subject],
-    })
-  } else if (o.purge) {
-    await jsm.streams.purge(name)
-  } else if (
-    !info.config.subjects?.some(
-      (s) => s === subject || s === '>' || (s.endsWith('.>') && subject.startsWith(s.slice(0, -1))),
-    )
-  ) {
-    warnings.push(`stream ${name} has subjects ${info.config.subjects?.join(', ')}, which may not cover "${subject}"`)
+  if (info) {
+    const sample = spec.multisubject > 0 ? `${spec.subject}.0` : spec.subject
+    const subjects = info.config.subjects ?? []
+    if (!subjects.some((s) => subjectMatches(s, sample))) {
+      throw usageError(
+        `stream ${name} does not capture "${sample}" (its subjects: ${subjects.join(', ') || 'none'})`,
+        'publish on one of its subjects or pass another --stream',
+      )
+    }
+
+    if (o.purge) await jsm.streams.purge(name)
+    return []
   }
 
-  return warnings
+  if (!o.create) throw notFound(`stream ${name} does not exist`, 'add --create to make it, or pass --stream')
+  const {StorageType} = await import('@nats-io/jetstream')
+  await jsm.streams.add({
+    max_bytes: o.maxBytes,
+    name,
+    num_replicas: o.replicas,
+    storage: o.storage === 'memory' ? StorageType.Memory : StorageType.File,
+    subjects: [subject],
+  })
+  return []
 }
 
 /**

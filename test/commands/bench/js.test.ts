@@ -94,6 +94,23 @@ describe('bench js pub', () => {
     expect((await (await jetstreamManager(nc)).streams.info('BJA')).state.messages).toBe(10)
   })
 
+  it('a subject the stream does not capture exits 2 before publishing', async () => {
+    const res = await runCli([
+      'bench',
+      'js',
+      'pub',
+      'other.subject',
+      '--stream',
+      'BJA',
+      '--msgs',
+      '10',
+      '-s',
+      server.url,
+    ])
+    expect(res.code, res.stderr).toBe(2)
+    expect(res.stderr).toContain('stream BJA does not capture "other.subject" (its subjects: bj.a)')
+  })
+
   it('a missing stream without --create exits 3', async () => {
     const res = await runCli(['bench', 'js', 'pub', 'bj.none', '--stream', 'NOPE', '--msgs', '10', '-s', server.url])
     expect(res.code, res.stderr).toBe(3)
@@ -133,7 +150,19 @@ describe('bench js consume, fetch, ordered', () => {
   })
 
   it('--filter reads only what the filter matches; a filter that matches nothing exits 2', async () => {
-    await bench(['js', 'pub', 'bj.f', '--stream', 'BJF', '--create', '--multisubject', '--multisubject-max', '4', '--msgs', '400'])
+    await bench([
+      'js',
+      'pub',
+      'bj.f',
+      '--stream',
+      'BJF',
+      '--create',
+      '--multisubject',
+      '--multisubject-max',
+      '4',
+      '--msgs',
+      '400',
+    ])
     const r = await bench(['js', 'fetch', '--stream', 'BJF', '--filter', 'bj.f.1'])
     expect(r.total.msgs).toBe(100)
     expect(r.warnings.join('\n')).toContain('holds 100 messages on bj.f.1')

@@ -66,7 +66,9 @@ describe('bench figures', () => {
 
 describe('bench text', () => {
   it('banner and summary read like natscli', () => {
-    expect(banner({...spec, clients: 2, mode: 'pub', msgs: 1000, size: 128})).toBe('Starting Pub benchmark on "s" [clients=2, msg-size=128 B, msgs=1,000]')
+    expect(banner({...spec, clients: 2, mode: 'pub', msgs: 1000, size: 128})).toBe(
+      'Starting Pub benchmark on "s" [clients=2, msg-size=128 B, msgs=1,000]',
+    )
     expect(banner({...spec, mode: 'js consume', stream: 'S', subject: '', consumer: 'c', acks: 'none', batch: 5})).toBe(
       'Starting JetStream consume benchmark on stream S [clients=2, msgs=4, consumer=c, acks=none, batch=5]',
     )
@@ -86,5 +88,18 @@ describe('bench text', () => {
     expect(text[2]).toBe(' [1] 2 msgs/sec ~ 2 KiB/sec (2 msgs)')
     expect(text[4]).toBe(' message rates min 2 | avg 2 | max 2 | stddev 0 msgs/sec')
     expect(text[5]).toMatch(/^ latency µs: min 1(49\.9|50\.0) \| avg 150\.0 .* p99\.9 150\.0 \(1 ops\)$/)
+  })
+})
+
+describe('subjectMatches', () => {
+  it('matches * and > as the server does', async () => {
+    const {subjectMatches} = await import('../../../src/lib/bench/setup.js')
+    expect(subjectMatches('a.b', 'a.b')).toBe(true)
+    expect(subjectMatches('a.*', 'a.b')).toBe(true)
+    expect(subjectMatches('a.*', 'a.b.c')).toBe(false)
+    expect(subjectMatches('a.>', 'a.b.c')).toBe(true)
+    expect(subjectMatches('a.>', 'a')).toBe(false)
+    expect(subjectMatches('>', 'x')).toBe(true)
+    expect(subjectMatches('a.b', 'a')).toBe(false)
   })
 })
