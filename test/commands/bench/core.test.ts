@@ -278,6 +278,16 @@ describe('bench request and reply', () => {
     expect(sum(s.clients.map((c) => c.msgs))).toBe(600)
   })
 
+  it('reply --sleep delays each answer, which the requester sees in its latency', async () => {
+    const reply = spawnCli(['bench', 'reply', 'b.slow', '--sleep', '5ms', '--msgs', '20', '--json', '-s', server.url])
+    await reply.waitFor('Starting Reply benchmark', 'stderr')
+    const req = await runCli(['bench', 'request', 'b.slow', '--msgs', '20', '--json', '-s', server.url])
+    expect(req.code, req.stderr).toBe(0)
+    const r = req.json<BenchResult>()
+    expect(r.latency!.min).toBeGreaterThanOrEqual(4900)
+    expect((await reply.done).code).toBe(0)
+  })
+
   it('a request without a responder exits 6', async () => {
     const res = await runCli(['bench', 'request', 'b.nobody', '--msgs', '5', '--json', '-s', server.url])
     expect(res.code, res.stderr).toBe(6)
