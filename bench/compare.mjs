@@ -229,6 +229,7 @@ const pairs = [
 ]
 
 const fmt = (x) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1))
+const range = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`
 const server = await startServer()
 const started = new Date()
 const load0 = loadavg()[0]
@@ -275,9 +276,12 @@ try {
 }
 
 const table = [
-  '| measurement | raw nats.js | natsx bench | ratio | target | met |',
-  '|---|---:|---:|---:|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${fmt(r.raw)} | ${fmt(r.natsx)} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.ok} |`),
+  '| measurement | raw nats.js | natsx bench | ratio | target | met | raw rounds (min–max) | natsx rounds (min–max) |',
+  '|---|---:|---:|---:|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${fmt(r.raw)} | ${fmt(r.natsx)} | ${r.ratio.toFixed(2)} | ${r.target} | ${r.ok} | ${range(r.rawAll)} | ${range(r.natsxAll)} |`,
+  ),
 ].join('\n')
 const note = `Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${rounds} rounds (medians; raw and natsx alternate), scale ${scale}, ${cpus().length} CPUs, load average ${load0.toFixed(2)} at the start, Node ${process.version}, one nats-server on loopback.`
 console.log(`\n${table}\n\n${note}`)
