@@ -130,7 +130,7 @@ export function summarize(
     warnings,
   }
   const latency = latencySummary(merged)
-  if (latency) result.latency = latency
+  if (latency && merged) result.latency = {...latency, histogram: encodeHistogram(merged)}
   if (extra.serverVersion) result.server_version = extra.serverVersion
   return result
 }

@@ -78,6 +78,8 @@ export interface ClientReport {
 
 export interface LatencySummary {
   count: number
+  /** the whole run's HDR histogram in nanoseconds, compressed base64 (HdrHistogram's encoding): in `latency` only */
+  histogram?: string
   max: number
   mean: number
   min: number

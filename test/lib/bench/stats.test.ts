@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {banner, csv, humanSummary, progressLine} from '../../../src/lib/bench/report.js'
 import {progressTarget, shares} from '../../../src/lib/bench/runner.js'
-import {encodeHistogram, newHistogram, spread, summarize} from '../../../src/lib/bench/stats.js'
+import {decodeHistogram, encodeHistogram, newHistogram, spread, summarize} from '../../../src/lib/bench/stats.js'
 import {type BenchSpec} from '../../../src/lib/bench/types.js'
 
 const spec: BenchSpec = {
@@ -49,6 +49,8 @@ describe('bench figures', () => {
     expect(r.latency?.min).toBeCloseTo(100, 0)
     expect(r.latency?.max).toBeCloseTo(400, 0)
     expect(r.latency?.p50).toBeCloseTo(200, 0)
+    // the merged histogram travels in the JSON for CI baselines
+    expect(decodeHistogram(r.latency!.histogram!).totalCount).toBe(4)
     expect(r.warnings).toEqual(['client 2: slow'])
     const lines = csv(r, 'r1').trim().split('\n')
     expect(lines).toHaveLength(3)
