@@ -77,12 +77,12 @@ class Run {
   /** A shared target: claim one message; false once all clients together have reached it. */
   claim(): boolean {
     const n = Atomics.add(this.ctx.control, CONTROL.CLAIMED, 1)
-    if (n >= this.ctx.client.msgs) {
+    if (n >= this.limit) {
       Atomics.store(this.ctx.control, CONTROL.STOP, 2)
       return false
     }
 
-    if (n + 1 >= this.ctx.client.msgs) Atomics.store(this.ctx.control, CONTROL.STOP, 2)
+    if (n + 1 >= this.limit) Atomics.store(this.ctx.control, CONTROL.STOP, 2)
     return true
   }
 
@@ -362,7 +362,7 @@ export async function jsConsumeLoop(ctx: LoopContext, onReady: () => Promise<voi
     let lastMsg: JsMsg | undefined
     let emptyFetches = 0
     for (;;) {
-      const left = shared ? client.msgs - Atomics.load(ctx.control, CONTROL.CLAIMED) : run.limit - count
+      const left = shared ? run.limit - Atomics.load(ctx.control, CONTROL.CLAIMED) : run.limit - count
       if (left <= 0 || run.stopped()) break
       const iter = await consumer.fetch({
         expires: Math.max(1000, Math.min(spec.timeoutMs, 5000)),
