@@ -288,6 +288,21 @@ describe('bench request and reply', () => {
     expect((await reply.done).code).toBe(0)
   })
 
+  it('reply --duration ends by time, not by --msgs', async () => {
+    const reply = spawnCli(['bench', 'reply', 'b.dur', '--duration', '300ms', '--json', '-s', server.url])
+    await reply.waitFor('Starting Reply benchmark', 'stderr')
+    // the requester outlives the service: its requests find no responder once the service has ended
+    const req = await runCli(['bench', 'request', 'b.dur', '--rate', '1000', '--msgs', '100000', '--timeout', '1s', '-s', server.url])
+    expect(req.code, req.stderr).toBe(6)
+    const served = await reply.done
+    expect(served.code, served.stderr).toBe(0)
+    const r = served.json<BenchResult>()
+    expect(r.total.seconds).toBeGreaterThan(0.25)
+    expect(r.total.seconds).toBeLessThan(0.5)
+    expect(r.total.msgs).toBeGreaterThan(50)
+    expect(r.total.msgs).toBeLessThan(1000)
+  })
+
   it('a request without a responder exits 6', async () => {
     const res = await runCli(['bench', 'request', 'b.nobody', '--msgs', '5', '--json', '-s', server.url])
     expect(res.code, res.stderr).toBe(6)
