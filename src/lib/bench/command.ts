@@ -1,0 +1,211 @@
+/**
+ * What every `natsx bench …` command shares: the common flags, the spec built from them, and one `runBench` that
+ * prepares the server, prints natscli's banner (stderr), runs the clients with a progress bar (stderr, terminals
+ * only), writes the CSV and returns the result (the `--json` output).
+ */
+import {Command, Flags} from '@oclif/core'
+import {randomUUID} from 'node:crypto'
+import {writeFileSync} from 'node:fs'
+
+import {BaseCommand} from '../base-command.js'
+import {usageError} from '../errors.js'
+import {durationFlag, intFlag, sizeFlag} from '../flags.js'
+import {banner, csv, humanSummary, progressLine} from './report.js'
+import {progressTarget, runClients} from './runner.js'
+import {summarize} from './stats.js'
+import {type BenchMode, type BenchResult, type BenchSpec} from './types.js'
+
+const BENCH = 'BENCHMARK'
+
+/** Flags of every bench mode. */
+export const benchFlags = {
+  clients: intFlag({min: 1})({
+    default: 1,
+    description: 'concurrent clients, each in its own thread with its own connection',
+    helpGroup: BENCH,
+  }),
+  csv: Flags.string({
+    description: 'also write the per-client figures to this CSV file (one row per client)',
+    helpGroup: BENCH,
+  }),
+  duration: durationFlag({description: 'run for this long (e.g. 10s) instead of a message count', helpGroup: BENCH}),
+  msgs: intFlag({min: 1})({default: 100_000, description: 'messages in total', helpGroup: BENCH}),
+  progress: Flags.boolean({
+    allowNo: true,
+    default: true,
+    description: 'show a progress bar on stderr (only when it is a terminal)',
+    helpGroup: BENCH,
+  }),
+}
+
+/** `--rate` for the modes that send (publishers, requesters, KV): receivers take what comes. */
+export const rateFlags = {
+  rate: intFlag({min: 0})({
+    aliases: ['throughput'],
+    default: 0,
+    description: 'target messages per second in total; 0 is as fast as possible',
+    helpGroup: BENCH,
+  }),
+}
+
+/** `--size` for the modes that send messages (receivers count the bytes that arrive). */
+export const sizeFlags = {
+  size: sizeFlag({default: 128, description: 'message size, e.g. 16B, 1KiB', helpGroup: BENCH}),
+}
+
+/** `--multisubject` for the modes that publish or subscribe on subjects. */
+export const multisubjectFlags = {
+  multisubject: Flags.boolean({
+    description: 'publish on SUBJECT.<n> (n cycling), subscribe to SUBJECT.>',
+    helpGroup: BENCH,
+  }),
+  'multisubject-max': intFlag({min: 1})({
+    aliases: ['multisubjectmax'],
+    default: 100_000,
+    description: 'how many distinct subjects --multisubject cycles through',
+    helpGroup: BENCH,
+  }),
+}
+
+export interface CommonFlags {
+  clients: number
+  duration?: number
+  msgs: number
+  multisubject?: boolean
+  'multisubject-max'?: number
+  rate?: number
+  size?: number
+}
+
+/** The spec from the common flags; exit 2 on values that cannot run. */
+export function baseSpec(mode: BenchMode, subject: string, f: CommonFlags, timeoutMs: number): BenchSpec {
+  const size = f.size ?? 0
+  if (size < 0) throw usageError('--size must be a number of bytes, not unlimited', 'pass a size such as 128B or 1KiB')
+  if (size > 64 * 1024 * 1024)
+    throw usageError(
+      `--size ${size} is larger than any server allows`,
+      'pass at most the server max_payload (1MiB by default)',
+    )
+  if (f.duration !== undefined && f.duration <= 0)
+    throw usageError('--duration must be longer than 0', 'pass e.g. --duration 10s')
+  return {
+    clients: f.clients,
+    ...(f.duration ? {durationMs: f.duration} : {}),
+    mode,
+    msgs: f.msgs,
+    multisubject: f.multisubject ? (f['multisubject-max'] ?? 100_000) : 0,
+    rate: f.rate ?? 0,
+    runId: randomUUID().slice(0, 8),
+    size,
+    subject,
+    timeoutMs,
+  }
+}
+
+export interface BenchRunOptions {
+  cleanup?: () => Promise<void>
+  csv?: string
+  /** set up the server; may lower the message count (a stream holding fewer) */
+  prepare?: () => Promise<string[] | {msgs?: number; warnings: string[]}>
+  progress: boolean
+}
+
+export abstract class BenchCommand<T extends typeof Command> extends BaseCommand<T> {
+  protected async runBench(spec: BenchSpec, o: BenchRunOptions): Promise<BenchResult> {
+    if (o.csv) {
+      try {
+        writeFileSync(o.csv, '')
+      } catch (error) {
+        throw usageError(
+          `cannot write the CSV file ${o.csv}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          'pass a writable path to --csv',
+        )
+      }
+    }
+
+    const settings = await this.connectionSettings()
+    const nc = await this.nc()
+    const maxPayload = nc.info?.max_payload ?? 0
+    if (maxPayload > 0 && spec.size > maxPayload) {
+      throw usageError(
+        `--size ${spec.size} is larger than the server's max_payload ${maxPayload}`,
+        `pass at most --size ${maxPayload}B`,
+      )
+    }
+
+    const warnings: string[] = []
+    let run = spec
+    let cleanupNeeded = false
+    try {
+      if (o.prepare) {
+        cleanupNeeded = true
+        const prepared = await o.prepare()
+        if (Array.isArray(prepared)) warnings.push(...prepared)
+        else {
+          warnings.push(...prepared.warnings)
+          if (prepared.msgs !== undefined) run = {...spec, msgs: prepared.msgs}
+        }
+      }
+
+      const json = this.jsonEnabled()
+      const bar = o.progress && !json && Boolean(process.stderr.isTTY)
+      const target = progressTarget(run)
+      let started = 0
+      const outcome = await runClients(settings, run, {
+        onReady() {
+          started = performance.now()
+          process.stderr.write(`${banner(run)}\n`)
+        },
+        onTick: bar
+          ? (done) =>
+              process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}`)
+          : undefined,
+        signal: this.interrupt.signal,
+      })
+      if (bar) {
+        // the last frame shows where the run ended (100%, or where Ctrl-C stopped it)
+        const done = outcome.reports.reduce((a, r) => a + r.msgs, 0)
+        process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}\n`)
+      }
+
+      const result = summarize(run, outcome.reports, {
+        interrupted: outcome.interrupted,
+        serverVersion: nc.info?.version,
+        warnings,
+      })
+      if (o.csv) writeFileSync(o.csv, csv(result, run.runId))
+      this.say(humanSummary(result))
+      return result
+    } finally {
+      if (cleanupNeeded && o.cleanup) await o.cleanup().catch(() => {})
+    }
+  }
+}
+
+/** Flags of the JetStream and KV modes that make or empty a stream. */
+export const storeFlags = {
+  force: Flags.boolean({
+    char: 'f',
+    description: 'purge without asking (required with --purge when there is no terminal)',
+  }),
+  maxbytes: sizeFlag({
+    default: -1,
+    description: 'size limit of a created stream or bucket, e.g. 1GiB; -1 is unlimited',
+    helpGroup: BENCH,
+  }),
+  purge: Flags.boolean({description: 'delete all messages of the stream or bucket before the run', helpGroup: BENCH}),
+  replicas: intFlag({min: 1})({default: 1, description: 'replicas of a created stream or bucket', helpGroup: BENCH}),
+  storage: Flags.string({
+    default: 'file',
+    description: 'storage of a created stream or bucket',
+    helpGroup: BENCH,
+    options: ['file', 'memory'],
+  }),
+}
+
+/** Flags of the JetStream consuming modes. */
+export const consumeFlags = {
+  batch: intFlag({min: 1})({default: 500, description: 'messages per pull request', helpGroup: BENCH}),
+  filter: Flags.string({description: 'read only messages on this subject', helpGroup: BENCH}),
+  stream: Flags.string({default: 'benchstream', description: 'stream to read', helpGroup: BENCH}),
+}
