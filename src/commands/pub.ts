@@ -11,7 +11,6 @@ import {expandTemplate, validateTemplate} from '../lib/templates.js'
 export type PubResult = PublishResult
 
 export default class Pub extends BaseCommand<typeof Pub> {
-  static hiddenAliases = ['publish']
   static args = {
     subject: Args.string({description: 'subject to publish to; templates are expanded', required: true}),
     body: Args.string({description: 'message body; read from stdin when omitted'}),
@@ -33,6 +32,7 @@ With --jetstream the command waits for the stream's acknowledgement and reports 
     reply: Flags.string({description: 'reply subject to send with the message'}),
     sleep: durationFlag({description: 'pause between messages, e.g. 100ms'}),
   }
+  static hiddenAliases = ['publish']
   static summary = 'Publish messages to a subject, optionally to JetStream with acknowledgement.'
 
   async run(): Promise<PubResult> {

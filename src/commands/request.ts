@@ -8,7 +8,6 @@ import {validatePublishSubject} from '../lib/subjects.js'
 import {expandTemplate, validateTemplate} from '../lib/templates.js'
 
 export default class Request extends BaseCommand<typeof Request> {
-  static hiddenAliases = ['req']
   static args = {
     subject: Args.string({description: 'subject to send the request to', required: true}),
     body: Args.string({description: 'request body; read from stdin when omitted'}),
@@ -25,6 +24,7 @@ No responders exits 6. --json prints {"subject","replies":[{...message, "rtt_ms"
     raw: Flags.boolean({char: 'r', description: 'print only the reply bodies'}),
     replies: intFlag()({default: 1, description: 'replies to wait for; 0 waits for all until the timeout'}),
   }
+  static hiddenAliases = ['req']
   static summary = 'Send a request and print the reply.'
 
   async run(): Promise<RequestResult> {

@@ -10,7 +10,6 @@ import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.
 import {validateFilterSubject, validateName} from '../lib/subjects.js'
 
 export default class Sub extends BaseCommand<typeof Sub> {
-  static hiddenAliases = ['subscribe']
   static args = {
     subjects: Args.string({description: 'subjects to subscribe to (wildcards * and >); with --stream, filters'}),
   }
@@ -38,6 +37,7 @@ With --stream, messages are replayed from a JetStream stream through an ordered 
     stream: Flags.string({description: 'replay from this JetStream stream'}),
     wait: durationFlag({description: 'exit after this long without a message'}),
   }
+  static hiddenAliases = ['subscribe']
   static strict = false
   static summary = 'Subscribe to subjects, or replay a stream, and print the messages.'
 
