@@ -23,7 +23,14 @@ export async function pingServers(t: MonitorTransport): Promise<PingRow[]> {
   const res = await t.gather('varz')
   return res.map((r) =>
     r.ok
-      ? {cluster: r.server.cluster, id: r.server.id, name: r.server.name, ok: true, rtt_ms: round(r.rtt_ms), version: r.server.version}
+      ? {
+          cluster: r.server.cluster,
+          id: r.server.id,
+          name: r.server.name,
+          ok: true,
+          rtt_ms: round(r.rtt_ms),
+          version: r.server.version,
+        }
       : {error: r.error, id: r.server?.id, name: r.server?.name ?? r.target, ok: false},
   )
 }
@@ -47,12 +54,38 @@ export interface ServerListRow {
   version?: string
 }
 
-export const LIST_SORT = ['name', 'cluster', 'version', 'conns', 'subs', 'routes', 'mem', 'cpu', 'slow', 'uptime', 'rtt'] as const
+export const LIST_SORT = [
+  'name',
+  'cluster',
+  'version',
+  'conns',
+  'subs',
+  'routes',
+  'mem',
+  'cpu',
+  'slow',
+  'uptime',
+  'rtt',
+] as const
 export type ListSort = (typeof LIST_SORT)[number]
 
 function listRow(r: ServerResult<Varz>): ServerListRow {
   if (!r.ok) {
-    return {connections: 0, cpu: 0, error: r.error, id: r.server?.id, jetstream: false, leafnodes: 0, mem: 0, name: r.server?.name ?? r.target, ok: false, routes: 0, slow_consumers: 0, subscriptions: 0, uptime_ms: 0}
+    return {
+      connections: 0,
+      cpu: 0,
+      error: r.error,
+      id: r.server?.id,
+      jetstream: false,
+      leafnodes: 0,
+      mem: 0,
+      name: r.server?.name ?? r.target,
+      ok: false,
+      routes: 0,
+      slow_consumers: 0,
+      subscriptions: 0,
+      uptime_ms: 0,
+    }
   }
 
   const v = r.data
@@ -75,7 +108,11 @@ function listRow(r: ServerResult<Varz>): ServerListRow {
   }
 }
 
-export async function listServers(t: MonitorTransport, sort: ListSort = 'name', reverse = false): Promise<ServerListRow[]> {
+export async function listServers(
+  t: MonitorTransport,
+  sort: ListSort = 'name',
+  reverse = false,
+): Promise<ServerListRow[]> {
   const rows = (await t.gather('varz')).map((r) => listRow(r))
   const key: Record<ListSort, (r: ServerListRow) => number | string> = {
     cluster: (r) => r.cluster ?? '',
@@ -148,12 +185,24 @@ export async function checkServers(t: MonitorTransport, o: CheckOptions = {}): P
     }
 
     const slow = o.rttWarnMs !== undefined && v.rtt_ms > o.rttWarnMs
-    checks.push({check: 'connection', message: `answered in ${formatDuration(v.rtt_ms)}`, server, status: slow ? 'warning' : 'ok'})
+    checks.push({
+      check: 'connection',
+      message: `answered in ${formatDuration(v.rtt_ms)}`,
+      server,
+      status: slow ? 'warning' : 'ok',
+    })
     const js = v.data.jetstream
     if (js?.config) {
       const clustered = (js.meta?.cluster_size ?? 0) > 1 || Boolean(v.data.cluster?.name)
-      if (clustered && !js.meta?.leader) checks.push({check: 'jetstream', message: 'no JetStream meta leader', server, status: 'critical'})
-      else checks.push({check: 'jetstream', message: clustered ? `meta leader ${js.meta?.leader}` : 'enabled', server, status: 'ok'})
+      if (clustered && !js.meta?.leader)
+        checks.push({check: 'jetstream', message: 'no JetStream meta leader', server, status: 'critical'})
+      else
+        checks.push({
+          check: 'jetstream',
+          message: clustered ? `meta leader ${js.meta?.leader}` : 'enabled',
+          server,
+          status: 'ok',
+        })
     } else if (o.jetstream) {
       checks.push({check: 'jetstream', message: 'JetStream is not enabled', server, status: 'critical'})
     }
@@ -162,25 +211,42 @@ export async function checkServers(t: MonitorTransport, o: CheckOptions = {}): P
   for (const h of health) {
     const server = h.server?.name ?? h.target
     if (!h.ok) {
-      if (!checks.some((c) => c.server === server && c.check === 'connection' && c.status === 'critical')) checks.push({check: 'health', message: h.error, server, status: 'unknown'})
+      if (!checks.some((c) => c.server === server && c.check === 'connection' && c.status === 'critical'))
+        checks.push({check: 'health', message: h.error, server, status: 'unknown'})
       continue
     }
 
-    checks.push({check: 'health', message: h.data.status === 'ok' ? 'ok' : `${h.data.status}: ${h.data.error ?? ''}`.trim(), server, status: h.data.status === 'ok' ? 'ok' : 'critical'})
+    checks.push({
+      check: 'health',
+      message: h.data.status === 'ok' ? 'ok' : `${h.data.status}: ${h.data.error ?? ''}`.trim(),
+      server,
+      status: h.data.status === 'ok' ? 'ok' : 'critical',
+    })
   }
 
   const answered = varz.filter((v) => v.ok).length
   if (o.expect !== undefined) {
-    checks.push({check: 'servers', message: `${answered} of ${o.expect} expected servers answered`, server: '*', status: answered >= o.expect ? 'ok' : 'critical'})
+    checks.push({
+      check: 'servers',
+      message: `${answered} of ${o.expect} expected servers answered`,
+      server: '*',
+      status: answered >= o.expect ? 'ok' : 'critical',
+    })
   }
 
-  const status = checks.reduce<CheckStatus>((w, c) => (ORDER.indexOf(c.status) > ORDER.indexOf(w) ? c.status : w), checks.length === 0 ? 'unknown' : 'ok')
+  const status = checks.reduce<CheckStatus>(
+    (w, c) => (ORDER.indexOf(c.status) > ORDER.indexOf(w) ? c.status : w),
+    checks.length === 0 ? 'unknown' : 'ok',
+  )
   return {checks, nagios_code: NAGIOS_CODE[status], servers: varz.length, status}
 }
 
 export function nagiosText(r: CheckResult): string {
   const bad = r.checks.filter((c) => c.status !== 'ok')
-  const summary = bad.length === 0 ? `${r.servers} server(s) healthy` : bad.map((c) => `${c.server} ${c.check}: ${c.message}`).join(', ')
+  const summary =
+    bad.length === 0
+      ? `${r.servers} server(s) healthy`
+      : bad.map((c) => `${c.server} ${c.check}: ${c.message}`).join(', ')
   const perf = `servers=${r.servers} checks=${r.checks.length} failed=${bad.length}`
   return `NATS ${r.status.toUpperCase()}: ${summary} | ${perf}`
 }
@@ -200,7 +266,10 @@ export function prometheusText(r: CheckResult): string {
 }
 
 /** Reports reuse the top feed (one poll, no rates). */
-export async function reportSnapshot(t: MonitorTransport, details: boolean): Promise<Awaited<ReturnType<TopFeed['poll']>>> {
+export async function reportSnapshot(
+  t: MonitorTransport,
+  details: boolean,
+): Promise<Awaited<ReturnType<TopFeed['poll']>>> {
   const feed = new TopFeed(t, {details, interval_ms: 0})
   return feed.poll()
 }
@@ -213,7 +282,12 @@ export interface RawReply {
   server_id?: string
 }
 
-export async function requestEndpoint(t: MonitorTransport, endpoint: Endpoint, raw: Record<string, boolean | number | string>, server?: string): Promise<RawReply[]> {
+export async function requestEndpoint(
+  t: MonitorTransport,
+  endpoint: Endpoint,
+  raw: Record<string, boolean | number | string>,
+  server?: string,
+): Promise<RawReply[]> {
   let results
   if (server) {
     const who = await serverInfo(t, server)
@@ -224,7 +298,9 @@ export async function requestEndpoint(t: MonitorTransport, endpoint: Endpoint, r
   }
 
   return results.map((r) =>
-    r.ok ? {data: r.data, rtt_ms: round(r.rtt_ms), server: r.server.name, server_id: r.server.id} : {error: r.error, server: r.server?.name ?? r.target, server_id: r.server?.id},
+    r.ok
+      ? {data: r.data, rtt_ms: round(r.rtt_ms), server: r.server.name, server_id: r.server.id}
+      : {error: r.error, server: r.server?.name ?? r.target, server_id: r.server?.id},
   )
 }
 

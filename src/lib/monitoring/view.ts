@@ -51,16 +51,16 @@ const dur = (ms: number | undefined): string =>
 const num = (n: number, raw: boolean): string => (raw ? String(n) : formatCompact(n))
 
 export const CONN_COLUMNS: Array<Column<ConnRow>> = [
-  {align: 'left', key: 'server', label: 'SERVER', text: (r) => r.server, value: (r) => r.server, width: 10},
-  {align: 'right', key: 'cid', label: 'CID', text: (r) => String(r.cid), value: (r) => r.cid, width: 6},
-  {align: 'left', key: 'name', label: 'NAME', text: (r) => r.name ?? '', value: (r) => r.name ?? '', width: 16},
+  {align: 'left', key: 'server', label: 'SERVER', text: (r) => r.server, value: (r) => r.server, width: 8},
+  {align: 'right', key: 'cid', label: 'CID', text: (r) => String(r.cid), value: (r) => r.cid, width: 5},
+  {align: 'left', key: 'name', label: 'NAME', text: (r) => r.name ?? '', value: (r) => r.name ?? '', width: 14},
   {
     align: 'left',
     key: 'ip',
     label: 'IP',
     text: (r) => (r.ip ? `${r.ip}:${r.port ?? ''}` : ''),
     value: (r) => r.ip ?? '',
-    width: 21,
+    width: 17,
   },
   {
     align: 'left',
@@ -68,7 +68,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'LANG',
     text: (r) => [r.lang, r.version].filter(Boolean).join(' '),
     value: (r) => r.lang ?? '',
-    width: 13,
+    width: 12,
   },
   {
     align: 'left',
@@ -76,7 +76,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'ACCOUNT',
     text: (r) => r.account ?? '',
     value: (r) => r.account ?? '',
-    width: 8,
+    width: 7,
   },
   {
     align: 'right',
@@ -84,7 +84,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'SUBS',
     text: (r, raw) => num(r.subscriptions, raw),
     value: (r) => r.subscriptions,
-    width: 5,
+    width: 4,
   },
   {
     align: 'right',
@@ -92,7 +92,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'PEND',
     text: (r, raw) => (raw ? String(r.pending_bytes) : formatBytesRate(r.pending_bytes)),
     value: (r) => r.pending_bytes,
-    width: 8,
+    width: 6,
   },
   {
     align: 'right',
@@ -100,7 +100,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'MSG/S IN',
     text: (r, raw) => (r.new ? 'new' : formatRate(r.rates?.in_msgs, raw)),
     value: (r) => r.rates?.in_msgs ?? -1,
-    width: 9,
+    width: 8,
   },
   {
     align: 'right',
@@ -116,7 +116,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'B/S IN',
     text: (r, raw) => (r.new ? 'new' : formatBytesRate(r.rates?.in_bytes, raw)),
     value: (r) => r.rates?.in_bytes ?? -1,
-    width: 9,
+    width: 8,
   },
   {
     align: 'right',
@@ -124,7 +124,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'B/S OUT',
     text: (r, raw) => (r.new ? 'new' : formatBytesRate(r.rates?.out_bytes, raw)),
     value: (r) => r.rates?.out_bytes ?? -1,
-    width: 9,
+    width: 8,
   },
   {
     align: 'right',
@@ -132,7 +132,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'MSGS IN',
     text: (r, raw) => num(r.in_msgs, raw),
     value: (r) => r.in_msgs,
-    width: 8,
+    width: 7,
   },
   {
     align: 'right',
@@ -156,9 +156,9 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'UPTIME',
     text: (r) => dur(r.uptime_ms),
     value: (r) => r.uptime_ms ?? -1,
-    width: 9,
+    width: 7,
   },
-  {align: 'right', key: 'idle', label: 'IDLE', text: (r) => dur(r.idle_ms), value: (r) => r.idle_ms ?? -1, width: 8},
+  {align: 'right', key: 'idle', label: 'IDLE', text: (r) => dur(r.idle_ms), value: (r) => r.idle_ms ?? -1, width: 6},
 ]
 
 export const SORT_KEYS = CONN_COLUMNS.map((c) => c.key)

@@ -3,7 +3,7 @@
  * (sort, reverse, filter, scroll, pause, units, pane, help) and hands plain data to the display components.
  */
 import {Box, Text, useApp, useInput, useStdout} from 'ink'
-import {useEffect, useMemo, useState} from 'react'
+import {useEffect, useMemo, useRef, useState} from 'react'
 
 import type {TopSnapshot} from '../../lib/monitoring/feed.js'
 import type {TopSource} from '../../lib/monitoring/source.js'
@@ -91,62 +91,80 @@ export function TopApp(props: Readonly<TopAppProps>) {
   const maxOffset = Math.max(0, conns.length - pageSize)
   const first = Math.min(offset, maxOffset)
 
+  // Mode lives in refs so keys typed faster than a render (a paste, a test) still land in the right mode.
+  const mode = useRef({editing: false, help: false})
+  const nextSort = (step: number) => (s: string) =>
+    CONN_COLUMNS[(CONN_COLUMNS.findIndex((c) => c.key === s) + step + CONN_COLUMNS.length) % CONN_COLUMNS.length].key
+  // the latest render's values, for the key handler (which may have been bound by an earlier render)
+  const latest = useRef({live, maxOffset, pageSize})
+  latest.current = {live, maxOffset, pageSize}
+  const scroll = (to: (o: number, page: number, max: number) => number) =>
+    setOffset((o) => {
+      const {maxOffset: max, pageSize: page} = latest.current
+      return Math.max(0, Math.min(max, to(Math.min(o, max), page, max)))
+    })
+
   useInput((input, key) => {
-    if (help) {
+    if (mode.current.help) {
+      mode.current.help = false
       setHelp(false)
       return
     }
 
-    if (editing) {
-      if (key.return) setEditing(false)
-      else if (key.escape) {
-        setFilter('')
+    if (mode.current.editing) {
+      if (key.return || key.escape) {
+        mode.current.editing = false
         setEditing(false)
+        if (key.escape) setFilter('')
       } else if (key.backspace || key.delete) setFilter((f) => f.slice(0, -1))
       else if (input && !key.ctrl && !key.meta) setFilter((f) => f + input)
       setOffset(0)
       return
     }
 
-    const sortIndex = CONN_COLUMNS.findIndex((c) => c.key === sort)
-    if (input === 'q' || (key.ctrl && input === 'c')) exit()
-    else
-      switch (input) {
-        case '/': {
-          setEditing(true)
-          break
-        }
+    if (input === 'q' || (key.ctrl && input === 'c')) {
+      exit()
+      return
+    }
 
-        case '?':
-        case 'h': {
-          setHelp(true)
-          break
-        }
+    switch (input) {
+      case '/': {
+        mode.current.editing = true
+        setEditing(true)
 
-        case 'r': {
-          setReverse((r) => !r)
-          break
-        }
-
-        default: {
-          if (input === '>' || input === 's' || key.rightArrow)
-            setSort(CONN_COLUMNS[(sortIndex + 1) % CONN_COLUMNS.length].key)
-          else if (input === '<' || key.leftArrow)
-            setSort(CONN_COLUMNS[(sortIndex - 1 + CONN_COLUMNS.length) % CONN_COLUMNS.length].key)
-          else if (input === 'b') setRaw((r) => !r)
-          else if (input === 'p' || input === ' ') {
-            setFrozen(live)
-            setPaused((p) => !p)
-          } else if (key.downArrow || input === 'j') setOffset(Math.min(maxOffset, first + 1))
-          else if (key.upArrow || input === 'k') setOffset(Math.max(0, first - 1))
-          else if (key.pageDown) setOffset(Math.min(maxOffset, first + pageSize))
-          else if (key.pageUp) setOffset(Math.max(0, first - pageSize))
-          else if (input === 'g') setOffset(0)
-          else if (input === 'G') setOffset(maxOffset)
-          else if (key.tab) setPane((p) => PANES[(PANES.indexOf(p) + 1) % PANES.length])
-          else if (['1', '2', '3', '4'].includes(input)) setPane(PANES[Number(input) - 1])
-        }
+        break
       }
+
+      case '?':
+      case 'h': {
+        mode.current.help = true
+        setHelp(true)
+
+        break
+      }
+
+      case 'r': {
+        setReverse((r) => !r)
+        break
+      }
+
+      default: {
+        if (input === '>' || input === 's' || key.rightArrow) setSort(nextSort(1))
+        else if (input === '<' || key.leftArrow) setSort(nextSort(-1))
+        else if (input === 'b') setRaw((r) => !r)
+        else if (input === 'p' || input === ' ') {
+          setFrozen(latest.current.live)
+          setPaused((p) => !p)
+        } else if (key.downArrow || input === 'j') scroll((o) => o + 1)
+        else if (key.upArrow || input === 'k') scroll((o) => o - 1)
+        else if (key.pageDown) scroll((o, page) => o + page)
+        else if (key.pageUp) scroll((o, page) => o - page)
+        else if (input === 'g') scroll(() => 0)
+        else if (input === 'G') scroll((_o, _p, max) => max)
+        else if (key.tab) setPane((p) => PANES[(PANES.indexOf(p) + 1) % PANES.length])
+        else if (['1', '2', '3', '4'].includes(input)) setPane(PANES[Number(input) - 1])
+      }
+    }
   })
 
   const up = servers.filter((s) => s.up).length

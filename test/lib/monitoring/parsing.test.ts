@@ -25,10 +25,10 @@ describe('monitoring JSON', () => {
   })
 
   it('parses nanosecond timestamps and Go durations', () => {
-    expect(parseTime('2026-11-23T05:06:17.15503859Z') - Date.parse('2026-11-23T05:06:17Z')).toBeCloseTo(155.03859, 3)
+    expect(parseTime('2026-11-23T05:06:17.15503859Z') - Date.parse('2026-11-23T05:06:17Z')).toBeCloseTo(155.038_59, 3)
     expect(Number.isNaN(parseTime('0001-01-01T00:00:00Z'))).toBe(true)
     expect(parseGoDuration('688µs')).toBeCloseTo(0.688)
-    expect(parseGoDuration('2.489615ms')).toBeCloseTo(2.489615)
+    expect(parseGoDuration('2.489615ms')).toBeCloseTo(2.489_615)
     expect(parseGoDuration('1m47.922127283s')).toBeCloseTo(107_922.127, 2)
     expect(parseGoDuration('1d2h3m4s')).toBe(93_784_000)
     expect(parseGoDuration(undefined)).toBeUndefined()
@@ -45,6 +45,7 @@ describe('monitoring JSON', () => {
 
 describe('rates', () => {
   const s = (now: number, n: number, epoch = 'a') => ({counters: {in_msgs: n}, epoch, now})
+
   it('uses the server clock and gives no rate the first time', () => {
     expect(computeRates(undefined, s(0, 10))).toEqual({isNew: true, rates: null, reset: false})
     expect(computeRates(s(1000, 10), s(3000, 110)).rates).toEqual({in_msgs: 50})
