@@ -159,7 +159,10 @@ export class SysTransport implements MonitorTransport {
           }
 
           try {
-            replies.push({env: parseMonitorJson<Envelope>(msg.string()), rtt: performance.now() - started})
+            const env = parseMonitorJson<Envelope>(msg.string())
+            replies.push({env, rtt: performance.now() - started})
+            // discovery: the first STATSZ says how many servers are active
+            if (expected === 0 && env.statsz?.active_servers) expected = env.statsz.active_servers
           } catch {
             // a reply that is not JSON: ignore it
           }
