@@ -28,7 +28,7 @@ export async function startTraffic(o: TrafficOptions): Promise<Traffic> {
   const timers: NodeJS.Timeout[] = []
   const subject = o.subject ?? 'traffic.test'
   const payload = new Uint8Array(o.size ?? 100)
-  let count = 0
+  const counters: Array<() => number> = []
   for (const [i, url] of o.servers.entries()) {
     const auth = o.user ? {pass: o.pass, user: o.user} : {}
     const sub = await connect({name: `sub-${i}`, servers: url, ...auth})
@@ -36,23 +36,21 @@ export async function startTraffic(o: TrafficOptions): Promise<Traffic> {
     await sub.flush()
     const pub = await connect({name: `pub-${i}`, servers: url, ...auth})
     conns.push(sub, pub)
-    // 10 batches a second
-    const perTick = o.rate / 10
-    let carry = 0
+    // catch up to rate × elapsed every 50 ms, so timer jitter does not change the rate sent
+    const started = performance.now()
+    let sent = 0
     timers.push(
       setInterval(() => {
-        carry += perTick
-        const n = Math.floor(carry)
-        carry -= n
-        for (let k = 0; k < n; k++) pub.publish(subject, payload)
-        count += n
-      }, 100),
+        const target = Math.floor(((performance.now() - started) / 1000) * o.rate)
+        for (; sent < target; sent++) pub.publish(subject, payload)
+      }, 50),
     )
+    counters.push(() => sent)
   }
 
   return {
     conns,
-    published: () => count,
+    published: () => counters.reduce((n, c) => n + c(), 0),
     async stop() {
       for (const t of timers) clearInterval(t)
       await Promise.all(conns.map((c) => c.close().catch(() => {})))
