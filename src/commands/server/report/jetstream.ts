@@ -26,14 +26,14 @@ export default class ServerReportJetstream extends MonitorCommand<typeof ServerR
       renderTable(
         ['Stream', 'Account', 'Messages', 'Bytes', 'Consumers', 'Leader', 'Replicas'],
         snap.streams.map((s) => [s.name, s.account, formatCount(s.messages), formatSize(s.bytes), s.consumers, s.leader ?? '', (s.replicas_ok ? '' : '! ') + rep(s.replicas)]),
-        {title: `Streams (${snap.streams.length})`},
+        {align: ['left', 'left', 'right', 'right', 'right', 'left', 'left'], title: `Streams (${snap.streams.length})`},
       ),
     )
     this.say(
       renderTable(
         ['Stream', 'Consumer', 'Pending', 'Ack pending', 'Redelivered', 'Waiting', 'Leader', 'Replicas'],
         snap.consumers.map((c) => [c.stream, c.name, formatCount(c.num_pending), formatCount(c.num_ack_pending), formatCount(c.num_redelivered), formatCount(c.num_waiting), c.leader ?? '', (c.replicas_ok ? '' : '! ') + rep(c.replicas)]),
-        {title: `\nConsumers (${snap.consumers.length})`},
+        {align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'], title: `\nConsumers (${snap.consumers.length})`},
       ),
     )
     return {
