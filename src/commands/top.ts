@@ -70,9 +70,14 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
         ? Math.min(settings.timeoutMs, Math.max(500, flags.interval))
         : Math.min(settings.timeoutMs, Math.max(1000, flags.interval * 2))
     const transport = await openTransport(choice, settings, () => this.nc({reconnect: true}), timeout)
-    const feed = new TopFeed(transport, {interval_ms: flags.interval, maxConns: flags['max-conns']})
+    // live, JetStream/routes/leafnodes/health are read about every 5 s (servers and connections every interval);
+    // batch snapshots are always complete
+    const detailsEvery = live ? Math.max(1, Math.round(5000 / flags.interval)) : 1
+    const feed = new TopFeed(transport, {detailsEvery, interval_ms: flags.interval, maxConns: flags['max-conns']})
     try {
       if (live) {
+        // React's development build costs several times the CPU per frame; the CLI always wants the production one
+        process.env.NODE_ENV ??= 'production'
         const {renderTop} = await import('../ui/render-top.js')
         await renderTop(feed, {
           filter: flags.filter ?? '',

@@ -154,6 +154,8 @@ export interface TopSnapshot {
 export interface FeedOptions {
   /** poll JetStream, routes, leafnodes and health (default true) */
   details?: boolean
+  /** poll those details only every Nth poll (default 1: every poll); the last ones are shown in between */
+  detailsEvery?: number
   interval_ms: number
   /** at most this many connections per server (default 10,000) */
   maxConns?: number
@@ -193,7 +195,7 @@ export class TopFeed {
 
   /** One poll of everything. Never throws for a server that does not answer; throws only when nothing can be asked. */
   async poll(): Promise<TopSnapshot> {
-    const details = this.options.details !== false
+    const details = this.options.details !== false && this.seq % Math.max(1, this.options.detailsEvery ?? 1) === 0
     const [varz, connz, jsz, routez, leafz, healthz] = await Promise.all([
       this.transport.gather('varz'),
       this.gatherConnz(),

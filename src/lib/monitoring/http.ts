@@ -54,7 +54,12 @@ export class HttpTransport implements MonitorTransport {
     const started = performance.now()
     try {
       const query = httpQuery(endpoint, options).toString()
-      const {body, status} = await this.get(`${target}/${endpoint}${query ? `?${query}` : ''}`)
+      const url = `${target}/${endpoint}${query ? `?${query}` : ''}`
+      // a kept-alive socket the server closed fails once with a reset: ask again on a fresh one
+      const {body, status} = await this.get(url).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ECONNRESET' || /socket hang up/.test(error.message)) return this.get(url)
+        throw error
+      })
       const rtt = performance.now() - started
       if (status !== 200 && !(endpoint === 'healthz' && status === 503)) {
         return {

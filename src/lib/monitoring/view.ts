@@ -53,7 +53,7 @@ const num = (n: number, raw: boolean): string => (raw ? String(n) : formatCompac
 export const CONN_COLUMNS: Array<Column<ConnRow>> = [
   {align: 'left', key: 'server', label: 'SERVER', text: (r) => r.server, value: (r) => r.server, width: 8},
   {align: 'right', key: 'cid', label: 'CID', text: (r) => String(r.cid), value: (r) => r.cid, width: 5},
-  {align: 'left', key: 'name', label: 'NAME', text: (r) => r.name ?? '', value: (r) => r.name ?? '', width: 14},
+  {align: 'left', key: 'name', label: 'NAME', text: (r) => r.name ?? '', value: (r) => r.name ?? '', width: 13},
   {
     align: 'left',
     key: 'ip',
@@ -68,7 +68,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     label: 'LANG',
     text: (r) => [r.lang, r.version].filter(Boolean).join(' '),
     value: (r) => r.lang ?? '',
-    width: 12,
+    width: 13,
   },
   {
     align: 'left',
@@ -200,8 +200,9 @@ export function fitColumns<R>(columns: ReadonlyArray<Column<R>>, width: number):
   return out
 }
 
+/** A fixed-width cell. Cut text ends in an ASCII `~`: all-ASCII lines take the terminal's fast width path. */
 export function cell(text: string, width: number, align: 'left' | 'right'): string {
-  const t = text.length > width ? text.slice(0, Math.max(0, width - 1)) + '…' : text
+  const t = text.length > width ? text.slice(0, Math.max(0, width - 1)) + '~' : text
   return align === 'right' ? t.padStart(width) : t.padEnd(width)
 }
 
