@@ -61,7 +61,11 @@ for (const u of monitorUrls) {
 }
 
 const clients = spawn(process.execPath, [new URL('top-clients.mjs', import.meta.url).pathname, ports.map((p) => `nats://127.0.0.1:${p.client}`).join(','), String(CONNS)], {stdio: ['pipe', 'pipe', 'inherit']})
-await new Promise((resolve) => clients.stdout.on('data', (b) => b.toString().includes('ready') && resolve()))
+await new Promise((resolve) => {
+  clients.stdout.on('data', (b) => {
+    if (b.toString().includes('ready')) resolve()
+  })
+})
 
 const {TopFeed} = await import('../dist/lib/monitoring/feed.js')
 const {HttpTransport} = await import('../dist/lib/monitoring/http.js')
