@@ -67,6 +67,12 @@ describe('top in a real terminal', () => {
     s = await until((x) => x.includes('3/3 servers up') && /in [1-9]/.test(serverLine(x, 'n2')), 'n2 back with rates', 30_000)
     expect(serverLine(s, 'n2')).not.toMatch(/DOWN/)
 
+    // a narrower terminal: the table drops the columns that no longer fit and no line wraps
+    tmux('resize-window', '-t', 'top', '-x', '100', '-y', '40')
+    s = await until((x) => /SERVER +CID/.test(x) && !/IDLE/.test(x), 'the table at 100 columns')
+    expect(Math.max(...s.split('\n').map((l) => l.trimEnd().length))).toBeLessThanOrEqual(100)
+    expect(s).toMatch(/pub-\d /)
+
     // help overlay, then quit
     tmux('send-keys', '-t', 'top', '?')
     await until((x) => x.includes('natsx top keys'), 'help overlay')

@@ -116,6 +116,16 @@ describe('server commands on a 3-node cluster', () => {
     }
   })
 
+  it('top --sys discovers the cluster over the system account in batch mode', async () => {
+    const r = await runCli(['top', '--sys', ...sys, '--iterations', '1', '--interval', '0.5', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const [snap] = r.ndjson<{connections: Array<{name?: string}>; servers: Array<{name: string; rates: unknown; up: boolean}>; transport: string}>()
+    expect(snap.transport).toBe('sys')
+    expect(snap.servers.map((s) => s.name).sort()).toEqual(['n1', 'n2', 'n3'])
+    expect(snap.servers.every((s) => s.up && s.rates)).toBe(true)
+    expect(snap.connections.filter((c) => c.name?.startsWith('pub-'))).toHaveLength(3)
+  })
+
   it('check: a stopped node is critical over $SYS', async () => {
     await cluster.servers[2].stop()
     // a new process only knows the servers that answer, so --expect says how many there should be
