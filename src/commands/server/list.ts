@@ -5,7 +5,7 @@ import {formatCount, formatSize} from '../../lib/format/size.js'
 import {renderTable} from '../../lib/format/table.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'
 import {monitorFlags} from '../../lib/monitoring/options.js'
-import {LIST_SORT, listServers, type ServerListRow} from '../../lib/monitoring/servers.js'
+import {LIST_SORT, listServers, requireAnswer, type ServerListRow} from '../../lib/monitoring/servers.js'
 
 export interface ServerListResult {
   servers: ServerListRow[]
@@ -25,6 +25,7 @@ export default class ServerList extends MonitorCommand<typeof ServerList> {
   async run(): Promise<ServerListResult> {
     const {flags} = this
     const servers = await listServers(await this.transport(), flags.sort as (typeof LIST_SORT)[number], flags.reverse)
+    requireAnswer(servers)
     const rows = servers.map((s) =>
       s.ok
         ? [s.name, s.cluster ?? '', s.version ?? '', s.jetstream ? 'yes' : 'no', formatCount(s.connections), formatCount(s.subscriptions), s.routes, formatSize(s.mem), `${s.cpu.toFixed(1)}%`, s.slow_consumers, formatDuration(Math.floor(s.uptime_ms / 1000) * 1000), s.rtt_ms === undefined ? '' : formatDuration(s.rtt_ms)]

@@ -1,6 +1,6 @@
 import {MonitorCommand} from '../../lib/monitoring/command.js'
 import {monitorFlags} from '../../lib/monitoring/options.js'
-import {type PingRow, pingServers} from '../../lib/monitoring/servers.js'
+import {type PingRow, pingServers, requireAnswer} from '../../lib/monitoring/servers.js'
 
 export interface ServerPingResult {
   servers: PingRow[]
@@ -14,6 +14,7 @@ export default class ServerPing extends MonitorCommand<typeof ServerPing> {
 
   async run(): Promise<ServerPingResult> {
     const servers = await pingServers(await this.transport())
+    requireAnswer(servers)
     for (const s of servers) {
       this.say(s.ok ? `${s.name.padEnd(20)} rtt ${s.rtt_ms?.toFixed(3)}ms  ${s.cluster ?? ''}` : `${s.name.padEnd(20)} FAILED: ${s.error}`)
     }

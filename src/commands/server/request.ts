@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {usageError} from '../../lib/errors.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'
 import {monitorFlags} from '../../lib/monitoring/options.js'
-import {type RawReply, requestEndpoint} from '../../lib/monitoring/servers.js'
+import {type RawReply, requestEndpoint, requireAnswer} from '../../lib/monitoring/servers.js'
 import {type Endpoint, ENDPOINTS} from '../../lib/monitoring/types.js'
 
 export interface ServerRequestResult {
@@ -42,6 +42,7 @@ Values true/false and numbers are sent as JSON booleans and numbers over $SYS.`
     this.transportChoice()
     const endpoint = args.endpoint as Endpoint
     const replies = await requestEndpoint(await this.transport(), endpoint, raw, flags['server-name'])
+    requireAnswer(replies)
     if (!this.jsonEnabled()) this.writeLine(JSON.stringify(replies, null, 2))
     return {endpoint, replies}
   }

@@ -5,6 +5,7 @@
 import type {MonitorTransport} from './transport.js'
 import type {Endpoint, ServerResult, Varz} from './types.js'
 
+import {connectionError} from '../errors.js'
 import {formatDuration} from '../format/duration.js'
 import {TopFeed} from './feed.js'
 import {parseGoDuration, parseTime} from './json.js'
@@ -305,3 +306,10 @@ export async function requestEndpoint(
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000
+
+/** Exit 6 when not one server answered (scripts must not read an empty answer as success). */
+export function requireAnswer(rows: ReadonlyArray<{error?: string; ok?: boolean; up?: boolean}>, what = 'server'): void {
+  if (rows.some((r) => r.ok ?? r.up ?? !r.error)) return
+  const first = rows.find((r) => r.error)?.error ?? 'no answer'
+  throw connectionError(`no ${what} answered: ${first}`, 'check --monitor, or the connection and its system-account user')
+}

@@ -126,6 +126,14 @@ describe('server commands on a 3-node cluster', () => {
     expect(snap.connections.filter((c) => c.name?.startsWith('pub-'))).toHaveLength(3)
   })
 
+  it('exits 6 when not one server answers', async () => {
+    for (const cmd of [['server', 'ping'], ['server', 'list'], ['server', 'request', 'varz'], ['server', 'report', 'health']]) {
+      const r = await runCli([...cmd, '--monitor', '127.0.0.1:1'])
+      expect(r.code, `${cmd.join(' ')}: ${r.stderr}`).toBe(6)
+      expect(r.stderr).toMatch(/no server answered: .*refused/)
+    }
+  })
+
   it('check: a stopped node is critical over $SYS', async () => {
     await cluster.servers[2].stop()
     // a new process only knows the servers that answer, so --expect says how many there should be

@@ -6,7 +6,7 @@ import {usageError} from '../../../lib/errors.js'
 import {intFlag} from '../../../lib/flags.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
-import {reportSnapshot} from '../../../lib/monitoring/servers.js'
+import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
 import {CONN_COLUMNS, filterConnections, fitColumns, renderHead, renderRow, SORT_KEYS, sortConnections} from '../../../lib/monitoring/view.js'
 
 export interface ServerReportConnectionsResult {
@@ -33,6 +33,7 @@ export default class ServerReportConnections extends MonitorCommand<typeof Serve
     if (!SORT_KEYS.includes(flags.sort) || flags.sort.endsWith('_rate')) throw usageError(`--sort "${flags.sort}" is not a column of this report`, `use one of ${SORT_KEYS.filter((k) => !k.endsWith('_rate')).join(', ')}`)
     this.transportChoice()
     const snap = await reportSnapshot(await this.transport(), false)
+    requireAnswer(snap.servers)
     const all = sortConnections(filterConnections(snap.connections, flags.filter ?? ''), flags.sort, flags.reverse)
     const servers = snap.servers.map((s) => ({connections: all.filter((c) => c.server === s.name).length, server: s.name}))
     const shown = flags.top ? all.slice(0, flags.top) : all

@@ -2,7 +2,7 @@ import type {HealthRow} from '../../../lib/monitoring/feed.js'
 
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
-import {reportSnapshot} from '../../../lib/monitoring/servers.js'
+import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
 
 export interface ServerReportHealthResult {
   healthy: number
@@ -18,6 +18,7 @@ export default class ServerReportHealth extends MonitorCommand<typeof ServerRepo
   async run(): Promise<ServerReportHealthResult> {
     this.transportChoice()
     const snap = await reportSnapshot(await this.transport(), true)
+    requireAnswer(snap.servers)
     for (const h of snap.health) this.say(`${h.server.padEnd(20)} ${h.status}${h.error ? `  ${h.error}` : ''}`)
     return {healthy: snap.health.filter((h) => h.status === 'ok').length, servers: snap.health}
   }

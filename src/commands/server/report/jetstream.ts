@@ -4,7 +4,7 @@ import {formatCount, formatSize} from '../../../lib/format/size.js'
 import {renderTable} from '../../../lib/format/table.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
-import {reportSnapshot} from '../../../lib/monitoring/servers.js'
+import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
 
 export interface ServerReportJetStreamResult {
   consumers: Array<Omit<ConsumerRow, 'delivery_rate'>>
@@ -22,6 +22,7 @@ export default class ServerReportJetstream extends MonitorCommand<typeof ServerR
   async run(): Promise<ServerReportJetStreamResult> {
     this.transportChoice()
     const snap = await reportSnapshot(await this.transport(), true)
+    requireAnswer(snap.servers)
     this.say(
       renderTable(
         ['Stream', 'Account', 'Messages', 'Bytes', 'Consumers', 'Leader', 'Replicas'],
