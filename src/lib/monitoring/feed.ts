@@ -159,6 +159,8 @@ export interface FeedOptions {
   interval_ms: number
   /** at most this many connections per server (default 10,000) */
   maxConns?: number
+  /** connz page size (default 1024, the server's own default limit) */
+  pageSize?: number
 }
 
 const PAGE = 1024
@@ -359,7 +361,8 @@ export class TopFeed {
     Array<{conns: ConnInfo[]; now: number; ok: boolean; target: string; total: number}>
   > {
     const max = this.options.maxConns ?? 10_000
-    const first = await this.transport.gather('connz', {auth: true, limit: Math.min(PAGE, max)})
+    const page = this.options.pageSize ?? PAGE
+    const first = await this.transport.gather('connz', {auth: true, limit: Math.min(page, max)})
     return Promise.all(
       first.map(async (r) => {
         if (!r.ok) return {conns: [], now: 0, ok: false, target: r.target, total: 0}
@@ -370,7 +373,7 @@ export class TopFeed {
         while (conns.length < Math.min(total, max)) {
           const p = await this.transport.one('connz', r.target, {
             auth: true,
-            limit: Math.min(PAGE, max - conns.length),
+            limit: Math.min(page, max - conns.length),
             offset: conns.length,
           })
           if (!p.ok || (p.data.connections ?? []).length === 0) break

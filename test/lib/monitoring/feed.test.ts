@@ -49,6 +49,20 @@ describe('feed over HTTP on one server', () => {
     await feed.close()
   })
 
+  it('pages through connz (offset/limit) and stops at maxConns', async () => {
+    const all = new TopFeed(new HttpTransport({timeoutMs: 2000, urls: [server.monitorUrl]}), {details: false, interval_ms: 300, pageSize: 1})
+    const snap = await all.poll()
+    expect(snap.connections_total).toBe(2)
+    expect(snap.connections.map((c) => c.name).sort()).toEqual(['pub-0', 'sub-0'])
+    expect(new Set(snap.connections.map((c) => c.cid)).size).toBe(2)
+    const cut = new TopFeed(new HttpTransport({timeoutMs: 2000, urls: [server.monitorUrl]}), {details: false, interval_ms: 300, maxConns: 1, pageSize: 1})
+    const one = await cut.poll()
+    expect(one.connections).toHaveLength(1)
+    expect(one.connections_total).toBe(2)
+    await all.close()
+    await cut.close()
+  })
+
   it('marks a stopped server down, keeps its last data, and recovers with no negative rate after the restart', async () => {
     const feed = new TopFeed(new HttpTransport({timeoutMs: 1000, urls: [server.monitorUrl]}), {interval_ms: 300})
     await feed.poll()
