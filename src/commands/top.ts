@@ -35,7 +35,9 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
       description: 'show only connections whose name, ip, account, user or server contains this text',
     }),
     interval: intervalFlag({
+      char: 'd',
       default: 1000,
+      defaultHelp: async () => '1s',
       description: 'time between polls: seconds (fractions allowed, 0.5) or a duration (500ms)',
     }),
     iterations: intFlag({min: 1})({description: 'print this many snapshots and exit (batch mode, no live view)'}),
