@@ -1,0 +1,25 @@
+import {MonitorCommand} from '../../lib/monitoring/command.js'
+import {monitorFlags} from '../../lib/monitoring/options.js'
+import {type PingRow, pingServers, requireAnswer} from '../../lib/monitoring/servers.js'
+
+export interface ServerPingResult {
+  servers: PingRow[]
+}
+
+export default class ServerPing extends MonitorCommand<typeof ServerPing> {
+  static description = 'Over the system account every server of the cluster answers one request; with --monitor each URL is asked. Servers that were seen but did not answer are listed as failed.'
+  static examples = ['<%= config.bin %> server ping --context sys', '<%= config.bin %> server ping --monitor localhost:8222 --json']
+  static flags = {...monitorFlags}
+  static summary = 'Ping every server and show the round-trip time of each.'
+
+  async run(): Promise<ServerPingResult> {
+    const servers = await pingServers(await this.transport())
+    requireAnswer(servers)
+    for (const s of servers) {
+      this.say(s.ok ? `${s.name.padEnd(20)} rtt ${s.rtt_ms?.toFixed(3)}ms  ${s.cluster ?? ''}` : `${s.name.padEnd(20)} FAILED: ${s.error}`)
+    }
+
+    this.say(`\n${servers.filter((s) => s.ok).length} of ${servers.length} server(s) answered`)
+    return {servers}
+  }
+}

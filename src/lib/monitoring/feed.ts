@@ -1,0 +1,548 @@
+/**
+ * The top feed: one poll of every server (varz + connz, paged; JetStream, routes, leafnodes and health) turned into a
+ * plain snapshot with per-second rates. It remembers the last good answer of each server, so a server that stops
+ * answering is shown as down with its last data (stale) and its error, and comes back by itself.
+ */
+import type {ConnInfo, Jsz, ServerRef, ServerResult, StreamDetail, Varz} from './types.js'
+
+import {parseGoDuration, parseTime} from './json.js'
+import {RateBook} from './rates.js'
+import {type MonitorTransport} from './transport.js'
+
+export type Counter = 'in_bytes' | 'in_msgs' | 'out_bytes' | 'out_msgs'
+export type Rates = Record<Counter, number>
+
+export interface ServerRow {
+  cluster?: string
+  connections: number
+  cpu: number
+  error?: string
+  id: string
+  in_bytes: number
+  in_msgs: number
+  jetstream: boolean
+  /** when the last good answer came (local ISO time) */
+  last_ok?: string
+  leafnodes: number
+  mem: number
+  name: string
+  out_bytes: number
+  out_msgs: number
+  /** per second from the server's `now`; null on the first poll or after a restart */
+  rates: null | Rates
+  /** counters restarted since the last poll (server restarted) */
+  restarted: boolean
+  routes: number
+  rtt_ms?: number
+  slow_consumers: number
+  /** slow consumers added since the last poll */
+  slow_consumers_delta: number
+  /** the data is the last good answer, not a fresh one */
+  stale: boolean
+  subscriptions: number
+  target: string
+  up: boolean
+  uptime_ms: number
+  version: string
+}
+
+export interface ConnRow extends Record<Counter, number> {
+  account?: string
+  cid: number
+  idle_ms?: number
+  ip?: string
+  lang?: string
+  name?: string
+  /** seen for the first time in this poll */
+  new: boolean
+  pending_bytes: number
+  port?: number
+  rates: null | Rates
+  rtt_ms?: number
+  server: string
+  server_id: string
+  stale: boolean
+  subscriptions: number
+  uptime_ms?: number
+  user?: string
+  version?: string
+}
+
+export interface ReplicaRow {
+  current: boolean
+  lag?: number
+  name: string
+  offline: boolean
+}
+
+export interface StreamRow {
+  account: string
+  bytes: number
+  consumers: number
+  /** messages stored per second (Δ last_seq / Δt) */
+  ingest_rate: null | number
+  leader?: string
+  messages: number
+  name: string
+  replicas: ReplicaRow[]
+  /** every replica current and online */
+  replicas_ok: boolean
+  subjects: string[]
+}
+
+export interface ConsumerRow {
+  account: string
+  /** stream messages delivered per second */
+  delivery_rate: null | number
+  leader?: string
+  name: string
+  num_ack_pending: number
+  num_pending: number
+  num_redelivered: number
+  num_waiting: number
+  replicas: ReplicaRow[]
+  replicas_ok: boolean
+  stream: string
+}
+
+export interface RouteRow {
+  in_msgs: number
+  ip?: string
+  out_msgs: number
+  pending_bytes: number
+  port?: number
+  rates: null | Rates
+  remote: string
+  rtt_ms?: number
+  server: string
+}
+
+export interface LeafRow {
+  account?: string
+  in_msgs: number
+  ip?: string
+  name?: string
+  out_msgs: number
+  port?: number
+  rtt_ms?: number
+  server: string
+  subscriptions: number
+}
+
+export interface HealthRow {
+  error?: string
+  server: string
+  status: string
+}
+
+export interface TopSnapshot {
+  connections: ConnRow[]
+  /** the server-side total of connections (may exceed the rows when --max-conns cuts the list) */
+  connections_total: number
+  consumers: ConsumerRow[]
+  health: HealthRow[]
+  interval_ms: number
+  leafs: LeafRow[]
+  routes: RouteRow[]
+  seq: number
+  servers: ServerRow[]
+  streams: StreamRow[]
+  time: string
+  transport: 'http' | 'sys'
+}
+
+export interface FeedOptions {
+  /** poll JetStream, routes, leafnodes and health (default true) */
+  details?: boolean
+  /** poll those details only every Nth poll (default 1: every poll); the last ones are shown in between */
+  detailsEvery?: number
+  interval_ms: number
+  /** at most this many connections per server (default 10,000) */
+  maxConns?: number
+  /** connz page size (default 1024, the server's own default limit) */
+  pageSize?: number
+}
+
+const PAGE = 1024
+
+interface ServerMemory {
+  conns: ConnRow[]
+  row: ServerRow
+}
+
+export class TopFeed {
+  private readonly connRates = new RateBook<Counter>()
+  private readonly last = new Map<string, ServerMemory>()
+  private readonly lastDetails = {
+    consumers: [] as ConsumerRow[],
+    health: new Map<string, HealthRow>(),
+    leafs: [] as LeafRow[],
+    routes: [] as RouteRow[],
+    streams: [] as StreamRow[],
+  }
+  private readonly nameById = new Map<string, string>()
+  private readonly routeRates = new RateBook<Counter>()
+  private seq = 0
+  private readonly seqRates = new RateBook<'seq'>()
+  private readonly serverRates = new RateBook<Counter>()
+
+  constructor(
+    private readonly transport: MonitorTransport,
+    private readonly options: FeedOptions,
+  ) {}
+
+  async close(): Promise<void> {
+    await this.transport.close()
+  }
+
+  /** One poll of everything. Never throws for a server that does not answer; throws only when nothing can be asked. */
+  async poll(): Promise<TopSnapshot> {
+    const details = this.options.details !== false && this.seq % Math.max(1, this.options.detailsEvery ?? 1) === 0
+    const [varz, connz, jsz, routez, leafz, healthz] = await Promise.all([
+      this.transport.gather('varz'),
+      this.gatherConnz(),
+      details ? this.transport.gather('jsz', {config: true, consumers: true, streams: true}) : Promise.resolve([]),
+      details ? this.transport.gather('routez') : Promise.resolve([]),
+      details ? this.transport.gather('leafz') : Promise.resolve([]),
+      details ? this.transport.gather('healthz') : Promise.resolve([]),
+    ])
+    const servers = varz.map((r) => this.serverRow(r))
+    for (const s of servers) this.nameById.set(s.id, s.name)
+    const connections = this.connections(servers, connz)
+    const total = connz.reduce((n, c) => n + (c.ok ? c.total : 0), 0)
+    if (details) this.details(jsz, routez, leafz, healthz)
+    this.seq++
+    return {
+      connections,
+      connections_total: total,
+      consumers: this.lastDetails.consumers,
+      health: [...this.lastDetails.health.values()],
+      interval_ms: this.options.interval_ms,
+      leafs: this.lastDetails.leafs,
+      routes: this.lastDetails.routes,
+      seq: this.seq,
+      servers,
+      streams: this.lastDetails.streams,
+      time: new Date().toISOString(),
+      transport: this.transport.kind,
+    }
+  }
+
+  private connections(
+    servers: ServerRow[],
+    connz: Array<{conns: ConnInfo[]; now: number; ok: boolean; target: string}>,
+  ): ConnRow[] {
+    const out: ConnRow[] = []
+    const keep = new Set<string>()
+    for (const c of connz) {
+      const server = servers.find((s) => s.target === c.target)
+      const mem = this.last.get(c.target)
+      if (!c.ok || !server || server.stale) {
+        if (mem) out.push(...mem.conns.map((r) => ({...r, new: false, rates: null, stale: true})))
+        continue
+      }
+
+      const rows: ConnRow[] = []
+      for (const ci of c.conns) {
+        const key = `${server.id}:${ci.cid}`
+        keep.add(key)
+        const counters = {
+          in_bytes: ci.in_bytes ?? 0,
+          in_msgs: ci.in_msgs ?? 0,
+          out_bytes: ci.out_bytes ?? 0,
+          out_msgs: ci.out_msgs ?? 0,
+        }
+        const r = this.connRates.update(key, {counters, epoch: ci.start ?? '', now: c.now})
+        const start = parseTime(ci.start)
+        const last = parseTime(ci.last_activity)
+        rows.push({
+          account: ci.account,
+          cid: ci.cid,
+          idle_ms: Number.isNaN(last) ? parseGoDuration(ci.idle) : Math.max(0, c.now - last),
+          ip: ci.ip,
+          lang: ci.lang,
+          name: ci.name,
+          new: r.isNew,
+          pending_bytes: ci.pending_bytes ?? 0,
+          port: ci.port,
+          rates: r.rates,
+          rtt_ms: parseGoDuration(ci.rtt),
+          server: server.name,
+          server_id: server.id,
+          stale: false,
+          subscriptions: ci.subscriptions ?? 0,
+          uptime_ms: Number.isNaN(start) ? parseGoDuration(ci.uptime) : Math.max(0, c.now - start),
+          user: ci.authorized_user,
+          version: ci.version,
+          ...counters,
+        })
+      }
+
+      if (mem) mem.conns = rows
+      out.push(...rows)
+    }
+
+    // connections of servers that did not answer keep their previous samples
+    for (const [, m] of this.last) for (const r of m.conns) if (m.row.stale) keep.add(`${r.server_id}:${r.cid}`)
+    this.connRates.retain(keep)
+    return out
+  }
+
+  private details(
+    jsz: Array<ServerResult<Jsz>>,
+    routez: Array<ServerResult<import('./types.js').Routez>>,
+    leafz: Array<ServerResult<import('./types.js').Leafz>>,
+    healthz: Array<ServerResult<import('./types.js').Healthz>>,
+  ): void {
+    for (const h of healthz) {
+      const name = h.server?.name ?? h.target
+      this.lastDetails.health.set(
+        name,
+        h.ok
+          ? {error: h.data.error, server: name, status: h.data.status ?? 'unknown'}
+          : {error: h.error, server: name, status: 'unreachable'},
+      )
+    }
+
+    const routes: RouteRow[] = []
+    for (const r of routez) {
+      if (!r.ok) {
+        routes.push(...this.lastDetails.routes.filter((x) => x.server === (r.server?.name ?? r.target)))
+        continue
+      }
+
+      const now = parseTime(r.data.now)
+      for (const ro of r.data.routes ?? []) {
+        const counters = {
+          in_bytes: ro.in_bytes ?? 0,
+          in_msgs: ro.in_msgs ?? 0,
+          out_bytes: ro.out_bytes ?? 0,
+          out_msgs: ro.out_msgs ?? 0,
+        }
+        const rr = this.routeRates.update(`${r.server.id}:${ro.rid}`, {counters, epoch: ro.remote_id ?? '', now})
+        routes.push({
+          in_msgs: counters.in_msgs,
+          ip: ro.ip,
+          out_msgs: counters.out_msgs,
+          pending_bytes: ro.pending_size ?? 0,
+          port: ro.port,
+          rates: rr.rates,
+          remote: (ro.remote_id && this.nameById.get(ro.remote_id)) ?? ro.remote_id ?? '?',
+          rtt_ms: parseGoDuration(ro.rtt),
+          server: r.server.name,
+        })
+      }
+    }
+
+    this.lastDetails.routes = routes
+    const leafs: LeafRow[] = []
+    for (const l of leafz) {
+      if (!l.ok) continue
+      for (const lf of l.data.leafs ?? []) {
+        leafs.push({
+          account: lf.account,
+          in_msgs: lf.in_msgs ?? 0,
+          ip: lf.ip,
+          name: lf.name,
+          out_msgs: lf.out_msgs ?? 0,
+          port: lf.port,
+          rtt_ms: parseGoDuration(lf.rtt),
+          server: l.server.name,
+          subscriptions: lf.subscriptions ?? 0,
+        })
+      }
+    }
+
+    this.lastDetails.leafs = leafs
+    if (jsz.some((j) => j.ok)) this.jetstream(jsz)
+  }
+
+  private async gatherConnz(): Promise<
+    Array<{conns: ConnInfo[]; now: number; ok: boolean; target: string; total: number}>
+  > {
+    const max = this.options.maxConns ?? 10_000
+    const page = this.options.pageSize ?? PAGE
+    const first = await this.transport.gather('connz', {auth: true, limit: Math.min(page, max)})
+    return Promise.all(
+      first.map(async (r) => {
+        if (!r.ok) return {conns: [], now: 0, ok: false, target: r.target, total: 0}
+        const conns = [...(r.data.connections ?? [])]
+        const total = r.data.total ?? conns.length
+        let now = parseTime(r.data.now)
+        // page through the rest; a later page's `now` is the one the rates use
+        while (conns.length < Math.min(total, max)) {
+          const p = await this.transport.one('connz', r.target, {
+            auth: true,
+            limit: Math.min(page, max - conns.length),
+            offset: conns.length,
+          })
+          if (!p.ok || (p.data.connections ?? []).length === 0) break
+          conns.push(...(p.data.connections ?? []))
+          now = parseTime(p.data.now)
+        }
+
+        return {conns, now, ok: true, target: r.target, total}
+      }),
+    )
+  }
+
+  private jetstream(jsz: Array<ServerResult<Jsz>>): void {
+    // A stream's authoritative view is its leader's; a single server's view has no leader and is taken as is.
+    const chosen = new Map<string, {account: string; now: number; reporter: string; s: StreamDetail}>()
+    for (const j of jsz) {
+      if (!j.ok) continue
+      const now = parseTime(j.data.now)
+      for (const acc of j.data.account_details ?? []) {
+        for (const s of acc.stream_detail ?? []) {
+          const key = `${acc.name}/${s.name}`
+          const isLeader = !s.cluster?.leader || s.cluster.leader === j.server.name
+          const have = chosen.get(key)
+          if (!have || (isLeader && have.reporter !== have.s.cluster?.leader))
+            chosen.set(key, {account: acc.name, now, reporter: j.server.name, s})
+        }
+      }
+    }
+
+    const streams: StreamRow[] = []
+    const consumers: ConsumerRow[] = []
+    for (const [key, {account, now, s}] of chosen) {
+      const replicas = replicaRows(s.cluster)
+      const ingest = this.seqRates.update(`s:${key}`, {counters: {seq: s.state?.last_seq ?? 0}, epoch: account, now})
+      streams.push({
+        account,
+        bytes: s.state?.bytes ?? 0,
+        consumers: s.state?.consumer_count ?? 0,
+        ingest_rate: ingest.rates?.seq ?? null,
+        leader: s.cluster?.leader,
+        messages: s.state?.messages ?? 0,
+        name: s.name,
+        replicas,
+        replicas_ok: replicas.every((r) => r.current && !r.offline),
+        subjects: s.config?.subjects ?? [],
+      })
+      for (const c of s.consumer_detail ?? []) {
+        const cr = replicaRows(c.cluster)
+        const delivered = this.seqRates.update(`c:${key}/${c.name}`, {
+          counters: {seq: c.delivered?.stream_seq ?? 0},
+          epoch: account,
+          now,
+        })
+        consumers.push({
+          account,
+          delivery_rate: delivered.rates?.seq ?? null,
+          leader: c.cluster?.leader,
+          name: c.name,
+          num_ack_pending: c.num_ack_pending ?? 0,
+          num_pending: c.num_pending ?? 0,
+          num_redelivered: c.num_redelivered ?? 0,
+          num_waiting: c.num_waiting ?? 0,
+          replicas: cr,
+          replicas_ok: cr.every((r) => r.current && !r.offline),
+          stream: s.name,
+        })
+      }
+    }
+
+    this.lastDetails.streams = streams.sort((a, b) => a.name.localeCompare(b.name))
+    this.lastDetails.consumers = consumers.sort(
+      (a, b) => a.stream.localeCompare(b.stream) || a.name.localeCompare(b.name),
+    )
+  }
+
+  private serverRow(r: ServerResult<Varz>): ServerRow {
+    const mem = this.last.get(r.target)
+    if (!r.ok) {
+      const name = r.server?.name ?? r.target
+      const base: ServerRow = mem?.row ?? emptyRow(r.target, r.server)
+      const row: ServerRow = {
+        ...base,
+        error: r.error,
+        name,
+        rates: null,
+        restarted: false,
+        slow_consumers_delta: 0,
+        stale: true,
+        up: false,
+      }
+      if (mem) mem.row = row
+      else this.last.set(r.target, {conns: [], row})
+      return row
+    }
+
+    const v = r.data
+    const now = parseTime(v.now)
+    const counters = {
+      in_bytes: v.in_bytes ?? 0,
+      in_msgs: v.in_msgs ?? 0,
+      out_bytes: v.out_bytes ?? 0,
+      out_msgs: v.out_msgs ?? 0,
+    }
+    const rr = this.serverRates.update(r.target, {counters, epoch: `${v.server_id}/${v.start ?? ''}`, now})
+    const prevSlow = mem && !mem.row.stale && !rr.reset ? mem.row.slow_consumers : (v.slow_consumers ?? 0)
+    const start = parseTime(v.start)
+    const row: ServerRow = {
+      cluster: v.cluster?.name,
+      connections: v.connections ?? 0,
+      cpu: v.cpu ?? 0,
+      id: v.server_id,
+      jetstream: Boolean(v.jetstream?.config),
+      last_ok: new Date().toISOString(),
+      leafnodes: v.leafnodes ?? 0,
+      mem: v.mem ?? 0,
+      name: v.server_name || v.server_id,
+      rates: rr.rates,
+      restarted: rr.reset,
+      routes: v.routes ?? 0,
+      rtt_ms: r.rtt_ms,
+      slow_consumers: v.slow_consumers ?? 0,
+      slow_consumers_delta: Math.max(0, (v.slow_consumers ?? 0) - prevSlow),
+      stale: false,
+      subscriptions: v.subscriptions ?? 0,
+      target: r.target,
+      up: true,
+      uptime_ms: Number.isNaN(start) ? (parseGoDuration(v.uptime) ?? 0) : Math.max(0, now - start),
+      version: v.version ?? '',
+      ...counters,
+    }
+    if (mem) mem.row = row
+    else this.last.set(r.target, {conns: [], row})
+    return row
+  }
+}
+
+function replicaRows(c: StreamDetail['cluster']): ReplicaRow[] {
+  return (c?.replicas ?? []).map((r) => ({
+    current: Boolean(r.current),
+    lag: r.lag,
+    name: r.name,
+    offline: Boolean(r.offline),
+  }))
+}
+
+function emptyRow(target: string, ref?: ServerRef): ServerRow {
+  return {
+    cluster: ref?.cluster,
+    connections: 0,
+    cpu: 0,
+    id: ref?.id ?? '',
+    in_bytes: 0,
+    in_msgs: 0,
+    jetstream: false,
+    leafnodes: 0,
+    mem: 0,
+    name: ref?.name ?? target,
+    out_bytes: 0,
+    out_msgs: 0,
+    rates: null,
+    restarted: false,
+    routes: 0,
+    slow_consumers: 0,
+    slow_consumers_delta: 0,
+    stale: true,
+    subscriptions: 0,
+    target,
+    up: false,
+    uptime_ms: 0,
+    version: ref?.version ?? '',
+  }
+}

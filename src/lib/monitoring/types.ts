@@ -1,0 +1,256 @@
+/**
+ * Typed shapes of the nats-server monitoring endpoints (2.9.10 and later). Every field the server may omit
+ * (`omitempty`) is optional, and `leafs` may be `null`: readers must never assume presence.
+ */
+
+export const ENDPOINTS = [
+  'varz',
+  'connz',
+  'routez',
+  'gatewayz',
+  'leafz',
+  'subsz',
+  'jsz',
+  'healthz',
+  'accountz',
+] as const
+export type Endpoint = (typeof ENDPOINTS)[number]
+
+export interface Varz {
+  cluster?: {addr?: string; cluster_port?: number; name?: string; urls?: string[]}
+  config_load_time?: string
+  connections?: number
+  cores?: number
+  cpu?: number
+  gomaxprocs?: number
+  host?: string
+  http_port?: number
+  in_bytes?: number
+  in_msgs?: number
+  jetstream?: {
+    config?: {domain?: string; max_memory?: number; max_storage?: number}
+    meta?: {cluster_size?: number; leader?: string; name?: string}
+    stats?: {
+      accounts?: number
+      api?: {errors?: number; total?: number}
+      ha_assets?: number
+      memory?: number
+      storage?: number
+    }
+  }
+  leafnodes?: number
+  max_connections?: number
+  max_payload?: number
+  mem?: number
+  now?: string
+  out_bytes?: number
+  out_msgs?: number
+  port?: number
+  remotes?: number
+  routes?: number
+  server_id: string
+  server_name?: string
+  slow_consumers?: number
+  start?: string
+  subscriptions?: number
+  system_account?: string
+  total_connections?: number
+  uptime?: string
+  version?: string
+}
+
+export interface ConnInfo {
+  account?: string
+  authorized_user?: string
+  cid: number
+  idle?: string
+  in_bytes?: number
+  in_msgs?: number
+  ip?: string
+  kind?: string
+  lang?: string
+  last_activity?: string
+  name?: string
+  out_bytes?: number
+  out_msgs?: number
+  pending_bytes?: number
+  port?: number
+  reason?: string
+  rtt?: string
+  start?: string
+  stop?: string
+  subscriptions?: number
+  subscriptions_list?: string[]
+  type?: string
+  uptime?: string
+  version?: string
+}
+
+export interface Connz {
+  connections?: ConnInfo[] | null
+  limit?: number
+  now?: string
+  num_connections?: number
+  offset?: number
+  server_id?: string
+  total?: number
+}
+
+export interface RouteInfo {
+  did_solicit?: boolean
+  idle?: string
+  in_bytes?: number
+  in_msgs?: number
+  ip?: string
+  is_configured?: boolean
+  out_bytes?: number
+  out_msgs?: number
+  pending_size?: number
+  port?: number
+  remote_id?: string
+  rid: number
+  rtt?: string
+  subscriptions?: number
+  uptime?: string
+}
+
+export interface Routez {
+  now?: string
+  num_routes?: number
+  routes?: null | RouteInfo[]
+  server_id?: string
+}
+
+export interface LeafInfo {
+  account?: string
+  in_bytes?: number
+  in_msgs?: number
+  ip?: string
+  name?: string
+  out_bytes?: number
+  out_msgs?: number
+  port?: number
+  rtt?: string
+  subscriptions?: number
+}
+
+export interface Leafz {
+  leafnodes?: number
+  leafs?: LeafInfo[] | null
+  now?: string
+  server_id?: string
+}
+
+export interface Gatewayz {
+  inbound_gateways?: null | Record<string, unknown[]>
+  name?: string
+  now?: string
+  outbound_gateways?: null | Record<string, unknown>
+  server_id?: string
+}
+
+export interface Subsz {
+  num_subscriptions?: number
+  server_id?: string
+  total?: number
+}
+
+export interface Healthz {
+  error?: string
+  status?: string
+}
+
+export interface Accountz {
+  accounts?: string[]
+  server_id?: string
+  system_account?: string
+}
+
+export interface ReplicaInfo {
+  active?: number
+  current?: boolean
+  lag?: number
+  name: string
+  offline?: boolean
+}
+
+export interface ClusterInfo {
+  leader?: string
+  name?: string
+  replicas?: null | ReplicaInfo[]
+}
+
+export interface ConsumerDetail {
+  ack_floor?: {consumer_seq?: number; stream_seq?: number}
+  cluster?: ClusterInfo
+  delivered?: {consumer_seq?: number; last_active?: string; stream_seq?: number}
+  name: string
+  num_ack_pending?: number
+  num_pending?: number
+  num_redelivered?: number
+  num_waiting?: number
+  stream_name?: string
+}
+
+export interface StreamDetail {
+  cluster?: ClusterInfo
+  config?: {num_replicas?: number; subjects?: string[]}
+  consumer_detail?: ConsumerDetail[] | null
+  name: string
+  state?: {bytes?: number; consumer_count?: number; first_seq?: number; last_seq?: number; messages?: number}
+}
+
+export interface Jsz {
+  account_details?: Array<{name: string; stream_detail?: null | StreamDetail[]}> | null
+  bytes?: number
+  config?: {domain?: string; max_memory?: number; max_storage?: number}
+  consumers?: number
+  disabled?: boolean
+  memory?: number
+  messages?: number
+  meta_cluster?: {cluster_size?: number; leader?: string; name?: string; replicas?: null | ReplicaInfo[]}
+  now?: string
+  server_id?: string
+  storage?: number
+  streams?: number
+}
+
+/** STATSZ (the `$SYS.REQ.SERVER.PING` reply body). */
+export interface Statsz {
+  active_servers?: number
+  connections?: number
+  cpu?: number
+  mem?: number
+  received?: {bytes?: number; msgs?: number}
+  routes?: Array<{name?: string; rid?: number}> | null
+  sent?: {bytes?: number; msgs?: number}
+  slow_consumers?: number
+  start?: string
+  subscriptions?: number
+}
+
+export interface EndpointTypes {
+  accountz: Accountz
+  connz: Connz
+  gatewayz: Gatewayz
+  healthz: Healthz
+  jsz: Jsz
+  leafz: Leafz
+  routez: Routez
+  subsz: Subsz
+  varz: Varz
+}
+
+/** Who answered: the `server` of a `$SYS` envelope, or what varz says over HTTP. */
+export interface ServerRef {
+  cluster?: string
+  host?: string
+  id: string
+  name: string
+  version?: string
+}
+
+/** One server's answer (or failure) to one gathered request. */
+export type ServerResult<T> =
+  | {data: T; ok: true; rtt_ms: number; server: ServerRef; target: string}
+  | {error: string; ok: false; server?: ServerRef; target: string}

@@ -1,0 +1,241 @@
+/**
+ * What the top view shows, independent of Ink: the connection columns (label, sort value, formatted cell), client-side
+ * sorting and filtering, paging, and the server header cells. Pure functions: the Ink components and the plain-text
+ * renderer both use them.
+ */
+import type {ConnRow, ServerRow} from './feed.js'
+
+import {formatDuration} from '../format/duration.js'
+import {formatSize} from '../format/size.js'
+
+export interface Column<R> {
+  align: 'left' | 'right'
+  /** a short name for --sort */
+  key: string
+  label: string
+  text(row: R, raw: boolean): string
+  value(row: R): number | string
+  width: number
+}
+
+/** 12345 → 12.3K, 1.2M (base 1000); raw prints the integer. */
+export function formatRate(n: null | number | undefined, raw = false): string {
+  if (n === null || n === undefined) return '-'
+  if (raw) return String(Math.round(n))
+  return formatCompact(n)
+}
+
+export function formatCompact(n: number): string {
+  const a = Math.abs(n)
+  if (a < 1000) return Number.isInteger(n) ? String(n) : n < 10 ? n.toFixed(1) : String(Math.round(n))
+  for (const [div, unit] of [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ] as const) {
+    if (a >= div) return `${(n / div).toFixed(n / div >= 100 ? 0 : 1)}${unit}`
+  }
+
+  return String(n)
+}
+
+export function formatBytesRate(n: null | number | undefined, raw = false): string {
+  if (n === null || n === undefined) return '-'
+  if (raw) return String(Math.round(n))
+  return formatSize(Math.round(n)).replace(' ', '')
+}
+
+const dur = (ms: number | undefined): string =>
+  ms === undefined ? '' : formatDuration(ms < 1000 ? ms : Math.floor(ms / 1000) * 1000)
+const num = (n: number, raw: boolean): string => (raw ? String(n) : formatCompact(n))
+
+export const CONN_COLUMNS: Array<Column<ConnRow>> = [
+  {align: 'left', key: 'server', label: 'SERVER', text: (r) => r.server, value: (r) => r.server, width: 8},
+  {align: 'right', key: 'cid', label: 'CID', text: (r) => String(r.cid), value: (r) => r.cid, width: 5},
+  {align: 'left', key: 'name', label: 'NAME', text: (r) => r.name ?? '', value: (r) => r.name ?? '', width: 13},
+  {
+    align: 'left',
+    key: 'ip',
+    label: 'IP',
+    text: (r) => (r.ip ? `${r.ip}:${r.port ?? ''}` : ''),
+    value: (r) => r.ip ?? '',
+    width: 17,
+  },
+  {
+    align: 'left',
+    key: 'lang',
+    label: 'LANG',
+    text: (r) => [r.lang, r.version].filter(Boolean).join(' '),
+    value: (r) => r.lang ?? '',
+    width: 13,
+  },
+  {
+    align: 'left',
+    key: 'account',
+    label: 'ACCOUNT',
+    text: (r) => r.account ?? '',
+    value: (r) => r.account ?? '',
+    width: 7,
+  },
+  {
+    align: 'right',
+    key: 'subs',
+    label: 'SUBS',
+    text: (r, raw) => num(r.subscriptions, raw),
+    value: (r) => r.subscriptions,
+    width: 4,
+  },
+  {
+    align: 'right',
+    key: 'pending',
+    label: 'PEND',
+    text: (r, raw) => (raw ? String(r.pending_bytes) : formatBytesRate(r.pending_bytes)),
+    value: (r) => r.pending_bytes,
+    width: 6,
+  },
+  {
+    align: 'right',
+    key: 'in_msgs_rate',
+    label: 'MSG/S IN',
+    text: (r, raw) => (r.new ? 'new' : formatRate(r.rates?.in_msgs, raw)),
+    value: (r) => r.rates?.in_msgs ?? -1,
+    width: 8,
+  },
+  {
+    align: 'right',
+    key: 'out_msgs_rate',
+    label: 'MSG/S OUT',
+    text: (r, raw) => (r.new ? 'new' : formatRate(r.rates?.out_msgs, raw)),
+    value: (r) => r.rates?.out_msgs ?? -1,
+    width: 9,
+  },
+  {
+    align: 'right',
+    key: 'in_bytes_rate',
+    label: 'B/S IN',
+    text: (r, raw) => (r.new ? 'new' : formatBytesRate(r.rates?.in_bytes, raw)),
+    value: (r) => r.rates?.in_bytes ?? -1,
+    width: 8,
+  },
+  {
+    align: 'right',
+    key: 'out_bytes_rate',
+    label: 'B/S OUT',
+    text: (r, raw) => (r.new ? 'new' : formatBytesRate(r.rates?.out_bytes, raw)),
+    value: (r) => r.rates?.out_bytes ?? -1,
+    width: 8,
+  },
+  {
+    align: 'right',
+    key: 'in_msgs',
+    label: 'MSGS IN',
+    text: (r, raw) => num(r.in_msgs, raw),
+    value: (r) => r.in_msgs,
+    width: 7,
+  },
+  {
+    align: 'right',
+    key: 'out_msgs',
+    label: 'MSGS OUT',
+    text: (r, raw) => num(r.out_msgs, raw),
+    value: (r) => r.out_msgs,
+    width: 8,
+  },
+  {
+    align: 'right',
+    key: 'rtt',
+    label: 'RTT',
+    text: (r) => (r.rtt_ms === undefined ? '' : formatDuration(r.rtt_ms)),
+    value: (r) => r.rtt_ms ?? -1,
+    width: 7,
+  },
+  {
+    align: 'right',
+    key: 'uptime',
+    label: 'UPTIME',
+    text: (r) => dur(r.uptime_ms),
+    value: (r) => r.uptime_ms ?? -1,
+    width: 7,
+  },
+  {align: 'right', key: 'idle', label: 'IDLE', text: (r) => dur(r.idle_ms), value: (r) => r.idle_ms ?? -1, width: 6},
+]
+
+export const SORT_KEYS = CONN_COLUMNS.map((c) => c.key)
+
+/** Text filter over name, ip, account, user and server (case-insensitive substring). */
+export function filterConnections(rows: readonly ConnRow[], text: string): ConnRow[] {
+  const t = text.trim().toLowerCase()
+  if (!t) return [...rows]
+  return rows.filter((r) =>
+    [r.name, r.ip && `${r.ip}:${r.port}`, r.account, r.user, r.server, r.lang].some(
+      (v) => v && v.toLowerCase().includes(t),
+    ),
+  )
+}
+
+/** Client-side sort; numbers descending and text ascending by default (the useful order), `reverse` flips it. */
+export function sortConnections(rows: readonly ConnRow[], key: string, reverse = false): ConnRow[] {
+  const col = CONN_COLUMNS.find((c) => c.key === key) ?? CONN_COLUMNS[1]
+  const numeric = typeof col.value(rows[0] ?? ({} as ConnRow)) === 'number' && !['cid'].includes(col.key)
+  const dir = (numeric ? -1 : 1) * (reverse ? -1 : 1)
+  return [...rows].sort((a, b) => {
+    const x = col.value(a)
+    const y = col.value(b)
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))
+    return c * dir || a.server.localeCompare(b.server) || a.cid - b.cid
+  })
+}
+
+/** Which columns fit in `width` (always the first ones, in order). */
+export function fitColumns<R>(columns: ReadonlyArray<Column<R>>, width: number): Array<Column<R>> {
+  const out: Array<Column<R>> = []
+  let used = 0
+  for (const c of columns) {
+    if (used + c.width + (out.length > 0 ? 1 : 0) > width) break
+    used += c.width + (out.length > 0 ? 1 : 0)
+    out.push(c)
+  }
+
+  return out
+}
+
+/** A fixed-width cell. Cut text ends in an ASCII `~`: all-ASCII lines take the terminal's fast width path. */
+export function cell(text: string, width: number, align: 'left' | 'right'): string {
+  const t = text.length > width ? text.slice(0, Math.max(0, width - 1)) + '~' : text
+  return align === 'right' ? t.padStart(width) : t.padEnd(width)
+}
+
+export function renderRow<R>(columns: ReadonlyArray<Column<R>>, row: R, raw: boolean): string {
+  return columns.map((c) => cell(c.text(row, raw), c.width, c.align)).join(' ')
+}
+
+export function renderHead<R>(columns: ReadonlyArray<Column<R>>, sortKey?: string, reverse = false): string {
+  return columns
+    .map((c) => cell(c.key === sortKey ? `${c.label}${reverse ? '▲' : '▼'}` : c.label, c.width, c.align))
+    .join(' ')
+}
+
+/** One header line per server. */
+export function serverLine(s: ServerRow, raw: boolean): string {
+  const r = s.rates
+  const parts = [
+    s.name.padEnd(10),
+    `v${s.version}`,
+    s.cluster ? `cluster ${s.cluster}` : 'no cluster',
+    `up ${dur(s.uptime_ms)}`,
+    `cpu ${s.cpu.toFixed(1)}%`,
+    `mem ${formatSize(s.mem)}`,
+    `conns ${num(s.connections, raw)}`,
+    `subs ${num(s.subscriptions, raw)}`,
+    `slow ${s.slow_consumers}${s.slow_consumers_delta > 0 ? ` (+${s.slow_consumers_delta})` : ''}`,
+    `in ${formatRate(r?.in_msgs, raw)} msg/s ${formatBytesRate(r?.in_bytes, raw)}/s`,
+    `out ${formatRate(r?.out_msgs, raw)} msg/s ${formatBytesRate(r?.out_bytes, raw)}/s`,
+  ]
+  return parts.join('  ')
+}
+
+/** "rows 1–20 of 153" */
+export function rowsLabel(first: number, last: number, total: number): string {
+  return total === 0 ? 'rows 0 of 0' : `rows ${first}–${last} of ${total}`
+}

@@ -1,0 +1,28 @@
+/**
+ * The one place that renders the live top view with Ink. Imported lazily by `top` only when stdout and stdin are a
+ * terminal and no batch output was asked for; it awaits the app's exit and always stops polling.
+ */
+import {render} from 'ink'
+
+import type {TopSnapshot} from '../lib/monitoring/feed.js'
+
+import {PollingSource} from '../lib/monitoring/source.js'
+import {TopApp, type TopViewOptions} from './top/TopApp.js'
+
+export async function renderTop(
+  feed: {poll(): Promise<TopSnapshot>},
+  options: TopViewOptions & {interval: number; signal: AbortSignal},
+): Promise<void> {
+  const source = new PollingSource(() => feed.poll(), options.interval)
+  const app = render(<TopApp initial={options} source={source} />, {exitOnCtrlC: false})
+  const onAbort = (): void => app.unmount()
+  options.signal.addEventListener('abort', onAbort, {once: true})
+  source.start()
+  try {
+    await app.waitUntilExit()
+  } finally {
+    source.stop()
+    options.signal.removeEventListener('abort', onAbort)
+    app.cleanup()
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Display components of the top view. They take readonly props, never call NATS, and cut every line to `width`.
+ */
+import {Box, Text} from 'ink'
+
+import type {ConsumerRow, HealthRow, LeafRow, RouteRow, ServerRow, StreamRow} from '../../lib/monitoring/feed.js'
+
+import {formatDuration} from '../../lib/format/duration.js'
+import {formatSize} from '../../lib/format/size.js'
+import {cell, formatCompact, formatRate, serverLine} from '../../lib/monitoring/view.js'
+
+const cut = (s: string, width: number): string => (s.length > width ? s.slice(0, Math.max(0, width - 1)) + '…' : s)
+
+export function ServerHeader(props: Readonly<{raw: boolean; servers: readonly ServerRow[]; width: number}>) {
+  return (
+    <Box flexDirection="column">
+      {props.servers.map((s) =>
+        s.up ? (
+          <Text key={s.target} wrap="truncate">
+            <Text color="green">●</Text> {cut(serverLine(s, props.raw), props.width - 2)}
+            {s.slow_consumers_delta > 0 ? (
+              <Text bold color="red">
+                {' '}
+                SLOW +{s.slow_consumers_delta}
+              </Text>
+            ) : null}
+          </Text>
+        ) : (
+          <Text dimColor key={s.target} wrap="truncate">
+            <Text color="red">✖</Text> {cut(`${serverLine(s, props.raw)}`, Math.max(10, props.width - 40))}{' '}
+            <Text color="red">DOWN: {s.error ?? 'no answer'}</Text>
+          </Text>
+        ),
+      )}
+    </Box>
+  )
+}
+
+function Table(
+  props: Readonly<{
+    align: Array<'left' | 'right'>
+    dim?: boolean[]
+    head: string[]
+    rows: string[][]
+    width: number
+    widths: number[]
+  }>,
+) {
+  const line = (cells: string[]): string =>
+    cut(cells.map((c, i) => cell(c, props.widths[i], props.align[i])).join(' '), props.width)
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">
+        {line(props.head)}
+      </Text>
+      {props.rows.length === 0 ? <Text dimColor>(none)</Text> : null}
+      {props.rows.map((r, i) => (
+        <Text dimColor={props.dim?.[i]} key={i} wrap="truncate">
+          {line(r)}
+        </Text>
+      ))}
+    </Box>
+  )
+}
+
+const replicas = (rs: ReadonlyArray<{current: boolean; lag?: number; name: string; offline: boolean}>): string =>
+  rs.length === 0
+    ? '-'
+    : rs.map((r) => `${r.name}${r.offline ? '!off' : r.current ? '' : `~${r.lag ?? '?'}`}`).join(',')
+
+export function JetStreamPane(
+  props: Readonly<{
+    consumers: readonly ConsumerRow[]
+    height: number
+    raw: boolean
+    streams: readonly StreamRow[]
+    width: number
+  }>,
+) {
+  const n = (v: number): string => (props.raw ? String(v) : formatCompact(v))
+  const half = Math.max(3, Math.floor(props.height / 2) - 2)
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan">
+        Streams ({props.streams.length})
+      </Text>
+      <Table
+        align={['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left']}
+        head={['STREAM', 'ACCOUNT', 'MSGS', 'BYTES', 'MSG/S', 'CONS', 'LEADER', 'REPLICAS']}
+        rows={props.streams
+          .slice(0, half)
+          .map((s) => [
+            s.name,
+            s.account,
+            n(s.messages),
+            props.raw ? String(s.bytes) : formatSize(s.bytes),
+            formatRate(s.ingest_rate, props.raw),
+            String(s.consumers),
+            s.leader ?? '-',
+            (s.replicas_ok ? '' : '⚠ ') + replicas(s.replicas),
+          ])}
+        width={props.width}
+        widths={[16, 8, 8, 10, 8, 5, 8, 20]}
+      />
+      <Text bold color="cyan">
+        Consumers ({props.consumers.length})
+      </Text>
+      <Table
+        align={['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left', 'left']}
+        head={['STREAM', 'CONSUMER', 'PENDING', 'ACK PEND', 'REDELIV', 'WAITING', 'DELIV/S', 'LEADER', 'REPLICAS']}
+        rows={props.consumers
+          .slice(0, half)
+          .map((c) => [
+            c.stream,
+            c.name,
+            n(c.num_pending),
+            n(c.num_ack_pending),
+            n(c.num_redelivered),
+            n(c.num_waiting),
+            formatRate(c.delivery_rate, props.raw),
+            c.leader ?? '-',
+            (c.replicas_ok ? '' : '⚠ ') + replicas(c.replicas),
+          ])}
+        width={props.width}
+        widths={[14, 16, 8, 8, 8, 8, 8, 8, 20]}
+      />
+    </Box>
+  )
+}
+
+export function RoutesPane(
+  props: Readonly<{leafs: readonly LeafRow[]; raw: boolean; routes: readonly RouteRow[]; width: number}>,
+) {
+  const n = (v: number): string => (props.raw ? String(v) : formatCompact(v))
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan">
+        Routes ({props.routes.length})
+      </Text>
+      <Table
+        align={['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right']}
+        head={['SERVER', 'REMOTE', 'ADDRESS', 'RTT', 'MSG/S IN', 'MSG/S OUT', 'MSGS IN', 'PENDING']}
+        rows={props.routes.map((r) => [
+          r.server,
+          r.remote,
+          `${r.ip ?? ''}:${r.port ?? ''}`,
+          r.rtt_ms === undefined ? '' : formatDuration(r.rtt_ms),
+          formatRate(r.rates?.in_msgs, props.raw),
+          formatRate(r.rates?.out_msgs, props.raw),
+          n(r.in_msgs),
+          formatSize(r.pending_bytes),
+        ])}
+        width={props.width}
+        widths={[10, 10, 21, 8, 9, 9, 9, 9]}
+      />
+      <Text bold color="cyan">
+        Leafnodes ({props.leafs.length})
+      </Text>
+      <Table
+        align={['left', 'left', 'left', 'right', 'right', 'right', 'right']}
+        head={['SERVER', 'ACCOUNT', 'ADDRESS', 'RTT', 'MSGS IN', 'MSGS OUT', 'SUBS']}
+        rows={props.leafs.map((l) => [
+          l.server,
+          l.account ?? '',
+          `${l.ip ?? ''}:${l.port ?? ''}`,
+          l.rtt_ms === undefined ? '' : formatDuration(l.rtt_ms),
+          n(l.in_msgs),
+          n(l.out_msgs),
+          String(l.subscriptions),
+        ])}
+        width={props.width}
+        widths={[10, 10, 21, 8, 9, 9, 6]}
+      />
+    </Box>
+  )
+}
+
+export function HealthPane(props: Readonly<{health: readonly HealthRow[]; width: number}>) {
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan">
+        Health
+      </Text>
+      {props.health.length === 0 ? <Text dimColor>(waiting)</Text> : null}
+      {props.health.map((h) => (
+        <Text key={h.server} wrap="truncate">
+          {h.server.padEnd(12)} <Text color={h.status === 'ok' ? 'green' : 'red'}>{h.status}</Text>
+          {h.error ? ` ${cut(h.error, props.width - 25)}` : ''}
+        </Text>
+      ))}
+    </Box>
+  )
+}
+
+export const HELP_LINES = [
+  'natsx top keys',
+  '',
+  '  ?            this help (any key closes it)',
+  '  q, Ctrl-C    quit',
+  '  1 2 3 4, Tab panes: connections, JetStream, routes/leafnodes, health',
+  '  < > or s     previous / next sort column',
+  '  r            reverse the sort order',
+  '  /            filter by text (name, ip, account, server); Enter keeps it, Esc clears it',
+  '  ↑ ↓ j k      scroll one row; PgUp PgDn page; g G first / last',
+  '  p, space     pause (freeze the screen; polling goes on)',
+  '  b            raw numbers / human units',
+]
+
+export function HelpOverlay(props: Readonly<{width: number}>) {
+  return (
+    <Box borderStyle="round" flexDirection="column" paddingX={1} width={Math.min(props.width, 90)}>
+      {HELP_LINES.map((l, i) => (
+        <Text key={i}>{l || ' '}</Text>
+      ))}
+    </Box>
+  )
+}

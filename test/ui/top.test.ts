@@ -1,0 +1,194 @@
+// The top view on a fake feed at a fixed width: sort, reverse, filter, scroll, pause, panes, help, down servers.
+import {render} from 'ink-testing-library'
+import {createElement} from 'react'
+import {afterEach, describe, expect, it} from 'vitest'
+
+import type {ConnRow, ServerRow, TopSnapshot} from '../../src/lib/monitoring/feed.js'
+import type {SnapshotListener, TopSource} from '../../src/lib/monitoring/source.js'
+
+import {TopApp} from '../../src/ui/top/TopApp.js'
+
+class FakeSource implements TopSource {
+  listeners = new Set<SnapshotListener>()
+
+  emit(s: TopSnapshot, error?: Error): void {
+    for (const l of this.listeners) l(s, error)
+  }
+
+  subscribe(l: SnapshotListener): () => void {
+    this.listeners.add(l)
+    return () => this.listeners.delete(l)
+  }
+}
+
+function server(name: string, extra: Partial<ServerRow> = {}): ServerRow {
+  return {
+    cluster: 'c1', connections: 3, cpu: 1.5, id: `ID${name}`, in_bytes: 0, in_msgs: 0, jetstream: true, leafnodes: 0, mem: 20 * 1024 * 1024, name,
+    out_bytes: 0, out_msgs: 0, rates: {in_bytes: 1000, in_msgs: 100, out_bytes: 2000, out_msgs: 200}, restarted: false, routes: 2,
+    slow_consumers: 0, slow_consumers_delta: 0, stale: false, subscriptions: 10, target: name, up: true, uptime_ms: 60_000, version: '2.9.10', ...extra,
+  }
+}
+
+function conn(srv: string, cid: number, name: string, rate: number, extra: Partial<ConnRow> = {}): ConnRow {
+  return {
+    account: 'APP', cid, idle_ms: 0, in_bytes: 0, in_msgs: cid * 10, ip: '127.0.0.1', lang: 'nats.js', name, new: false, out_bytes: 0, out_msgs: 0,
+    pending_bytes: 0, port: 40_000 + cid, rates: {in_bytes: rate * 10, in_msgs: rate, out_bytes: 0, out_msgs: 0}, rtt_ms: 0.5, server: srv,
+    server_id: `ID${srv}`, stale: false, subscriptions: 1, uptime_ms: 5000, version: '3.4.0', ...extra,
+  }
+}
+
+function snapshot(conns: ConnRow[], servers = [server('n1'), server('n2')]): TopSnapshot {
+  return {connections: conns, connections_total: conns.length, consumers: [], health: servers.map((s) => ({server: s.name, status: 'ok'})), interval_ms: 1000, leafs: [],
+    routes: [], seq: 1, servers, streams: [{account: 'APP', bytes: 2048, consumers: 1, ingest_rate: 42, leader: 'n1', messages: 10, name: 'ORDERS', replicas: [{current: false, lag: 3, name: 'n2', offline: false}], replicas_ok: false, subjects: ['orders.>']}],
+    time: '2026-11-24T00:00:00Z', transport: 'http'}
+}
+
+const tick = () => new Promise((r) => {
+  setTimeout(r, 20)
+})
+
+/** type keys and wait until the frame satisfies `ok` (a condition, bounded) */
+async function until(frame: () => string | undefined, ok: (f: string) => boolean): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const f = frame() ?? ''
+    if (ok(f)) return f
+    await tick()
+  }
+
+  throw new Error(`frame never matched:\n${frame()}`)
+}
+
+function names(f: string): string[] {
+  const out: string[] = []
+  for (const l of f.split('\n')) {
+    const m = /conn-\w+/.exec(l)
+    if (m) out.push(m[0])
+  }
+
+  return out
+}
+
+let app: ReturnType<typeof render> | undefined
+afterEach(() => app?.unmount())
+
+function start(conns: ConnRow[], opts: {rows?: number; servers?: ServerRow[]} = {}) {
+  const src = new FakeSource()
+  app = render(createElement(TopApp, {columns: 140, initial: {filter: '', raw: false, reverse: false, sort: 'cid'}, rows: opts.rows ?? 30, source: src}))
+  src.emit(snapshot(conns, opts.servers))
+  return {app, src}
+}
+
+describe('top view on a fake feed (140 columns)', () => {
+  const rows = [conn('n1', 1, 'conn-a', 5), conn('n1', 2, 'conn-b', 500), conn('n2', 1, 'conn-c', 50), conn('n2', 7, 'conn-d', 0, {account: 'OTHER'})]
+
+  it('shows every server and the connections with rates, sorted by cid', async () => {
+    const {app} = start(rows)
+    const f = await until(app.lastFrame, (x) => x.includes('conn-d'))
+    expect(f).toMatch(/n1 .*v2\.9\.10.*cluster c1/)
+    expect(f).toMatch(/n2 .*conns 3/)
+    expect(f).toContain('rows 1–4 of 4')
+    expect(names(f)).toEqual(['conn-a', 'conn-c', 'conn-b', 'conn-d'])
+    expect(f).toMatch(/conn-b .* 500 /)
+    for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(140)
+  })
+
+  it('sorts by the next column and reverses with r', async () => {
+    const {app} = start(rows)
+    await until(app.lastFrame, (x) => x.includes('conn-d'))
+    // cid → name
+    app.stdin.write('>')
+    let f = await until(app.lastFrame, (x) => x.includes('sort: name'))
+    expect(names(f)).toEqual(['conn-a', 'conn-b', 'conn-c', 'conn-d'])
+    app.stdin.write('r')
+    f = await until(app.lastFrame, (x) => x.includes('(reversed)'))
+    expect(names(f)).toEqual(['conn-d', 'conn-c', 'conn-b', 'conn-a'])
+    // walk to msgs/s in: largest first
+    for (let i = 0; i < 6; i++) app.stdin.write('>') // name → ip, lang, account, subs, pending, in_msgs_rate
+    app.stdin.write('r')
+    f = await until(app.lastFrame, (x) => x.includes('sort: in_msgs_rate') && !x.includes('reversed'))
+    expect(names(f)).toEqual(['conn-b', 'conn-c', 'conn-a', 'conn-d'])
+  })
+
+  it('filters by text (account, name, server) and clears with Esc', async () => {
+    const {app} = start(rows)
+    await until(app.lastFrame, (x) => x.includes('conn-d'))
+    app.stdin.write('/')
+    app.stdin.write('other')
+    let f = await until(app.lastFrame, (x) => x.includes('rows 1–1 of 1'))
+    expect(names(f)).toEqual(['conn-d'])
+    app.stdin.write('\r')
+    app.stdin.write('/')
+    app.stdin.write('\u001B')
+    f = await until(app.lastFrame, (x) => x.includes('rows 1–4 of 4'))
+    expect(names(f)).toHaveLength(4)
+  })
+
+  it('scrolls and pages with a row counter', async () => {
+    const many = Array.from({length: 50}, (_, i) => conn('n1', i + 1, `conn-${String(i + 1).padStart(2, '0')}`, i))
+    const {app} = start(many, {rows: 20})
+    // 20 rows - 2 servers - 6 lines of chrome = 12 rows per page
+    let f = await until(app.lastFrame, (x) => x.includes('rows 1–12 of 50'))
+    expect(names(f)[0]).toBe('conn-01')
+    app.stdin.write('j')
+    f = await until(app.lastFrame, (x) => x.includes('rows 2–13 of 50'))
+    expect(names(f)[0]).toBe('conn-02')
+    app.stdin.write('\u001B[6~') // PgDn
+    f = await until(app.lastFrame, (x) => x.includes('rows 14–25 of 50'))
+    app.stdin.write('G')
+    f = await until(app.lastFrame, (x) => x.includes('rows 39–50 of 50'))
+    expect(names(f).at(-1)).toBe('conn-50')
+    app.stdin.write('g')
+    await until(app.lastFrame, (x) => x.includes('rows 1–12 of 50'))
+  })
+
+  it('pause freezes the screen while the feed goes on', async () => {
+    const {app, src} = start(rows)
+    await until(app.lastFrame, (x) => x.includes('conn-d'))
+    app.stdin.write('p')
+    await until(app.lastFrame, (x) => x.includes('PAUSED'))
+    src.emit(snapshot([conn('n1', 9, 'conn-new', 1)]))
+    await tick()
+    expect(app.lastFrame()).toContain('conn-d')
+    expect(app.lastFrame()).not.toContain('conn-new')
+    app.stdin.write('p')
+    const f = await until(app.lastFrame, (x) => x.includes('conn-new'))
+    expect(f).not.toContain('PAUSED')
+  })
+
+  it('shows a down server dimmed with its error and its last data, and a failed poll without wiping the screen', async () => {
+    const down = server('n2', {error: 'connection refused at http://127.0.0.1:1', rates: null, stale: true, up: false})
+    const {app, src} = start([conn('n1', 1, 'conn-a', 5), conn('n2', 3, 'conn-old', 0, {rates: null, stale: true})], {servers: [server('n1'), down]})
+    const f = await until(app.lastFrame, (x) => x.includes('DOWN'))
+    expect(f).toContain('1/2 servers up')
+    expect(f).toMatch(/n2 .*DOWN: connection refused/)
+    expect(f).toContain('conn-old')
+    src.emit(snapshot([conn('n1', 1, 'conn-a', 5)]), new Error('boom'))
+    await until(app.lastFrame, (x) => x.includes('poll failed: boom'))
+  })
+
+  it('switches to the JetStream, routes and health panes and shows help', async () => {
+    const {app} = start(rows)
+    await until(app.lastFrame, (x) => x.includes('conn-d'))
+    app.stdin.write('2')
+    let f = await until(app.lastFrame, (x) => x.includes('Streams (1)'))
+    expect(f).toMatch(/ORDERS .*APP .*10 .*42 .*n1 .*⚠ n2~3/)
+    app.stdin.write('3')
+    f = await until(app.lastFrame, (x) => x.includes('Routes (0)'))
+    expect(f).toContain('Leafnodes (0)')
+    app.stdin.write('4')
+    f = await until(app.lastFrame, (x) => x.includes('Health'))
+    expect(f).toMatch(/n1 +ok/)
+    app.stdin.write('?')
+    f = await until(app.lastFrame, (x) => x.includes('natsx top keys'))
+    expect(f).toContain('reverse the sort order')
+    app.stdin.write('x')
+    await until(app.lastFrame, (x) => !x.includes('natsx top keys'))
+  })
+
+  it('switches to raw numbers with b', async () => {
+    const {app} = start([conn('n1', 1, 'conn-a', 123_456)])
+    await until(app.lastFrame, (x) => x.includes('123K'))
+    app.stdin.write('b')
+    await until(app.lastFrame, (x) => x.includes('123456') && x.includes('raw'))
+  })
+})
