@@ -33,7 +33,7 @@ With --jetstream the command waits for the stream's acknowledgement and reports 
     sleep: durationFlag({description: 'pause between messages, e.g. 100ms'}),
   }
   static hiddenAliases = ['publish']
-  static summary = 'Publish messages to a subject, optionally to JetStream with acknowledgement.'
+  static summary = 'Publish messages, optionally to JetStream with acknowledgement.'
 
   async run(): Promise<PubResult> {
     const {args, flags} = this

@@ -39,7 +39,7 @@ With --stream, messages are replayed from a JetStream stream through an ordered 
   }
   static hiddenAliases = ['subscribe']
   static strict = false
-  static summary = 'Subscribe to subjects, or replay a stream, and print the messages.'
+  static summary = 'Subscribe to subjects or replay a stream, printing the messages.'
 
   async run(): Promise<SubscribeSummary | void> {
     const {flags} = this

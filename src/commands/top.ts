@@ -49,7 +49,7 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
     reverse: Flags.boolean({char: 'R', description: 'reverse the sort order'}),
     sort: Flags.string({default: 'cid', description: `sort connections by: ${SORT_KEYS.join(', ')}`}),
   }
-  static summary = 'Live dashboard of servers, connections, JetStream, routes and health (a cluster-wide nats-top).'
+  static summary = 'Live dashboard of servers, connections, JetStream and health.'
 
   async run(): Promise<TopResult | void> {
     const {flags} = this

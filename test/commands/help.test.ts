@@ -22,9 +22,12 @@ describe('help is complete', () => {
     const res = await runCli(['--help'])
     expect(res.code).toBe(0)
     const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {oclif: {topics: Record<string, {description: string}>}}
-    const topics = Object.keys(pjson.oclif.topics).filter((t) => !t.includes(' '))
+    const topics = Object.keys(pjson.oclif.topics).filter((t) => !/[ :]/.test(t))
     expect(topics.length).toBeGreaterThan(0)
     for (const t of topics) expect(res.stdout).toMatch(new RegExp(`^  ${t} +\\S`, 'm'))
+    // one line each at 80 columns: no wrapped continuation lines in the topic and command lists
+    const lists = res.stdout.slice(res.stdout.indexOf('TOPICS'))
+    expect(lists.split('\n').filter((l) => /^ {4,}\S/.test(l))).toEqual([])
     // every command's topic is declared
     for (const c of own) if (c.id.includes(':')) expect(topics, c.id).toContain(c.id.split(':')[0])
   })
