@@ -79,7 +79,9 @@ Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 u
     const {renderOutcome, renderPlan} = await import('../lib/apply/render.js')
 
     const refuse = (problems: Parameters<typeof specError>[0]): NatsxError => {
-      if (!this.jsonEnabled()) for (const p of problems) process.stderr.write(`natsx: ${formatProblem(p)}\n`)
+      // one problem is the error line itself; several are listed first, one a line
+      if (!this.jsonEnabled() && problems.length > 1)
+        for (const p of problems) process.stderr.write(`natsx: ${formatProblem(p)}\n`)
       return specError(problems)
     }
 

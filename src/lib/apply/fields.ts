@@ -212,7 +212,17 @@ export type SectionName = keyof typeof TOP_LEVEL
 const DURATION_PATTERN = String.raw`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h|d|w))+$`
 const SIZE_PATTERN = String.raw`^(-1|unlimited|[0-9]+(\.[0-9]+)?\s*([KMGTP]i?B?|B)?)$`
 
+/** A value written as `${VAR}` (substituted before validation) is accepted wherever a scalar is. */
+const ENV_REF_SCHEMA = {pattern: String.raw`\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}`, type: 'string'}
+
 function fieldSchema(def: FieldDef): Record<string, unknown> {
+  const base = typeSchema(def)
+  if (!['bool', 'duration', 'enum', 'int', 'size'].includes(def.type)) return base
+  const {description, ...rest} = base
+  return {anyOf: [rest, ENV_REF_SCHEMA], description}
+}
+
+function typeSchema(def: FieldDef): Record<string, unknown> {
   const d = {description: def.description}
   switch (def.type) {
     case 'bool': {

@@ -119,6 +119,9 @@ function levenshtein(a: string, b: string): number {
 }
 
 const suggest = (key: string, known: string[]): string => {
+  const k = key.toLowerCase().replaceAll('-', '_')
+  const prefixed = known.find((x) => k.length >= 3 && (x.startsWith(`${k}_`) || x.endsWith(`_${k}`)))
+  if (prefixed) return `; did you mean "${prefixed}"?`
   const best = known
     .map((k) => ({d: levenshtein(key.toLowerCase().replaceAll('-', '_'), k), k}))
     .sort((x, y) => x.d - y.d)[0]
@@ -373,6 +376,7 @@ class FileReader {
         continue
       }
 
+      this.lineOf([...path, k]) // remembered for problems found later (capabilities, immutable changes)
       if (v === null || v === undefined) continue
       const converted = this.check(v, def, [...path, k])
       if (converted !== undefined) out[k] = converted
