@@ -98,7 +98,7 @@ describe('apply: the order pipeline example', () => {
     expect(again.code, again.stdout).toBe(0)
   })
 
-  it('substitutes ${VAR} (with its default when unset)', async () => {
+  it('substitutes environment variables (with their default when unset)', async () => {
     const r = await cli(['apply', '-f', EXAMPLE, '--check', '--json'], {ORDERS_MAX_BYTES: '2GiB'})
     expect(r.code).toBe(5)
     expect(r.json<ApplyResult>().plan.find((s) => s.action === 'update')?.diff).toEqual([
