@@ -548,6 +548,14 @@ function consumer(
   }
 
   if (!semantic(reader, path, () => validateConsumerConfig(config))) return undefined
+  if (config.deliver_group && (config.flow_control || config.idle_heartbeat)) {
+    reader.problem(
+      [...path, config.flow_control ? 'flow_control' : 'idle_heartbeat'],
+      'flow control and idle heartbeats cannot be used with a deliver_group (the server refuses it)',
+    )
+    return undefined
+  }
+
   if (config.backoff?.length && config.ack_wait !== undefined && config.ack_wait !== config.backoff[0]) {
     reader.problem(
       [...path, 'ack_wait'],
