@@ -231,7 +231,9 @@ export function normalizeConsumerConfig(input: ConsumerConfigInput): ConsumerCon
   if (!c.max_deliver) c.max_deliver = -1
   const acks = c.ack_policy !== 'none'
   if (acks) {
-    if (!c.ack_wait) c.ack_wait = c.backoff && c.backoff.length > 0 ? c.backoff[0] : 30_000_000_000
+    // the server sets the ack wait to the first backoff step when there is a backoff
+    if (c.backoff && c.backoff.length > 0) c.ack_wait = c.backoff[0]
+    else if (!c.ack_wait) c.ack_wait = 30_000_000_000
     if (!c.max_ack_pending) c.max_ack_pending = 1000
   } else {
     if (!c.ack_wait) delete c.ack_wait
@@ -321,6 +323,10 @@ export function validateConsumerConfig(c: ConsumerConfigInput): void {
     throw usageError('deliver policy by_start_sequence needs a start sequence')
   if (c.deliver_policy === 'by_start_time' && !c.opt_start_time)
     throw usageError('deliver policy by_start_time needs a start time')
+  if (c.deliver_policy === 'last_per_subject' && !c.filter_subject && !c.filter_subjects?.length) {
+    throw usageError('deliver policy last-per-subject needs a filter subject', 'add --filter, e.g. --filter ">"')
+  }
+
   if (c.filter_subject) validateFilterSubject(c.filter_subject, 'filter subject')
   for (const s of c.filter_subjects ?? []) validateFilterSubject(s, 'filter subject')
   if (c.deliver_subject) validatePublishSubject(c.deliver_subject, 'deliver subject')
@@ -336,6 +342,7 @@ export function validateConsumerConfig(c: ConsumerConfigInput): void {
     }
 
     if (c.flow_control && !c.idle_heartbeat) throw usageError('flow control needs a heartbeat', 'add --heartbeat 5s')
+    if (c.deliver_group && (c.flow_control || c.idle_heartbeat)) throw usageError('a push consumer with a deliver group cannot use flow control or heartbeats')
   } else {
     for (const [k, flag] of [
       ['flow_control', '--flow-control'],
@@ -351,6 +358,7 @@ export function validateConsumerConfig(c: ConsumerConfigInput): void {
     throw usageError(`max_deliver ${c.max_deliver} must be larger than the ${c.backoff.length} backoff steps`)
   }
 
+  if (c.backoff?.length && c.ack_wait && c.ack_wait !== c.backoff[0]) throw usageError('with --backoff the ack wait is the first backoff step', 'leave out --wait')
   if (c.ack_policy === 'none' && c.backoff?.length)
     throw usageError('backoff needs acknowledgements', 'use --ack explicit')
   if (c.num_replicas !== undefined && (c.num_replicas < 0 || c.num_replicas > 5))

@@ -90,28 +90,18 @@ export interface ConsumerEditResult {
   info: ConsumerInfo
 }
 
-export async function editConsumer(
-  jsm: JetStreamManager,
-  caps: Capabilities,
-  stream: string,
-  desired: ConsumerConfigInput,
-  dryRun: boolean,
-): Promise<ConsumerEditResult> {
-  validateConsumerConfig(desired)
-  checkConsumerCapabilities(desired, caps)
+export async function editConsumer(jsm: JetStreamManager, caps: Capabilities, stream: string, desired: ConsumerConfigInput, dryRun: boolean): Promise<ConsumerEditResult> {
   const name = consumerName(desired)
   if (!name) throw usageError('the consumer has no name')
   const current = await requireConsumer(jsm, stream, name)
   const diff = diffConsumerConfig(current.config, desired)
   const immutable = immutableConsumerChanges(diff)
   if (immutable.length > 0) {
-    throw usageError(
-      `cannot edit consumer "${name}": ${immutable.map((d) => d.reason).join('; ')}`,
-      'create a new consumer (`natsx consumer copy`) or leave the field as it is',
-      {diff, immutable},
-    )
+    throw usageError(`cannot edit consumer "${name}": ${immutable.map((d) => d.reason).join('; ')}`, 'create a new consumer (`natsx consumer copy`) or leave the field as it is', {diff, immutable})
   }
 
+  validateConsumerConfig(desired)
+  checkConsumerCapabilities(desired, caps)
   if (dryRun || diff.length === 0) return {applied: false, diff, info: current}
   const info = await jsm.consumers.update(stream, name, wireConsumerConfig(desired) as ConsumerConfig)
   return {applied: true, diff, info: withoutType(info)}
@@ -235,6 +225,7 @@ export async function pullNext(
 
 /** API responses carry a `type` field; infos are returned without it. */
 function withoutType<T>(info: T): T {
-  delete (info as {type?: string}).type
+  delete (info as {did_create?: boolean; type?: string}).type
+  delete (info as {did_create?: boolean; type?: string}).did_create
   return info
 }

@@ -275,7 +275,11 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
 
 /** Field-level differences between two configurations, after normalising both. */
 export function diffStreamConfig(current: StreamConfigInput, desired: StreamConfigInput): FieldDiff[] {
-  return diffFields(normalizeStreamConfig(current), normalizeStreamConfig(desired))
+  const a = normalizeStreamConfig(current)
+  const b = normalizeStreamConfig(desired)
+  // a 2.9 server sets mirror_direct on a mirror from its origin's allow_direct, whatever was asked
+  const ignore = a.mirror && b.mirror ? ['mirror_direct'] : []
+  return diffFields(a, b, ignore)
 }
 
 /** The differences `edit` cannot apply (immutable fields, one-way switches turned back), each with a reason. */
@@ -315,6 +319,7 @@ export function validateStreamConfig(c: StreamConfigInput): void {
     validateFilterSubject(c.republish.dest, 'republish destination')
   }
 
+  if (c.allow_rollup_hdrs && c.deny_purge) throw usageError('roll-ups need purges: --allow-rollup cannot be used with --deny-purge')
   if (c.discard_new_per_subject && c.discard !== 'new')
     throw usageError('discard per subject needs discard new', 'add --discard new')
   for (const k of ['max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject', 'max_consumers'] as const) {

@@ -334,6 +334,7 @@ export async function viewStream(
 
 /** API responses carry a `type` field; infos are returned without it. */
 function withoutType<T>(info: T): T {
-  delete (info as {type?: string}).type
+  delete (info as {did_create?: boolean; type?: string}).type
+  delete (info as {did_create?: boolean; type?: string}).did_create
   return info
 }

@@ -1,0 +1,118 @@
+import {jetstream, jetstreamManager} from '@nats-io/jetstream'
+import {connect, type NatsConnection} from '@nats-io/transport-node'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {StreamAddResult} from '../../../src/commands/stream/add.js'
+import type {StreamStepDownResult} from '../../../src/commands/stream/cluster/step-down.js'
+import type {ConsumerReportRow} from '../../../src/lib/consumers/ops.js'
+import type {StreamReportRow} from '../../../src/lib/streams/ops.js'
+
+import {runCli} from '../../helpers/cli.js'
+import {type Cluster, startCluster, waitFor} from '../../helpers/servers.js'
+
+let cluster: Cluster
+let nc: NatsConnection
+
+// connect through a node that stays up
+const cli = (args: string[]) => runCli([...args, '-s', cluster.servers[0].url])
+
+async function report(): Promise<StreamReportRow> {
+  const res = await cli(['stream', 'report', '--json'])
+  expect(res.code, res.stderr).toBe(0)
+  return res.json<StreamReportRow[]>().find((r) => r.name === 'R3')!
+}
+
+beforeAll(async () => {
+  cluster = await startCluster(3)
+  nc = await connect({servers: cluster.servers[0].url})
+})
+afterAll(async () => {
+  await nc?.close()
+  await cluster?.destroy()
+})
+
+describe('an R3 stream on a 3-node cluster', () => {
+  it('add with replicas and placement, idempotent', async () => {
+    const args = ['stream', 'add', 'R3', '--subjects', 'r3.>', '--replicas', '3', '--cluster', 'natsx-test', '--storage', 'file']
+    const res = await cli([...args, '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    const si = res.json<StreamAddResult>().stream
+    expect(si.config).toMatchObject({num_replicas: 3, placement: {cluster: 'natsx-test'}})
+    const again = await cli(args)
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain('unchanged')
+    const js = jetstream(nc)
+    for (let i = 0; i < 50; i++) await js.publish(`r3.${i % 5}`, `m${i}`)
+    const con = await cli(['consumer', 'add', 'R3', 'C3', '--replicas', '3', '--json'])
+    expect(con.code, con.stderr).toBe(0)
+  })
+
+  it('report shows the leader and both replicas, all current', async () => {
+    const row = await waitFor(
+      async () => {
+        const r = await report()
+        return r.replicas.length === 3 && r.replicas.every((x) => x.status === 'leader' || x.status === 'current') ? r : undefined
+      },
+      30_000,
+      'three current replicas',
+    )
+    expect(row).toMatchObject({cluster: 'natsx-test', messages: 50, problems: [], replicas_configured: 3})
+    expect(row.replicas.filter((r) => r.leader)).toHaveLength(1)
+    expect(row.replicas.map((r) => r.name).sort()).toEqual(['n1', 'n2', 'n3'])
+    const human = await cli(['stream', 'report'])
+    const leader = row.replicas.find((r) => r.leader)!.name
+    expect(human.stdout).toContain(`${leader}*`)
+    expect(human.stdout).not.toContain('!(')
+
+    const cons = await cli(['consumer', 'report', 'R3', '--json'])
+    const crow = cons.json<ConsumerReportRow[]>()[0]
+    expect(crow.name).toBe('C3')
+    expect(crow.unprocessed).toBe(50)
+    expect(crow.replicas.length).toBe(3)
+  })
+
+  it('cluster step-down moves the leader', async () => {
+    const before = (await report()).replicas.find((r) => r.leader)!.name
+    const res = await cli(['stream', 'cluster', 'step-down', 'R3', '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    const out = res.json<StreamStepDownResult>()
+    expect(out.previous_leader).toBe(before)
+    expect(out.leader).not.toBe(before)
+    expect(['n1', 'n2', 'n3']).toContain(out.leader)
+  })
+
+  it('after stopping one node, report flags its replica', async () => {
+    const stopped = cluster.servers[2]
+    await stopped.stop()
+    try {
+      const row = await waitFor(
+        async () => {
+          const r = await report()
+          return r.problems.some((p) => p.startsWith(stopped.name)) ? r : undefined
+        },
+        45_000,
+        `${stopped.name} flagged in the report`,
+      )
+      const flagged = row.replicas.find((r) => r.name === stopped.name)!
+      expect(['offline', 'lagging']).toContain(flagged.status)
+      expect(row.replicas.some((r) => r.leader && r.name !== stopped.name)).toBe(true)
+      const human = await cli(['stream', 'report'])
+      expect(human.stdout).toMatch(new RegExp(`${stopped.name}!\\((offline|lagging)\\)`))
+      expect(human.stderr).toContain(`R3: ${stopped.name}`)
+    } finally {
+      await stopped.start()
+    }
+
+    // back again: all current
+    await waitFor(
+      async () => {
+        const r = await report()
+        return r.problems.length === 0 && r.replicas.length === 3 ? r : undefined
+      },
+      45_000,
+      'the replica current again',
+    )
+    const jsm = await jetstreamManager(nc)
+    expect((await jsm.streams.info('R3')).state.messages).toBe(50)
+  })
+})
