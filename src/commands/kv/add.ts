@@ -1,0 +1,49 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {conflict, toNatsxError} from '../../lib/errors.js'
+import {checkKvCapabilities, diffConfigs, kvConfigFromFlags, kvCreateOptions, normalizeKvConfig} from '../../lib/kv/config.js'
+import {kvConfigFlags} from '../../lib/kv/flags.js'
+import {renderBucketInfo} from '../../lib/kv/render.js'
+import {bucketSummary, type KvBucketSummary} from '../../lib/kv/store.js'
+
+export type KvAddResult = KvBucketSummary
+
+export default class KvAdd extends BaseCommand<typeof KvAdd> {
+  static aliases = ['kv new']
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
+  static description = `Adding a bucket that exists with the same configuration succeeds; with another configuration it is exit 4 (use \`kv edit\`).
+Options a server cannot honour (--compress, --metadata on 2.9; --marker-ttl before 2.11) are refused with exit 8.`
+  static examples = [
+    '<%= config.bin %> kv add CONFIG --history 5 --ttl 24h',
+    '<%= config.bin %> kv add SESSIONS --storage memory --max-value-size 64KiB --max-bucket-size 1GiB --json',
+  ]
+  static flags = {
+    ...kvConfigFlags,
+    storage: Flags.string({description: 'where the data is kept', options: ['file', 'memory']}),
+  }
+  static summary = 'Create a Key-Value bucket.'
+
+  async run(): Promise<KvAddResult> {
+    const config = kvConfigFromFlags(this.args.bucket, this.flags)
+    checkKvCapabilities(config, await this.capabilities())
+    const jsm = await this.jsm()
+    const existing = await jsm.streams.info(`KV_${config.bucket}`).catch((error: unknown) => {
+      if (toNatsxError(error).exitCode === 3) return
+      throw error
+    })
+    if (existing) {
+      const changes = diffConfigs(normalizeKvConfig(existing.config as never), config)
+      if (changes.length > 0) {
+        throw conflict(`bucket "${config.bucket}" exists with another configuration (${changes.map((c) => c.field).join(', ')})`, 'use `natsx kv edit` to change it', changes)
+      }
+    } else {
+      const {Kvm} = await import('@nats-io/kv')
+      await new Kvm(await this.js()).create(config.bucket, kvCreateOptions(config) as never)
+    }
+
+    const result = bucketSummary(await jsm.streams.info(`KV_${config.bucket}`))
+    this.say(renderBucketInfo(result))
+    return result
+  }
+}

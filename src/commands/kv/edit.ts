@@ -1,0 +1,35 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {usageError} from '../../lib/errors.js'
+import {applyKvChanges, checkKvCapabilities, type ConfigChange, diffConfigs, kvChangesFromFlags, normalizeKvConfig, validateBucketName} from '../../lib/kv/config.js'
+import {kvConfigFlags} from '../../lib/kv/flags.js'
+import {renderBucketInfo} from '../../lib/kv/render.js'
+import {bucketInfo, bucketSummary, type KvBucketSummary} from '../../lib/kv/store.js'
+
+export type KvEditResult = KvBucketSummary & {changes: ConfigChange[]}
+
+export default class KvEdit extends BaseCommand<typeof KvEdit> {
+  static aliases = ['kv update-bucket']
+  static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
+  static description = 'Only the flags given change; the result lists each changed field with its old and new value. The storage type cannot change.'
+  static examples = ['<%= config.bin %> kv edit CONFIG --history 10 --description "app settings"', '<%= config.bin %> kv edit CONFIG --ttl 0 --json']
+  static flags = kvConfigFlags
+  static summary = 'Change the configuration of a Key-Value bucket.'
+
+  async run(): Promise<KvEditResult> {
+    validateBucketName(this.args.bucket)
+    const changes = kvChangesFromFlags(this.flags)
+    if (Object.keys(changes).length === 0) throw usageError('nothing to change', 'pass one of the configuration flags, e.g. --history 5')
+    checkKvCapabilities(changes, await this.capabilities())
+    const jsm = await this.jsm()
+    const before = await bucketInfo(jsm, this.args.bucket)
+    const next = applyKvChanges(before.config as never, changes)
+    const diff = diffConfigs(normalizeKvConfig(before.config as never), normalizeKvConfig(next))
+    const after = diff.length > 0 ? await jsm.streams.update(before.config.name, next) : before
+    const result = {...bucketSummary(after), changes: diff}
+    this.say(diff.length > 0 ? diff.map((c) => `${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('\n') + '\n' : 'No changes\n')
+    this.say(renderBucketInfo(result))
+    return result
+  }
+}

@@ -1,0 +1,63 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {usageError} from '../../lib/errors.js'
+import {intFlag} from '../../lib/flags.js'
+import {validateBucketName, validateKey} from '../../lib/kv/config.js'
+import {renderWatchLine} from '../../lib/kv/render.js'
+import {entryRecord, type KvEntryRecord, openBucket} from '../../lib/kv/store.js'
+
+/** Under --json each entry is one NDJSON line of this shape; no final object is printed. */
+export type KvWatchResult = KvEntryRecord
+
+export default class KvWatch extends BaseCommand<typeof KvWatch> {
+  static args = {
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    filter: Args.string({description: 'only keys matching this filter, e.g. "app.>" [default: all keys]', ignoreStdin: true}),
+  }
+  static description = `First the latest entry of each key (or all of history with --history, or nothing with --updates-only), then every change until Ctrl-C or --count.
+With --json each entry is one JSON line: {bucket, key, value, encoding, length, revision, created, operation (PUT|DEL|PURGE), delta}. The command prints no summary under --json.`
+  static examples = [
+    '<%= config.bin %> kv watch CONFIG',
+    '<%= config.bin %> kv watch CONFIG "app.>" --updates-only --json',
+    '<%= config.bin %> kv watch CONFIG --history --ignore-deletes --count 100 --json',
+  ]
+  static flags = {
+    count: intFlag({min: 1})({description: 'stop after this many entries'}),
+    history: Flags.boolean({description: 'start with every revision kept, not only the latest', exclusive: ['updates-only']}),
+    'ignore-deletes': Flags.boolean({description: 'leave out DEL and PURGE entries'}),
+    'updates-only': Flags.boolean({description: 'only changes made after the watch starts'}),
+  }
+  static summary = 'Watch a bucket for changes.'
+
+  async run(): Promise<void> {
+    const {bucket, filter} = this.args
+    const {flags} = this
+    validateBucketName(bucket)
+    if (filter !== undefined) validateKey(filter, true)
+    if (flags.history && flags['updates-only']) throw usageError('--history and --updates-only exclude each other')
+    const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
+    const iter = await kv.watch({
+      ignoreDeletes: flags['ignore-deletes'],
+      include: flags.history ? 'history' : flags['updates-only'] ? 'updates' : '',
+      ...(filter ? {key: filter} : {}),
+    })
+    const stop = (): void => iter.stop()
+    this.interrupt.signal.addEventListener('abort', stop)
+    process.stderr.write(`natsx: watching bucket ${bucket}${filter ? ` keys ${filter}` : ''}\n`)
+    let n = 0
+    try {
+      for await (const e of iter) {
+        const rec = entryRecord(e)
+        this.writeLine(this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec))
+        n++
+        if (flags.count !== undefined && n >= flags.count) break
+      }
+    } finally {
+      this.interrupt.signal.removeEventListener('abort', stop)
+      iter.stop()
+    }
+
+    if (!this.jsonEnabled()) process.stderr.write(`natsx: ${n} entr${n === 1 ? 'y' : 'ies'}\n`)
+  }
+}

@@ -1,0 +1,77 @@
+import {Args, Flags} from '@oclif/core'
+import {createReadStream} from 'node:fs'
+import {stat} from 'node:fs/promises'
+import {basename} from 'node:path'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {usageError} from '../../lib/errors.js'
+import {forceFlag, headerFlag, parseHeaders, sizeFlag} from '../../lib/flags.js'
+import {validateBucketName} from '../../lib/kv/config.js'
+import {progressWriter} from '../../lib/objects/progress.js'
+import {type ObjectRecord, openObjectStore, refuseSealed} from '../../lib/objects/store.js'
+import {putObject} from '../../lib/objects/transfer.js'
+
+export type ObjectPutResult = ObjectRecord
+
+export default class ObjectPut extends BaseCommand<typeof ObjectPut> {
+  static aliases = ['obj put']
+  static args = {
+    bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+    file: Args.string({description: 'file to store; stdin when omitted (then --name is required)', ignoreStdin: true}),
+  }
+  static description = `The data is streamed in chunks: memory does not grow with the object size. A progress bar with bytes/s is drawn on stderr when it is a terminal.
+Replacing an existing object needs --force when there is no terminal to confirm.`
+  static examples = [
+    '<%= config.bin %> object put BACKUPS ./db.tar.gz',
+    'pg_dump app | <%= config.bin %> object put BACKUPS --name app.sql --description "nightly dump" --json',
+    '<%= config.bin %> object put ASSETS logo.png --header Content-Type:image/png --force',
+  ]
+  static flags = {
+    'chunk-size': sizeFlag({description: 'bytes per chunk message [default: 128KiB, at most the server max_payload]'}),
+    description: Flags.string({description: 'a description of the object'}),
+    force: forceFlag,
+    header: headerFlag,
+    name: Flags.string({description: 'object name [default: the file name]'}),
+    'no-progress': Flags.boolean({description: 'do not draw the progress bar'}),
+  }
+  static summary = 'Store a file or stdin as an object.'
+
+  async run(): Promise<ObjectPutResult> {
+    const {bucket, file} = this.args
+    const {flags} = this
+    validateBucketName(bucket)
+    const name = flags.name ?? (file ? basename(file) : undefined)
+    if (!name) throw usageError('reading stdin needs --name', 'add --name NAME, or pass a FILE')
+    if (!file && process.stdin.isTTY) throw usageError('no FILE and stdin is a terminal', 'pass a FILE or pipe the data in')
+    if (flags['chunk-size'] !== undefined && flags['chunk-size'] < 1) throw usageError('--chunk-size must be at least 1 byte')
+    let total: number | undefined
+    if (file) {
+      const st = await stat(file)
+      if (!st.isFile()) throw usageError(`"${file}" is not a regular file`)
+      total = st.size
+    }
+
+    const headerPairs = parseHeaders(flags.header)
+    const {headers} = await import('@nats-io/transport-node')
+    const h = headerPairs.length > 0 ? headers() : undefined
+    for (const [k, v] of headerPairs) h!.append(k, v)
+
+    const {info: bucketState, os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    refuseSealed(bucketState, bucket)
+    const existing = await os.info(name)
+    if (existing && !existing.deleted) await this.confirm(`Replace object "${name}" in bucket "${bucket}"`, flags.force)
+    const progress = progressWriter(`${name}`, total, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !flags['no-progress']})
+    const result = await putObject(os, {
+      chunkSize: flags['chunk-size'],
+      description: flags.description,
+      headers: h,
+      name,
+      onBytes: (n) => progress.update(n),
+      signal: this.interrupt.signal,
+      source: file ? createReadStream(file, {highWaterMark: 128 * 1024}) : process.stdin,
+    })
+    progress.done()
+    this.say(`Stored ${bucket} > ${name}: ${result.size} bytes in ${result.chunks} chunks, ${result.digest}`)
+    return result
+  }
+}

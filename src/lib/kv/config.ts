@@ -1,0 +1,219 @@
+/**
+ * Key-Value bucket configuration as pure data: flags → a bucket config, the server's view normalised to the same
+ * shape, a diff of two configs, and the features a config needs from the server. `natsx apply` reuses these.
+ */
+import type {Capabilities, Feature} from '../capabilities.js'
+
+import {usageError} from '../errors.js'
+import {msToNanos, nanosToMs} from '../format/duration.js'
+import {validateName} from '../subjects.js'
+
+export type StorageName = 'file' | 'memory'
+
+/** A bucket's configuration, natsx's one shape (JSON output of `kv add/edit/info`, input of `apply`). */
+export interface KvConfig {
+  bucket: string
+  compression: boolean
+  description: string
+  /** values kept per key, 1..64 */
+  history: number
+  /** how long limit markers stay (2.11+), 0 = off */
+  marker_ttl_ms: number
+  /** max bytes of the whole bucket, -1 unlimited */
+  max_bucket_size: number
+  /** max bytes of one value, -1 unlimited */
+  max_value_size: number
+  metadata: Record<string, string>
+  replicas: number
+  storage: StorageName
+  /** how long a value lives, 0 = forever */
+  ttl_ms: number
+}
+
+export interface KvFlagInput {
+  compress?: boolean
+  description?: string
+  history?: number
+  'marker-ttl'?: number
+  'max-bucket-size'?: number
+  'max-value-size'?: number
+  metadata?: string[]
+  replicas?: number
+  storage?: string
+  ttl?: number
+}
+
+export const KV_DEFAULTS: Omit<KvConfig, 'bucket'> = {
+  compression: false,
+  description: '',
+  history: 1,
+  marker_ttl_ms: 0,
+  max_bucket_size: -1,
+  max_value_size: -1,
+  metadata: {},
+  replicas: 1,
+  storage: 'file',
+  ttl_ms: 0,
+}
+
+export function validateBucketName(name: string): void {
+  validateName(name, 'bucket')
+  if (!/^[-\w]+$/.test(name)) throw usageError(`invalid bucket name "${name}": use letters, digits, "-" and "_"`)
+}
+
+/** KV keys: the server's rules (letters, digits, `-/_=.`, no leading or trailing dot). Filters may use `*` and `>`. */
+export function validateKey(key: string, filter = false): void {
+  const re = filter ? /^[-/=.\w*>]+$/ : /^[-/=.\w]+$/
+  if (!key || !re.test(key) || key.startsWith('.') || key.endsWith('.') || key.includes('..')) {
+    throw usageError(`invalid key "${key}": keys are letters, digits and - / _ = . (no leading, trailing or double dot)${filter ? '; * and > match tokens' : ''}`)
+  }
+}
+
+export function parseMetadata(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs || pairs.length === 0) return undefined
+  const out: Record<string, string> = {}
+  for (const p of pairs) {
+    const i = p.indexOf(':')
+    if (i <= 0) throw usageError(`metadata "${p}" is not key:value`)
+    out[p.slice(0, i).trim()] = p.slice(i + 1).trim()
+  }
+
+  return out
+}
+
+export function parseStorage(s: string | undefined): StorageName | undefined {
+  if (s === undefined) return undefined
+  if (s === 'file' || s === 'memory') return s
+  throw usageError(`--storage must be file or memory, not "${s}"`)
+}
+
+function checkLimits(c: Partial<KvConfig>): void {
+  if (c.history !== undefined && (c.history < 1 || c.history > 64)) throw usageError(`--history must be between 1 and 64, not ${c.history}`)
+  if (c.replicas !== undefined && (c.replicas < 1 || c.replicas > 5)) throw usageError(`--replicas must be between 1 and 5, not ${c.replicas}`)
+  if (c.ttl_ms !== undefined && c.ttl_ms < 0) throw usageError('--ttl must not be negative')
+  if (c.marker_ttl_ms !== undefined && c.marker_ttl_ms !== 0 && c.marker_ttl_ms < 1000) throw usageError('--marker-ttl must be at least 1s')
+}
+
+/** The flags given, as a partial config (only what was set): the input of `edit`. */
+export function kvChangesFromFlags(flags: KvFlagInput): Partial<KvConfig> {
+  const c: Partial<KvConfig> = {}
+  if (flags.description !== undefined) c.description = flags.description
+  if (flags.history !== undefined) c.history = flags.history
+  if (flags.ttl !== undefined) c.ttl_ms = flags.ttl
+  if (flags['max-value-size'] !== undefined) c.max_value_size = flags['max-value-size']
+  if (flags['max-bucket-size'] !== undefined) c.max_bucket_size = flags['max-bucket-size']
+  if (flags.replicas !== undefined) c.replicas = flags.replicas
+  const storage = parseStorage(flags.storage)
+  if (storage) c.storage = storage
+  if (flags.compress !== undefined) c.compression = flags.compress
+  if (flags['marker-ttl'] !== undefined) c.marker_ttl_ms = flags['marker-ttl']
+  const md = parseMetadata(flags.metadata)
+  if (md) c.metadata = md
+  checkLimits(c)
+  return c
+}
+
+/** A full bucket config from flags, server defaults for what is not given: the input of `add`. */
+export function kvConfigFromFlags(bucket: string, flags: KvFlagInput): KvConfig {
+  validateBucketName(bucket)
+  return {...KV_DEFAULTS, bucket, ...kvChangesFromFlags(flags)}
+}
+
+/** The server features a config needs beyond what every JetStream server has. */
+export function kvRequiredFeatures(c: Partial<KvConfig>): Array<[Feature, string]> {
+  const out: Array<[Feature, string]> = []
+  if (c.compression) out.push(['kv-compression', 'KV compression (--compress)'])
+  if (c.marker_ttl_ms) out.push(['kv-marker-ttl', 'KV limit marker TTL (--marker-ttl)'])
+  if (c.metadata && Object.keys(c.metadata).length > 0) out.push(['stream-metadata', 'bucket metadata (--metadata)'])
+  return out
+}
+
+/** Refuse (exit 8) what the connected server would silently ignore. */
+export function checkKvCapabilities(c: Partial<KvConfig>, caps: Capabilities): void {
+  for (const [f, what] of kvRequiredFeatures(c)) caps.require(f, what)
+}
+
+/** Options for nats.js `Kvm.create`. */
+export function kvCreateOptions(c: KvConfig): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    description: c.description,
+    history: c.history,
+    max_bytes: c.max_bucket_size,
+    maxValueSize: c.max_value_size,
+    replicas: c.replicas,
+    storage: c.storage,
+    ttl: c.ttl_ms,
+  }
+  if (c.compression) o.compression = true
+  if (c.marker_ttl_ms) o.markerTTL = c.marker_ttl_ms
+  if (Object.keys(c.metadata).length > 0) o.metadata = c.metadata
+  return o
+}
+
+/** The subset of a JetStream stream config a KV bucket is made of. */
+export interface KvStreamConfigLike {
+  compression?: string
+  description?: string
+  max_age?: number
+  max_bytes?: number
+  max_msg_size?: number
+  max_msgs_per_subject?: number
+  metadata?: Record<string, string>
+  name: string
+  num_replicas?: number
+  storage?: string
+  subject_delete_marker_ttl?: number
+}
+
+/** The server's stream config of `KV_<bucket>`, normalised to KvConfig (server defaults made explicit). */
+export function normalizeKvConfig(sc: KvStreamConfigLike): KvConfig {
+  const metadata: Record<string, string> = {}
+  for (const [k, v] of Object.entries(sc.metadata ?? {})) if (!k.startsWith('_nats.')) metadata[k] = v
+  return {
+    bucket: sc.name.replace(/^KV_/, ''),
+    compression: Boolean(sc.compression && sc.compression !== 'none'),
+    description: sc.description ?? '',
+    history: sc.max_msgs_per_subject && sc.max_msgs_per_subject > 0 ? sc.max_msgs_per_subject : 1,
+    marker_ttl_ms: sc.subject_delete_marker_ttl ? nanosToMs(sc.subject_delete_marker_ttl) : 0,
+    max_bucket_size: sc.max_bytes === undefined || sc.max_bytes <= 0 ? -1 : sc.max_bytes,
+    max_value_size: sc.max_msg_size === undefined || sc.max_msg_size <= 0 ? -1 : sc.max_msg_size,
+    metadata,
+    replicas: sc.num_replicas && sc.num_replicas > 0 ? sc.num_replicas : 1,
+    storage: sc.storage === 'memory' ? 'memory' : 'file',
+    ttl_ms: sc.max_age ? nanosToMs(sc.max_age) : 0,
+  }
+}
+
+/** Apply KvConfig changes to a KV stream config (for a stream update). Storage cannot change. */
+export function applyKvChanges<T extends KvStreamConfigLike>(sc: T, changes: Partial<KvConfig>): T {
+  const out: T = {...sc}
+  if (changes.description !== undefined) out.description = changes.description
+  if (changes.history !== undefined) out.max_msgs_per_subject = changes.history
+  if (changes.ttl_ms !== undefined) out.max_age = msToNanos(changes.ttl_ms)
+  if (changes.max_value_size !== undefined) out.max_msg_size = changes.max_value_size
+  if (changes.max_bucket_size !== undefined) out.max_bytes = changes.max_bucket_size
+  if (changes.replicas !== undefined) out.num_replicas = changes.replicas
+  if (changes.compression !== undefined) out.compression = changes.compression ? 's2' : 'none'
+  if (changes.marker_ttl_ms !== undefined) out.subject_delete_marker_ttl = msToNanos(changes.marker_ttl_ms)
+  if (changes.metadata !== undefined) out.metadata = {...sc.metadata, ...changes.metadata}
+  return out
+}
+
+export interface ConfigChange {
+  field: string
+  from: unknown
+  to: unknown
+}
+
+/** Field-by-field differences of two configs of the same shape (objects compared by JSON). */
+export function diffConfigs<T extends object>(from: T, to: T): ConfigChange[] {
+  const out: ConfigChange[] = []
+  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()
+  for (const k of keys) {
+    const a = (from as Record<string, unknown>)[k]
+    const b = (to as Record<string, unknown>)[k]
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({field: k, from: a, to: b})
+  }
+
+  return out
+}

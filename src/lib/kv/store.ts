@@ -1,0 +1,171 @@
+/**
+ * Key-Value operations on top of nats.js `@nats-io/kv`: opening a bucket (a missing bucket is exit 3), the JSON
+ * record of an entry, bucket summaries, history, compaction and revert. Commands call these and render the result.
+ */
+import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
+import type {KV, KvEntry, KvWatchEntry, KvWatchOptions} from '@nats-io/kv'
+
+import {conflict, notFound, toNatsxError} from '../errors.js'
+import {encodeData} from '../messages.js'
+import {type KvConfig, normalizeKvConfig} from './config.js'
+
+export interface KvEntryRecord {
+  bucket: string
+  created: string
+  /** entries after this one for the key (watch, history); absent when unknown */
+  delta?: number
+  encoding: 'base64' | 'utf8'
+  key: string
+  length: number
+  operation: 'DEL' | 'PURGE' | 'PUT'
+  revision: number
+  value: string
+}
+
+export function entryRecord(e: KvEntry | KvWatchEntry): KvEntryRecord {
+  const {data, encoding} = encodeData(e.value)
+  const rec: KvEntryRecord = {
+    bucket: e.bucket,
+    created: e.created.toISOString(),
+    encoding,
+    key: e.key,
+    length: e.value.length,
+    operation: e.operation,
+    revision: e.revision,
+    value: data,
+  }
+  if (typeof e.delta === 'number') rec.delta = e.delta
+  return rec
+}
+
+/** A bucket's stream info; a missing bucket is exit 3. */
+export async function bucketInfo(jsm: JetStreamManager, bucket: string): Promise<StreamInfo> {
+  try {
+    return await jsm.streams.info(`KV_${bucket}`)
+  } catch (error) {
+    const e = toNatsxError(error)
+    if (e.exitCode === 3) throw notFound(`bucket "${bucket}" not found`, 'list buckets with `natsx kv ls`')
+    throw e
+  }
+}
+
+/** Open an existing bucket (exit 3 when it does not exist). */
+export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; kv: KV}> {
+  const info = await bucketInfo(jsm, bucket)
+  const {Kvm} = await import('@nats-io/kv')
+  const kv = await new Kvm(js).open(bucket, {allow_direct: info.config.allow_direct})
+  return {info, kv}
+}
+
+export interface KvBucketSummary extends KvConfig {
+  created: string
+  /** bytes stored */
+  size: number
+  /** messages stored (values, delete markers and history) */
+  values: number
+}
+
+export function bucketSummary(si: StreamInfo): KvBucketSummary {
+  return {
+    ...normalizeKvConfig(si.config as unknown as Parameters<typeof normalizeKvConfig>[0]),
+    created: si.created,
+    size: si.state.bytes,
+    values: si.state.messages,
+  }
+}
+
+/** All KV buckets, sorted by name. */
+export async function listBuckets(jsm: JetStreamManager): Promise<KvBucketSummary[]> {
+  const out: KvBucketSummary[] = []
+  for await (const si of jsm.streams.list()) {
+    if (si.config.name.startsWith('KV_')) out.push(bucketSummary(si))
+  }
+
+  return out.sort((a, b) => a.bucket.localeCompare(b.bucket))
+}
+
+/** The current entry of a key; a missing or deleted key is exit 3. */
+export async function getEntry(kv: KV, bucket: string, key: string, revision?: number): Promise<KvEntry> {
+  const e = await kv.get(key, revision ? {revision} : undefined)
+  if (!e) {
+    throw revision
+      ? notFound(`revision ${revision} of key "${key}" not found in bucket "${bucket}"`, 'see the revisions with `natsx kv history`')
+      : notFound(`key "${key}" not found in bucket "${bucket}"`, 'list keys with `natsx kv keys`')
+  }
+
+  if (e.operation !== 'PUT' && !revision) {
+    throw notFound(`key "${key}" in bucket "${bucket}" was ${e.operation === 'DEL' ? 'deleted' : 'purged'} at revision ${e.revision}`)
+  }
+
+  return e
+}
+
+/** The entries of one key (or a filter), oldest first. */
+export async function keyHistory(kv: KV, key: string): Promise<KvEntryRecord[]> {
+  const iter = await kv.history({key})
+  const out: KvEntryRecord[] = []
+  for await (const e of iter) out.push(entryRecord(e))
+  return out.sort((a, b) => a.revision - b.revision)
+}
+
+export async function listKeys(kv: KV, filter?: string): Promise<string[]> {
+  const iter = await kv.keys(filter)
+  const out: string[] = []
+  for await (const k of iter) out.push(k)
+  return out.sort()
+}
+
+/** Compare-and-set errors from the server (wrong last sequence) as exit 4 with the key named. */
+export function casError(error: unknown, what: string): Error {
+  const e = toNatsxError(error)
+  if (e.exitCode === 4 || /wrong last sequence/i.test(e.message)) return conflict(`${what}: ${e.message}`, 'read the current revision and retry')
+  return e
+}
+
+export interface RevertResult {
+  bucket: string
+  key: string
+  /** the revision whose value was written again */
+  reverted_to: number
+  /** the new revision */
+  revision: number
+}
+
+/** Write the value of an earlier revision as the newest one. */
+export async function revertKey(kv: KV, bucket: string, key: string, revision: number): Promise<RevertResult> {
+  const old = await kv.get(key, {revision})
+  if (!old) throw notFound(`revision ${revision} of key "${key}" not found in bucket "${bucket}"`, 'see the revisions with `natsx kv history`')
+  if (old.operation !== 'PUT') throw conflict(`revision ${revision} of key "${key}" is a ${old.operation} marker, not a value`)
+  const rev = await kv.put(key, old.value)
+  return {bucket, key, reverted_to: revision, revision: rev}
+}
+
+export interface CompactResult {
+  bucket: string
+  /** keys whose delete or purge markers were removed */
+  keys: string[]
+  /** messages removed from the bucket's stream */
+  removed: number
+}
+
+/** Remove delete and purge markers (and the history behind them) of deleted keys. */
+export async function compactBucket(kv: KV, jsm: JetStreamManager, bucket: string): Promise<CompactResult> {
+  const iter = await kv.watch({ignoreDeletes: false, include: ''} as KvWatchOptions)
+  const deleted: string[] = []
+  const info = await jsm.streams.info(`KV_${bucket}`)
+  if (info.state.messages > 0) {
+    for await (const e of iter) {
+      if (e.operation !== 'PUT') deleted.push(e.key)
+      if (e.delta === 0) break
+    }
+  }
+
+  iter.stop()
+  let removed = 0
+  for (const key of deleted) {
+    const r = await jsm.streams.purge(`KV_${bucket}`, {filter: `$KV.${bucket}.${key}`, keep: 0})
+    removed += r.purged
+  }
+
+  return {bucket, keys: deleted.sort(), removed}
+}

@@ -1,0 +1,103 @@
+/** Object Store buckets and object records on top of nats.js `@nats-io/obj`. A missing bucket or object is exit 3. */
+import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
+import type {ObjectInfo, ObjectStore} from '@nats-io/obj'
+
+import {conflict, notFound, toNatsxError} from '../errors.js'
+import {headersToObject} from '../messages.js'
+import {normalizeObjConfig, type ObjConfig} from './config.js'
+
+export interface ObjectRecord {
+  bucket: string
+  /** number of chunk messages */
+  chunks: number
+  deleted: boolean
+  description?: string
+  /** `SHA-256=<base64url>` as the store keeps it */
+  digest: string
+  headers?: Record<string, string[]>
+  /** the object links to another object or bucket */
+  link?: {bucket: string; name?: string}
+  /** modification time (ISO 8601) */
+  modified: string
+  name: string
+  /** the stream sequence of the object's metadata (absent in watch entries) */
+  revision?: number
+  size: number
+}
+
+export function objectRecord(i: ObjectInfo): ObjectRecord {
+  const rec: ObjectRecord = {
+    bucket: i.bucket,
+    chunks: i.chunks,
+    deleted: Boolean(i.deleted),
+    digest: i.digest,
+    modified: i.mtime,
+    name: i.name,
+    size: i.size,
+  }
+  if (typeof i.revision === 'number') rec.revision = i.revision
+  if (i.description) rec.description = i.description
+  const headers = headersToObject(i.headers)
+  if (headers) rec.headers = headers
+  if (i.options?.link) rec.link = {bucket: i.options.link.bucket, ...(i.options.link.name ? {name: i.options.link.name} : {})}
+  return rec
+}
+
+export interface ObjBucketSummary extends ObjConfig {
+  created: string
+  sealed: boolean
+  /** bytes stored, metadata included */
+  size: number
+}
+
+export function objBucketSummary(si: StreamInfo): ObjBucketSummary {
+  return {
+    ...normalizeObjConfig(si.config as never),
+    created: si.created,
+    sealed: Boolean(si.config.sealed),
+    size: si.state.bytes,
+  }
+}
+
+export async function objBucketInfo(jsm: JetStreamManager, bucket: string): Promise<StreamInfo> {
+  try {
+    return await jsm.streams.info(`OBJ_${bucket}`)
+  } catch (error) {
+    const e = toNatsxError(error)
+    if (e.exitCode === 3) throw notFound(`object store bucket "${bucket}" not found`, 'list buckets with `natsx object ls`')
+    throw e
+  }
+}
+
+export async function openObjectStore(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; os: ObjectStore}> {
+  const info = await objBucketInfo(jsm, bucket)
+  const {Objm} = await import('@nats-io/obj')
+  const os = await new Objm(js).open(bucket, false)
+  return {info, os}
+}
+
+export async function listObjBuckets(jsm: JetStreamManager): Promise<ObjBucketSummary[]> {
+  const out: ObjBucketSummary[] = []
+  for await (const si of jsm.streams.list()) if (si.config.name.startsWith('OBJ_')) out.push(objBucketSummary(si))
+  return out.sort((a, b) => a.bucket.localeCompare(b.bucket))
+}
+
+export async function listObjects(os: ObjectStore): Promise<ObjectRecord[]> {
+  const list = await os.list()
+  return list
+    .filter((i) => !i.deleted)
+    .map((i) => objectRecord(i))
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** An object's info; a missing or deleted object is exit 3. */
+export async function objectInfo(os: ObjectStore, bucket: string, name: string): Promise<ObjectInfo> {
+  const i = await os.info(name)
+  if (!i || i.deleted) throw notFound(`object "${name}" not found in bucket "${bucket}"`, 'list objects with `natsx object ls BUCKET`')
+  return i
+}
+
+/** Changes to a sealed bucket are exit 4 before anything is sent. */
+export function refuseSealed(info: StreamInfo, bucket: string): void {
+  if (info.config.sealed) throw conflict(`bucket "${bucket}" is sealed: its objects cannot change`, 'write to another bucket')
+}
