@@ -56,7 +56,9 @@ describe('apply: the order pipeline example', () => {
     expect(orders).toMatchObject({max_age: '3d', max_bytes: '1GiB', subjects: ['orders.>']})
     expect((orders.consumers as Array<{name: string}>).map((c) => c.name)).toEqual(['audit', 'fulfilment'])
     expect(live.kv).toEqual([{bucket: 'config', description: 'pipeline settings', history: 5, max_value_size: '64KiB'}])
-    expect(live.objects).toEqual([{bucket: 'artifacts', description: 'invoices and shipping labels', max_bytes: '5GiB'}])
+    expect(live.objects).toEqual([
+      {bucket: 'artifacts', description: 'invoices and shipping labels', max_bucket_size: '5GiB'},
+    ])
   })
 
   it('reports "no changes" and exits 0 the second time', async () => {
@@ -135,14 +137,14 @@ describe('apply: the order pipeline example', () => {
   })
 
   it('changes a bucket in place', async () => {
-    const text = `kv:\n  - bucket: config\n    description: pipeline settings\n    history: 10\n    max_value_size: 64KiB\n    ttl: 1h\n`
+    const text = `kv:\n  - bucket: config\n    description: pipeline settings\n    history: 10\n    max_value_size: 64KiB\n    ttl_ms: 1h\n`
     const r = await cli(['apply', '-f', spec('kv-update.yaml', text), '--json'])
     expect(r.code, r.stderr).toBe(0)
     const res = r.json<ApplyResult>()
     expect(res.plan[0]).toMatchObject({action: 'update', kind: 'kv', name: 'config'})
-    expect(res.plan[0].diff!.map((d) => d.field)).toEqual(['history', 'ttl'])
+    expect(res.plan[0].diff!.map((d) => d.field)).toEqual(['history', 'ttl_ms'])
     expect((await exported('config')).kv).toEqual([
-      {bucket: 'config', description: 'pipeline settings', history: 10, max_value_size: '64KiB', ttl: '1h'},
+      {bucket: 'config', description: 'pipeline settings', history: 10, max_value_size: '64KiB', ttl_ms: '1h'},
     ])
   })
 })

@@ -60,11 +60,11 @@ const RICH = `streams:
 kv:
   - bucket: sessions
     history: 1
-    ttl: 15m
+    ttl_ms: 15m
     storage: memory
 objects:
   - bucket: blobs
-    ttl: 7d
+    ttl_ms: 604800000
     description: large blobs
 `
 
@@ -128,7 +128,7 @@ describe('export', () => {
       max_expires: '30s',
       name: 'puller',
     })
-    expect(spec.kv).toEqual([{bucket: 'sessions', storage: 'memory', ttl: '15m'}])
+    expect(spec.kv).toEqual([{bucket: 'sessions', storage: 'memory', ttl_ms: '15m'}])
     expect(spec.objects).toBeUndefined()
   })
 

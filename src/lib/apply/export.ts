@@ -7,7 +7,7 @@ import type {ConsumerConfig, JetStreamManager, StreamConfig} from '@nats-io/jets
 import {sameValue} from '../config-file.js'
 import {normalizeConsumerConfig} from '../consumers/config.js'
 import {normalizeStreamConfig} from '../streams/config.js'
-import {bucketConfigFromStream, bucketFromStreamName, type BucketKind, normalizeBucketConfig} from './buckets.js'
+import {bucketFromStreamName, type BucketKind, fullBucketConfig, liveBucketConfig} from './buckets.js'
 import {CONSUMER_FIELDS, type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS} from './fields.js'
 
 export type SpecItem = Record<string, unknown>
@@ -59,6 +59,7 @@ function friendly(obj: Record<string, unknown>, defs: Record<string, FieldDef>):
   for (const [k, v] of Object.entries(obj)) {
     const def = defs[k]
     if (def?.type === 'duration' && typeof v === 'number') out[k] = friendlyNanos(v)
+    else if (def?.type === 'duration_ms' && typeof v === 'number') out[k] = friendlyNanos(Math.round(v * 1_000_000))
     else if (def?.type === 'durations' && Array.isArray(v)) out[k] = v.map((x) => friendlyNanos(x as number))
     else if (def?.type === 'size' && typeof v === 'number') out[k] = friendlySize(v)
     else if (def?.type === 'object' && v && typeof v === 'object' && !Array.isArray(v))
@@ -118,8 +119,8 @@ export function exportConsumerConfig(live: ConsumerConfig): SpecItem {
 }
 
 export function exportBucketConfig(kind: BucketKind, live: StreamConfig): SpecItem {
-  const n = normalizeBucketConfig(kind, bucketConfigFromStream(kind, live)) as unknown as Record<string, unknown>
-  const defaults = normalizeBucketConfig(kind, {bucket: String(n.bucket)}) as unknown as Record<string, unknown>
+  const n = liveBucketConfig(kind, live) as unknown as Record<string, unknown>
+  const defaults = fullBucketConfig(kind, {bucket: String(n.bucket)}) as unknown as Record<string, unknown>
   return friendly(minimal(n, defaults, 'bucket'), kind === 'kv' ? KV_FIELDS : OBJECT_FIELDS)
 }
 

@@ -9,6 +9,7 @@
 export type FieldType =
   | 'bool'
   | 'duration'
+  | 'duration_ms'
   | 'durations'
   | 'enum'
   | 'int'
@@ -36,6 +37,7 @@ const str = (description: string): FieldDef => ({description, type: 'string'})
 const bool = (description: string): FieldDef => ({description, type: 'bool'})
 const int = (description: string, min = -1, max?: number): FieldDef => ({description, max, min, type: 'int'})
 const dur = (description: string): FieldDef => ({description, type: 'duration'})
+const durMs = (description: string): FieldDef => ({description, type: 'duration_ms'})
 const size = (description: string): FieldDef => ({description, type: 'size'})
 const oneOf = (description: string, values: string[]): FieldDef => ({description, type: 'enum', values})
 
@@ -176,28 +178,30 @@ export const STREAM_FIELDS: Record<string, FieldDef> = {
   subjects: {description: 'subjects the stream captures (default: its name)', type: 'strings'},
 }
 
+/** Buckets: the shape `kv info --json` and `object info --json` print (src/lib/kv/config.ts KvConfig). */
 export const KV_FIELDS: Record<string, FieldDef> = {
   bucket: str('bucket name'),
   compression: bool('s2 compression (2.10+)'),
   description: str('description'),
   history: int('values kept per key', 1, 64),
-  max_bytes: size('largest bucket size (-1: unlimited)'),
+  marker_ttl_ms: durMs('how long limit markers stay (2.11+; milliseconds or 1h)'),
+  max_bucket_size: size('largest bucket size (-1: unlimited)'),
   max_value_size: size('largest value (-1: unlimited)'),
   metadata: {description: 'string metadata (2.10+)', type: 'map'},
   replicas: int('replicas', 1, 5),
   storage: oneOf('storage', ['file', 'memory']),
-  ttl: dur('how long a value lives (0: forever)'),
+  ttl_ms: durMs('how long a value lives (0: forever; milliseconds or 1h)'),
 }
 
 export const OBJECT_FIELDS: Record<string, FieldDef> = {
   bucket: str('bucket name'),
   compression: bool('s2 compression (2.10+)'),
   description: str('description'),
-  max_bytes: size('largest bucket size (-1: unlimited)'),
+  max_bucket_size: size('largest bucket size (-1: unlimited)'),
   metadata: {description: 'string metadata (2.10+)', type: 'map'},
   replicas: int('replicas', 1, 5),
   storage: oneOf('storage', ['file', 'memory']),
-  ttl: dur('how long an object lives (0: forever)'),
+  ttl_ms: durMs('how long an object lives (0: forever; milliseconds or 7d)'),
 }
 
 export const TOP_LEVEL = {
@@ -217,7 +221,7 @@ const ENV_REF_SCHEMA = {pattern: String.raw`\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?
 
 function fieldSchema(def: FieldDef): Record<string, unknown> {
   const base = typeSchema(def)
-  if (!['bool', 'duration', 'enum', 'int', 'size'].includes(def.type)) return base
+  if (!['bool', 'duration', 'duration_ms', 'enum', 'int', 'size'].includes(def.type)) return base
   const {description, ...rest} = base
   return {anyOf: [rest, ENV_REF_SCHEMA], description}
 }
@@ -230,6 +234,10 @@ function typeSchema(def: FieldDef): Record<string, unknown> {
     }
 
     case 'duration': {
+      return {...d, oneOf: [{minimum: 0, type: 'integer'}, {pattern: DURATION_PATTERN, type: 'string'}, {const: '0'}]}
+    }
+
+    case 'duration_ms': {
       return {...d, oneOf: [{minimum: 0, type: 'integer'}, {pattern: DURATION_PATTERN, type: 'string'}, {const: '0'}]}
     }
 

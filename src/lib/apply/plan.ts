@@ -13,13 +13,13 @@ import {toNatsxError} from '../errors.js'
 import {diffStreamConfig, immutableStreamChanges, normalizeStreamConfig} from '../streams/config.js'
 import {findStream} from '../streams/ops.js'
 import {
-  bucketConfigFromStream,
   type BucketKind,
   createBucket,
   deleteBucket,
   diffBucketConfig,
   findBucket,
   immutableBucketChanges,
+  liveBucketConfig,
   updateBucket,
 } from './buckets.js'
 import {type DesiredBucket, type DesiredConsumer, type DesiredStream, type Spec, type SpecLocation, type SpecProblem} from './spec.js'
@@ -209,7 +209,7 @@ export async function computePlan(
       continue
     }
 
-    const diff = diffBucketConfig(b.kind, bucketConfigFromStream(b.kind, live.config), b.config)
+    const diff = diffBucketConfig(b.kind, liveBucketConfig(b.kind, live.config), b.config)
     const immutable = immutableBucketChanges(diff)
     if (immutable.length > 0 && !options.recreate.has(b.kind)) {
       problems.push(...changeProblem(b.at, spec.lines, `${b.kind === 'kv' ? 'KV' : 'object'} bucket "${b.name}"`, b.kind, immutable))
@@ -289,7 +289,9 @@ async function runStep(jsm: JetStreamManager, js: JetStreamClient, step: PlanSte
       if (step.action === 'delete' || step.action === 'recreate') await deleteBucket(jsm, kind, step.name)
       if (step.action === 'delete') return
       const cfg = d.buckets.get(`${kind}\0${step.name}`)!.config
-      await (step.action === 'update' ? updateBucket(jsm, kind, cfg) : createBucket(js, kind, cfg));
+      await (step.action === 'update'
+        ? updateBucket(jsm, kind, step.name, step.diff ?? [])
+        : createBucket(js, kind, cfg))
       return
     }
 

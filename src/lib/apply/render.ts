@@ -1,7 +1,7 @@
 /** The plan and the outcome of `natsx apply` for people: a readable diff with friendly units. Pure. */
 import type {FieldDiff} from '../config-file.js'
 
-import {formatNanos} from '../format/duration.js'
+import {formatDuration, formatNanos} from '../format/duration.js'
 import {formatSize} from '../format/size.js'
 import {CONSUMER_FIELDS, type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS} from './fields.js'
 import {type ApplyOutcome, type Plan, type PlanStep, type ResourceKind, stepLabel} from './plan.js'
@@ -26,6 +26,7 @@ export function showValue(kind: ResourceKind, field: string, v: unknown): string
   if (v === undefined) return '(unset)'
   const def = TABLES[kind][field]
   if (def?.type === 'duration' && typeof v === 'number') return formatNanos(v)
+  if (def?.type === 'duration_ms' && typeof v === 'number') return formatDuration(v)
   if (def?.type === 'size' && typeof v === 'number') return v < 0 ? 'unlimited' : formatSize(v)
   if (def?.type === 'durations' && Array.isArray(v)) return v.map((x) => formatNanos(x as number)).join(', ')
   return JSON.stringify(v)

@@ -14,6 +14,7 @@ import {consumerCapabilityNeeds, type ConsumerConfigInput, validateConsumerConfi
 import {ExitCode, NatsxError} from '../errors.js'
 import {msToNanos, parseDuration} from '../format/duration.js'
 import {parseSize} from '../format/size.js'
+import {validateBucketName} from '../kv/config.js'
 import {streamCapabilityNeeds, type StreamConfigInput, validateStreamConfig} from '../streams/config.js'
 import {validateName} from '../subjects.js'
 import {bucketCapabilityNeeds, type BucketConfig, type BucketKind} from './buckets.js'
@@ -241,6 +242,12 @@ class FileReader {
 
       case 'duration': {
         return this.duration(value, path)
+      }
+
+      case 'duration_ms': {
+        const ns = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? value * 1_000_000 : -1) : this.duration(value, path)
+        if (ns === -1) return bad(`${name} ${JSON.stringify(value)} is not a duration in milliseconds ≥ 0`)
+        return ns === undefined ? undefined : ns / 1_000_000
       }
 
       case 'durations': {
@@ -525,7 +532,7 @@ function collectDocument(reader: FileReader, doc: Record<string, unknown>, spec:
     for (const b of reader.section(doc, section, defs, ['bucket'])) {
       const config = b.value as unknown as BucketConfig
       if (!config.bucket) continue
-      if (!semantic(reader, [...b.path, 'bucket'], () => validateName(config.bucket, 'bucket'))) continue
+      if (!semantic(reader, [...b.path, 'bucket'], () => validateBucketName(config.bucket))) continue
       if (!once(reader, `${kind}\0${config.bucket}`, b.path, `${kind === 'kv' ? 'KV' : 'object'} bucket "${config.bucket}"`))
         continue
       ;(kind === 'kv' ? spec.kv : spec.objects).push({at: b.at, config, kind, name: config.bucket})
@@ -593,6 +600,6 @@ export function capabilityProblems(spec: Spec, caps: Capabilities): SpecProblem[
 
   for (const s of spec.streams) add(s.at, streamCapabilityNeeds(s.config))
   for (const c of spec.consumers) add(c.at, consumerCapabilityNeeds(c.config))
-  for (const b of [...spec.kv, ...spec.objects]) add(b.at, bucketCapabilityNeeds(b.config))
+  for (const b of [...spec.kv, ...spec.objects]) add(b.at, bucketCapabilityNeeds(b.kind, b.config))
   return problems
 }
