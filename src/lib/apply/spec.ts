@@ -554,7 +554,7 @@ function consumer(
     return undefined
   }
 
-  if (!semantic(reader, path, () => validateConsumerConfig(config))) return undefined
+  // two server rules the consumer module also checks, here first so the problem points at the field
   if (config.deliver_group && (config.flow_control || config.idle_heartbeat)) {
     reader.problem(
       [...path, config.flow_control ? 'flow_control' : 'idle_heartbeat'],
@@ -571,6 +571,7 @@ function consumer(
     return undefined
   }
 
+  if (!semantic(reader, path, () => validateConsumerConfig(config))) return undefined
   if (!once(reader, `consumer\0${stream}\0${name}`, path, `consumer "${name}" of stream "${stream}"`)) return undefined
   config.name = name
   config.durable_name = name
