@@ -128,7 +128,7 @@ Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 u
       )
     }
 
-    const outcome = await executePlan(jsm, await this.js(), spec, plan)
+    const outcome = await executePlan(jsm, await this.js(), spec, plan, {signal: this.interrupt.signal})
     this.say('')
     this.say(renderOutcome(outcome))
     if (outcome.failed) {

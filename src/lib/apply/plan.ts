@@ -9,7 +9,7 @@ import type {FieldDiff} from '../config-file.js'
 
 import {diffConsumerConfig, immutableConsumerChanges, wireConsumerConfig} from '../consumers/config.js'
 import {findConsumer} from '../consumers/ops.js'
-import {toNatsxError} from '../errors.js'
+import {ExitCode, toNatsxError} from '../errors.js'
 import {diffStreamConfig, immutableStreamChanges, normalizeStreamConfig} from '../streams/config.js'
 import {findStream} from '../streams/ops.js'
 import {
@@ -313,7 +313,7 @@ export async function executePlan(
   js: JetStreamClient,
   spec: Spec,
   plan: Plan,
-  onStep: (r: StepResult) => void = () => {},
+  options: {onStep?: (r: StepResult) => void; signal?: AbortSignal} = {},
 ): Promise<ApplyOutcome> {
   const d: Desired = {
     buckets: new Map([...spec.kv, ...spec.objects].map((b) => [`${b.kind}\0${b.name}`, b])),
@@ -326,7 +326,11 @@ export async function executePlan(
     let r: StepResult
     if (step.action === 'unchanged') r = {...step, status: 'unchanged'}
     else if (failed) r = {...step, status: 'skipped'}
-    else {
+    else if (options.signal?.aborted) {
+      // Ctrl-C between steps: what was applied stays, the rest is reported as not attempted
+      r = {...step, error: {code: ExitCode.INTERRUPTED, message: 'interrupted before this step'}, status: 'failed'}
+      failed = r
+    } else {
       try {
         await runStep(jsm, js, step, d)
         r = {...step, status: 'applied'}
@@ -338,7 +342,7 @@ export async function executePlan(
     }
 
     results.push(r)
-    onStep(r)
+    options.onStep?.(r)
   }
 
   return {
