@@ -190,10 +190,12 @@ describe('apply: changes the server cannot make in place', () => {
 
 describe('apply: partial failure', () => {
   const good = `streams:\n  - name: PF1\n    subjects: [pf.>]\n  - name: PF2\n    subjects: [pq.>]\n    consumers:\n      - name: c2\nkv:\n  - bucket: pf_settings\n`
-  // PF2's subjects overlap PF1's: only the server can tell, when it is asked to create PF2
-  const bad = good.replace('subjects: [pq.>]', 'subjects: [pf.two]')
+  // PF2's subjects overlap those of HAND, a stream made by hand and not in the spec: only the server can tell,
+  // when it is asked to create PF2
+  const bad = good.replace('subjects: [pq.>]', 'subjects: [hand.two]')
 
   it('reports exactly what was applied and what was not, and a re-run converges', async () => {
+    expect((await cli(['stream', 'add', 'HAND', '--subjects', 'hand.>'])).code).toBe(0)
     const r = await cli(['apply', '-f', spec('pf-bad.yaml', bad), '--json'])
     expect(r.code).not.toBe(0)
     const res = r.json<ApplyResult>()

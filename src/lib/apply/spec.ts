@@ -483,6 +483,7 @@ export async function loadSpec(
     problems.push(...reader.problems)
   }
 
+  problems.push(...overlappingSubjects(spec))
   // buckets live in KV_/OBJ_ streams: a spec stream of that name would fight over it
   for (const s of spec.streams) {
     const name = s.config.name!
@@ -576,6 +577,48 @@ function consumer(
   config.name = name
   config.durable_name = name
   return {at: {file: reader.file, line: reader.lineOf(path), path: pathString(path)}, config, name, stream}
+}
+
+/** Whether some subject matches both filters (`*` one token, `>` one or more). */
+export function subjectsOverlap(a: string, b: string): boolean {
+  const x = a.split('.')
+  const y = b.split('.')
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === '>' || y[i] === '>') return true
+    if (x[i] !== '*' && y[i] !== '*' && x[i] !== y[i]) return false
+  }
+
+  return x.length === y.length
+}
+
+/** The subjects a stream captures: its own, or its name when it has none (mirrors and pure sources: none). */
+const subjectsOf = (s: DesiredStream): string[] =>
+  s.config.mirror || (s.config.sources?.length && !s.config.subjects?.length)
+    ? (s.config.subjects ?? [])
+    : s.config.subjects?.length
+      ? s.config.subjects
+      : [s.config.name!]
+
+/** Two spec streams whose subjects overlap: the server would refuse the second one, half-way through. */
+function overlappingSubjects(spec: Spec): SpecProblem[] {
+  const problems: SpecProblem[] = []
+  for (const [j, later] of spec.streams.entries()) {
+    for (const earlier of spec.streams.slice(0, j)) {
+      const clash = subjectsOf(later).flatMap((a) => subjectsOf(earlier).filter((b) => subjectsOverlap(a, b)).map((b) => [a, b]))
+      if (clash.length === 0) continue
+      const [a, b] = clash[0]
+      const path = later.config.subjects?.length ? `${later.at.path}.subjects` : later.at.path
+      problems.push({
+        code: 2,
+        file: later.at.file,
+        line: spec.lines.get(`${later.at.file}\0${path}`) ?? later.at.line,
+        message: `subject "${a}" of stream "${later.config.name}" overlaps "${b}" of stream "${earlier.config.name}" (${earlier.at.path}); the server refuses overlapping streams`,
+        path,
+      })
+    }
+  }
+
+  return problems
 }
 
 /** Options the connected server cannot honour, each at its field (exit 8). */
