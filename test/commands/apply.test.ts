@@ -248,6 +248,26 @@ describe('apply: spec files', () => {
     expect(again.stdout).toContain('No changes')
   })
 
+  it('accepts what `stream info`, `consumer info`, `kv info` and `object info` print with --json', async () => {
+    const info = async (args: string[]): Promise<Record<string, unknown>> => {
+      const r = await cli([...args, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      return r.json<Record<string, unknown>>()
+    }
+
+    const stream = (await info(['stream', 'info', 'ORDERS'])).config as Record<string, unknown>
+    const consumer = (await info(['consumer', 'info', 'ORDERS', 'fulfilment'])).config as Record<string, unknown>
+    const pasted = {
+      consumers: [{...consumer, stream: 'ORDERS'}],
+      kv: [await info(['kv', 'info', 'config'])],
+      objects: [await info(['object', 'info', 'artifacts'])],
+      streams: [stream],
+    }
+    const r = await cli(['apply', '-f', spec('pasted.json', JSON.stringify(pasted, null, 2)), '--check'])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout).toContain('No changes: 4 resource(s) match the spec.')
+  })
+
   it('prints the JSON Schema with --schema, and needs --file otherwise', async () => {
     const s = await runCli(['apply', '--schema'])
     expect(s.code).toBe(0)

@@ -17,6 +17,7 @@ export type FieldType =
   | 'object'
   | 'objects'
   | 'size'
+  | 'state'
   | 'string'
   | 'strings'
 
@@ -40,6 +41,8 @@ const dur = (description: string): FieldDef => ({description, type: 'duration'})
 const durMs = (description: string): FieldDef => ({description, type: 'duration_ms'})
 const size = (description: string): FieldDef => ({description, type: 'size'})
 const oneOf = (description: string, values: string[]): FieldDef => ({description, type: 'enum', values})
+/** Read-only state that `kv info --json` / `object info --json` print next to the configuration: accepted, ignored. */
+const state = (): FieldDef => ({description: 'state printed by `info --json`; ignored', type: 'state'})
 
 const SOURCE_FIELDS: Record<string, FieldDef> = {
   domain: str('JetStream domain of the origin stream'),
@@ -191,6 +194,10 @@ export const KV_FIELDS: Record<string, FieldDef> = {
   replicas: int('replicas', 1, 5),
   storage: oneOf('storage', ['file', 'memory']),
   ttl_ms: durMs('how long a value lives (0: forever; milliseconds or 1h)'),
+  // state that `info --json` prints next to the configuration: accepted and ignored
+  created: state(),
+  size: state(),
+  values: state(),
 }
 
 export const OBJECT_FIELDS: Record<string, FieldDef> = {
@@ -202,6 +209,11 @@ export const OBJECT_FIELDS: Record<string, FieldDef> = {
   replicas: int('replicas', 1, 5),
   storage: oneOf('storage', ['file', 'memory']),
   ttl_ms: durMs('how long an object lives (0: forever; milliseconds or 7d)'),
+  // state that `info --json` prints next to the configuration: accepted and ignored
+  created: state(),
+  objects: state(),
+  sealed: state(),
+  size: state(),
 }
 
 export const TOP_LEVEL = {
@@ -276,6 +288,10 @@ function typeSchema(def: FieldDef): Record<string, unknown> {
 
     case 'size': {
       return {...d, oneOf: [{minimum: -1, type: 'integer'}, {pattern: SIZE_PATTERN, type: 'string'}]}
+    }
+
+    case 'state': {
+      return d
     }
 
     case 'string': {

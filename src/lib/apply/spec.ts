@@ -313,6 +313,10 @@ class FileReader {
         return bad(`${name} ${JSON.stringify(value)} is not a size`)
       }
 
+      case 'state': {
+        return undefined
+      }
+
       case 'string': {
         return typeof value === 'string' ? value : bad(`${name} ${JSON.stringify(value)} is not a string`)
       }
