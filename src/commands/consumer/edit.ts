@@ -17,13 +17,13 @@ export interface ConsumerEditResult {
 }
 
 export default class ConsumerEdit extends BaseCommand<typeof ConsumerEdit> {
-  static aliases = ['consumer update', 'con edit']
+  static aliases = ['consumer update', 'con edit', 'con update']
   static args = {
     stream: Args.string({description: 'stream name', required: true}),
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `Without --config the flags change the current configuration; with --config the file is the whole desired configuration (flags override it).
-Fields the server cannot change (ack policy, deliver policy, push/pull, filter on 2.9, …) are refused with exit 2 and nothing is changed.
+Fields the server cannot change (ack policy, deliver policy, replay policy, push/pull, heartbeat, flow control, max waiting) are refused with exit 2 and nothing is changed.
 --dry-run prints the difference and exits 5 when there is one, 0 when there is none.`
   static examples = [
     '<%= config.bin %> consumer edit ORDERS worker --max-deliver 10 --wait 1m',

@@ -11,7 +11,7 @@ import {validateName} from '../../lib/subjects.js'
 export type ConsumerInfoResult = ConsumerInfo
 
 export default class ConsumerInfoCommand extends BaseCommand<typeof ConsumerInfoCommand> {
-  static aliases = ['con info']
+  static aliases = ['con info', 'consumer show']
   static args = {
     stream: Args.string({description: 'stream name', required: true}),
     name: Args.string({description: 'consumer name', required: true}),

@@ -11,7 +11,7 @@ import {validateName} from '../../lib/subjects.js'
 export type ConsumerLsResult = ConsumerInfo[]
 
 export default class ConsumerLs extends BaseCommand<typeof ConsumerLs> {
-  static aliases = ['consumer list', 'con ls']
+  static aliases = ['consumer list', 'con ls', 'con list']
   static args = {
     stream: Args.string({description: 'stream name', required: true}),
   }

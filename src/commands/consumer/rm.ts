@@ -12,7 +12,7 @@ export interface ConsumerRmResult {
 }
 
 export default class ConsumerRm extends BaseCommand<typeof ConsumerRm> {
-  static aliases = ['consumer delete', 'consumer del', 'con rm']
+  static aliases = ['consumer delete', 'consumer del', 'con rm', 'con delete']
   static args = {
     stream: Args.string({description: 'stream name', required: true}),
     name: Args.string({description: 'consumer name', required: true}),

@@ -21,7 +21,7 @@ export interface StreamEditResult {
 }
 
 export default class StreamEdit extends BaseCommand<typeof StreamEdit> {
-  static aliases = ['stream update', 'str edit']
+  static aliases = ['stream update', 'str edit', 'str update']
   static args = {
     name: Args.string({description: 'stream name', required: true}),
   }

@@ -11,7 +11,7 @@ import {validateFilterSubject} from '../../lib/subjects.js'
 export type StreamLsResult = StreamInfo[]
 
 export default class StreamLs extends BaseCommand<typeof StreamLs> {
-  static aliases = ['stream list', 'str ls']
+  static aliases = ['stream list', 'str ls', 'str list']
   static examples = [
     '<%= config.bin %> stream ls',
     '<%= config.bin %> stream ls --subject "orders.>" --json',

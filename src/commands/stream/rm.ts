@@ -11,7 +11,7 @@ export interface StreamRmResult {
 }
 
 export default class StreamRm extends BaseCommand<typeof StreamRm> {
-  static aliases = ['stream delete', 'stream del', 'str rm']
+  static aliases = ['stream delete', 'stream del', 'str rm', 'str delete']
   static args = {
     name: Args.string({description: 'stream name', required: true}),
   }

@@ -12,7 +12,7 @@ export interface StreamSubjectsResult {
 }
 
 export default class StreamSubjects extends BaseCommand<typeof StreamSubjects> {
-  static aliases = ['str subjects']
+  static aliases = ['str subjects', 'stream subj', 'str subj']
   static args = {
     name: Args.string({description: 'stream name', required: true}),
     filter: Args.string({description: 'only subjects matching this filter', default: '>'}),

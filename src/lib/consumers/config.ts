@@ -55,7 +55,7 @@ const DELIVER: Record<string, string> = {
 const ACK = new Set(['all', 'explicit', 'none'])
 const REPLAY = new Set(['instant', 'original'])
 
-/** Fields the server does not let `edit` change (2.9). */
+/** Fields the server does not let `edit` change (checked against nats-server 2.9.10). */
 export const CONSUMER_IMMUTABLE = [
   'durable_name',
   'name',
@@ -64,15 +64,9 @@ export const CONSUMER_IMMUTABLE = [
   'opt_start_seq',
   'opt_start_time',
   'replay_policy',
-  'deliver_group',
   'flow_control',
   'idle_heartbeat',
-  'rate_limit_bps',
   'max_waiting',
-  'mem_storage',
-  'num_replicas',
-  'filter_subject',
-  'headers_only',
 ] as const
 
 /** Consumer flags → a partial configuration (only what was given). Throws exit 2 on bad values. */
@@ -279,6 +273,8 @@ export function normalizeConsumerConfig(input: ConsumerConfigInput): ConsumerCon
   }
 
   if (!c.filter_subjects || c.filter_subjects.length === 0) delete c.filter_subjects
+  // `_nats.*` metadata is written by 2.11+ servers themselves (API level, versions): not part of a desired config
+  if (c.metadata) c.metadata = Object.fromEntries(Object.entries(c.metadata).filter(([k]) => !k.startsWith('_nats.')))
   if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
   if (!c.pause_until || String(c.pause_until).startsWith('0001-')) delete c.pause_until
   if (!c.priority_groups || c.priority_groups.length === 0) {

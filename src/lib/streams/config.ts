@@ -246,6 +246,8 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
   if (!c.description) delete c.description
   if (!c.first_seq) delete c.first_seq
   if (!c.compression || c.compression === 'none') delete c.compression
+  // `_nats.*` metadata is written by 2.11+ servers themselves (API level, versions): not part of a desired config
+  if (c.metadata) c.metadata = Object.fromEntries(Object.entries(c.metadata).filter(([k]) => !k.startsWith('_nats.')))
   if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
   if (!c.subject_transform || (!c.subject_transform.src && !c.subject_transform.dest)) delete c.subject_transform
   if (!c.consumer_limits || Object.values(c.consumer_limits).every((v) => !v)) delete c.consumer_limits

@@ -146,17 +146,23 @@ describe('idempotency matrix', () => {
     expect(res.code, res.stderr).toBe(0)
     expect(res.json<ConsumerEditResult>().diff.map((d) => d.field)).toEqual(['description'])
     const before = (await jsm.consumers.info('ORDERS', 'IDEM')).config
-    for (const args of [['--ack', 'none'], ['--deliver', 'new'], ['--target', 'push.now'], ['--filter', 'orders.eu.>']]) {
+    for (const args of [['--ack', 'none'], ['--deliver', 'new'], ['--target', 'push.now'], ['--replay', 'original'], ['--max-waiting', '3']]) {
       const bad = await cli(['consumer', 'edit', 'ORDERS', 'IDEM', ...args, '--max-deliver', '9'])
       expect(bad.code, args.join(' ')).toBe(2)
       expect(bad.stderr).toMatch(/cannot (be changed|change)/)
     }
 
     expect((await jsm.consumers.info('ORDERS', 'IDEM')).config).toEqual(before)
+    // the filter can change on 2.9
+    const filter = await cli(['consumer', 'edit', 'ORDERS', 'IDEM', '--filter', 'orders.eu.>', '--json'])
+    expect(filter.code, filter.stderr).toBe(0)
+    expect(filter.json<ConsumerEditResult>().diff).toEqual([{current: 'orders.us.>', desired: 'orders.eu.>', field: 'filter_subject'}])
+    expect((await jsm.consumers.info('ORDERS', 'IDEM')).config.filter_subject).toBe('orders.eu.>')
+    await cli(['consumer', 'edit', 'ORDERS', 'IDEM', '--filter', 'orders.us.>'])
   })
 })
 
-describe('capability refusals (exit 8, nothing sent)', () => {
+describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
   it.each([
     [['--filter', 'orders.eu.>', '--filter', 'orders.us.>'], /multiple filter subjects .*requires nats-server 2\.10\.0; connected server is 2\.9\.10/],
     [['--metadata', 'team=ops'], /consumer metadata .*requires nats-server 2\.10\.0/],
@@ -179,7 +185,7 @@ describe('capability refusals (exit 8, nothing sent)', () => {
   })
 })
 
-describe('validation (exit 2 before any request)', () => {
+describe.concurrent('validation (exit 2 before any request)', () => {
   it.each([
     [['consumer', 'add', 'ORDERS', 'bad.name'], /invalid consumer name/],
     [['consumer', 'add', 'BAD.STREAM', 'C1'], /invalid stream name/],

@@ -1,5 +1,6 @@
 import {jetstream, jetstreamManager, type JetStreamManager, type StreamInfo} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
+import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -12,7 +13,7 @@ import type {StreamEditResult} from '../../../src/commands/stream/edit.js'
 import type {StreamReportRow} from '../../../src/lib/streams/ops.js'
 
 import {type MessageRecord} from '../../../src/lib/messages.js'
-import {runCli} from '../../helpers/cli.js'
+import {baseEnv, BIN, runCli} from '../../helpers/cli.js'
 import {type NatsServer, startServer} from '../../helpers/servers.js'
 
 let a: NatsServer
@@ -194,7 +195,7 @@ describe('idempotency matrix', () => {
   })
 })
 
-describe('capability refusals (exit 8, nothing sent)', () => {
+describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
   it('a 2.9 server silently drops allow_msg_ttl: the reason natsx refuses it', async () => {
     const si = await jsm.streams.add({allow_msg_ttl: true, name: 'TTLRAW', subjects: ['ttlraw.>']})
     expect(si.config.allow_msg_ttl).toBeUndefined()
@@ -227,7 +228,7 @@ describe('capability refusals (exit 8, nothing sent)', () => {
   })
 })
 
-describe('validation (exit 2 before any request)', () => {
+describe.concurrent('validation (exit 2 before any request)', () => {
   it.each([
     [['stream', 'add', 'BAD.NAME', '--subjects', 'x.>'], /invalid stream name "BAD.NAME"/],
     [['stream', 'add', 'BAD NAME'], /invalid stream name/],
@@ -406,6 +407,8 @@ describe('reading', () => {
     expect(list.find((s) => s.config.name === 'READ')?.state.messages).toBe(11)
     const all = await cli(['stream', 'ls', '--all', '--names'])
     expect(all.stdout.split('\n')).toContain('KV_hidden')
+    const alias = await cli(['str', 'list', '--names'])
+    expect(alias.stdout.split('\n')).toContain('READ')
     const bySubject = await cli(['stream', 'ls', '--subject', 'read.odd', '--json'])
     expect(bySubject.json<StreamInfo[]>().map((s) => s.config.name)).toEqual(['READ'])
   })
@@ -444,6 +447,12 @@ describe('backup and restore', () => {
     expect(JSON.parse(readFileSync(join(dir, 'backup.json'), 'utf8')).config.name).toBe('BK')
     const again = await cli(['stream', 'backup', 'BK', dir])
     expect(again.code).toBe(4)
+    // progress on stderr only when it is a terminal (script(1) gives the command a pseudo-terminal)
+    expect(backup.stderr).not.toContain('received')
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} stream backup BK ${join(tmp, 'bk-tty')} -s ${a.url}`, '/dev/null'], {encoding: 'utf8', env: baseEnv(), timeout: 60_000})
+    expect(tty.status, tty.stdout).toBe(0)
+    expect(tty.stdout).toMatch(/received [\d.]+ \w+ in \d+ chunks/)
+    expect(tty.stdout).toContain('Backed up stream BK (200 messages')
 
     const fresh = await startServer()
     try {
