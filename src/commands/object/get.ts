@@ -48,7 +48,7 @@ A progress bar with bytes/s is drawn on stderr when it is a terminal. A lost con
     const {os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
     const info = await objectInfo(os, bucket, name)
     const progress = progressWriter(name, info.size, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !flags['no-progress']})
-    const rec = await getObject(os, bucket, {
+    const rec = await getObject(await this.js(), os, bucket, {
       connectionLost: () => nc.isClosed(),
       name,
       onBytes: (n) => progress.update(n),

@@ -9,7 +9,7 @@ import {forceFlag, headerFlag, parseHeaders, sizeFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
 import {progressWriter} from '../../lib/objects/progress.js'
 import {type ObjectRecord, openObjectStore, refuseSealed} from '../../lib/objects/store.js'
-import {putObject} from '../../lib/objects/transfer.js'
+import {DEFAULT_CHUNK_SIZE, putObject} from '../../lib/objects/transfer.js'
 
 export type ObjectPutResult = ObjectRecord
 
@@ -19,7 +19,7 @@ export default class ObjectPut extends BaseCommand<typeof ObjectPut> {
     bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
     file: Args.string({description: 'file to store; stdin when omitted (then --name is required)', ignoreStdin: true}),
   }
-  static description = `The data is streamed in chunks: memory does not grow with the object size. A progress bar with bytes/s is drawn on stderr when it is a terminal.
+  static description = `The data is streamed in chunks (32 publishes in flight): memory does not grow with the object size. The stored layout is the one nats.js, natscli and the Go client read. A progress bar with bytes/s is drawn on stderr when it is a terminal.
 Replacing an existing object needs --force when there is no terminal to confirm.`
   static examples = [
     '<%= config.bin %> object put BACKUPS ./db.tar.gz',
@@ -52,23 +52,23 @@ Replacing an existing object needs --force when there is no terminal to confirm.
     }
 
     const headerPairs = parseHeaders(flags.header)
-    const {headers} = await import('@nats-io/transport-node')
-    const h = headerPairs.length > 0 ? headers() : undefined
-    for (const [k, v] of headerPairs) h!.append(k, v)
 
     const {info: bucketState, os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
     refuseSealed(bucketState, bucket)
     const existing = await os.info(name)
     if (existing && !existing.deleted) await this.confirm(`Replace object "${name}" in bucket "${bucket}"`, flags.force)
     const progress = progressWriter(`${name}`, total, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !flags['no-progress']})
-    const result = await putObject(os, {
+    const nc = await this.nc()
+    const result = await putObject(await this.js(), await this.jsm(), os, bucket, {
       chunkSize: flags['chunk-size'],
       description: flags.description,
-      headers: h,
+      headers: headerPairs,
+      maxPayload: nc.info?.max_payload ?? 1024 * 1024,
       name,
       onBytes: (n) => progress.update(n),
       signal: this.interrupt.signal,
-      source: file ? createReadStream(file, {highWaterMark: 128 * 1024}) : process.stdin,
+      source: file ? createReadStream(file, {highWaterMark: flags['chunk-size'] ?? DEFAULT_CHUNK_SIZE}) : process.stdin,
+      timeoutMs: (await this.connectionSettings()).timeoutMs,
     })
     progress.done()
     this.say(`Stored ${bucket} > ${name}: ${result.size} bytes in ${result.chunks} chunks, ${result.digest}`)

@@ -60,10 +60,10 @@ export function progressWriter(
   const now = options.now ?? Date.now
   const interval = options.intervalMs ?? 100
   const start = now()
-  let last = 0
+  let last = Number.NEGATIVE_INFINITY
   let bytes = 0
   const draw = (): void => {
-    stream.write(`\r${formatProgress({done: bytes, elapsedMs: now() - start, label, total, width: (stream.columns ?? 80) - 1})}\u001B[K`)
+    stream.write(`\r${formatProgress({done: bytes, elapsedMs: now() - start, label, total, width: (stream.columns || 80) - 1})}\u001B[K`)
   }
 
   return {

@@ -25,6 +25,15 @@ export interface ObjectRecord {
   size: number
 }
 
+/** Object headers arrive as MsgHdrs (info) or as the plain JSON object of the metadata (list, watch). */
+function headerRecord(h: unknown): Record<string, string[]> | undefined {
+  if (!h || typeof h !== 'object') return undefined
+  if (typeof (h as {keys?: unknown}).keys === 'function') return headersToObject(h as Parameters<typeof headersToObject>[0])
+  const out: Record<string, string[]> = {}
+  for (const [k, v] of Object.entries(h as Record<string, unknown>)) out[k] = Array.isArray(v) ? v.map(String) : [String(v)]
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
 export function objectRecord(i: ObjectInfo): ObjectRecord {
   const rec: ObjectRecord = {
     bucket: i.bucket,
@@ -37,7 +46,7 @@ export function objectRecord(i: ObjectInfo): ObjectRecord {
   }
   if (typeof i.revision === 'number') rec.revision = i.revision
   if (i.description) rec.description = i.description
-  const headers = headersToObject(i.headers)
+  const headers = headerRecord(i.headers)
   if (headers) rec.headers = headers
   if (i.options?.link) rec.link = {bucket: i.options.link.bucket, ...(i.options.link.name ? {name: i.options.link.name} : {})}
   return rec
