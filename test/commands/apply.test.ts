@@ -146,6 +146,15 @@ describe('apply: the order pipeline example', () => {
     expect((await exported('config')).kv).toEqual([
       {bucket: 'config', description: 'pipeline settings', history: 10, max_value_size: '64KiB', ttl_ms: '1h'},
     ])
+
+    const obj = spec('obj-update.yaml', 'objects:\n  - bucket: artifacts\n    description: labels\n    max_bucket_size: 6GiB\n    ttl_ms: 30d\n')
+    const o = await cli(['apply', '-f', obj, '--json'])
+    expect(o.code, o.stderr).toBe(0)
+    expect(o.json<ApplyResult>().plan[0].diff!.map((d) => d.field)).toEqual(['description', 'max_bucket_size', 'ttl_ms'])
+    expect((await cli(['apply', '-f', obj, '--check'])).code).toBe(0)
+    expect((await exported('artifacts')).objects).toEqual([
+      {bucket: 'artifacts', description: 'labels', max_bucket_size: '6GiB', ttl_ms: '30d'},
+    ])
   })
 })
 
