@@ -4,7 +4,6 @@ import type {ApplyOutcome, Plan, PlanStep, PlanSummary, ResourceKind, StepResult
 
 import {BaseCommand} from '../lib/base-command.js'
 import {ExitCode, type ExitCodeValue, NatsxError, usageError} from '../lib/errors.js'
-import {forceFlag} from '../lib/flags.js'
 
 export interface ApplyResult {
   /** changes made (0 under --dry-run and --check) */
@@ -50,7 +49,8 @@ Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 u
       description: 'spec file or directory of *.yaml, *.yml, *.json (repeatable)',
       multiple: true,
     }),
-    force: forceFlag,
+    // -f is --file here (as in kubectl apply -f), so --force has no short form
+    force: Flags.boolean({description: 'delete and re-create without asking (required when there is no terminal)'}),
     prune: Flags.boolean({
       description: 'delete streams, durable consumers of the spec streams, and buckets that the spec does not list',
     }),
