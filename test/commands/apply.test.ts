@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ApplyResult} from '../../src/commands/apply.js'
 import type {ExportResult} from '../../src/commands/export.js'
 
-import {ROOT, runCli} from '../helpers/cli.js'
+import {ROOT, runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer} from '../helpers/servers.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'orders.yaml')
@@ -286,5 +286,26 @@ describe('apply: spec files', () => {
     expect(none.stderr).toContain('no spec given')
     const missing = await runCli(['apply', '-f', join(dir, 'nope.yaml')])
     expect(missing.code).toBe(2)
+  })
+})
+
+describe('apply: interrupted', () => {
+  it('stops between steps on Ctrl-C, reports what was applied, and a re-run converges', async () => {
+    const streams = Array.from({length: 600}, (_, i) => `  - name: INT${i}\n    subjects: [int.${i}.>]\n    storage: memory\n`)
+    const file = spec('int.yaml', `streams:\n${streams.join('')}`)
+    const run = spawnCli(['apply', '-f', file, '-s', server.url])
+    await run.waitFor('Plan: 600 to create')
+    run.child.kill('SIGINT')
+    const r = await run.done
+    expect(r.code, r.stdout + r.stderr).toBe(130)
+    const applied = Number(/Applied (\d+) change\(s\); 1 failed; (\d+) not attempted/.exec(r.stdout)?.[1])
+    expect(r.stdout).toContain('interrupted before this step')
+    expect(applied).toBeLessThan(600)
+    const live = (await exported('INT*')).streams ?? []
+    expect(live.length).toBe(applied)
+
+    const again = await cli(['apply', '-f', file, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.json<ApplyResult>().summary).toMatchObject({create: 600 - applied, unchanged: applied})
   })
 })
