@@ -27,6 +27,8 @@ export interface FieldDef {
   fields?: Record<string, FieldDef>
   max?: number
   min?: number
+  /** for `string`: a JSON Schema pattern (names) */
+  pattern?: string
   /** nested object fields that must be present */
   required?: string[]
   type: FieldType
@@ -35,6 +37,10 @@ export interface FieldDef {
 }
 
 const str = (description: string): FieldDef => ({description, type: 'string'})
+/** Stream and consumer names: no whitespace, `.`, `*`, `>`, `/` or `\\` (the server's rule, as validateName checks). */
+const NAME_PATTERN = String.raw`^[^\s.*>/\\]+$`
+const nameField = (description: string): FieldDef => ({description, pattern: NAME_PATTERN, type: 'string'})
+const bucketName = (description: string): FieldDef => ({description, pattern: String.raw`^[-\w]+$`, type: 'string'})
 const bool = (description: string): FieldDef => ({description, type: 'bool'})
 const int = (description: string, min = -1, max?: number): FieldDef => ({description, max, min, type: 'int'})
 const dur = (description: string): FieldDef => ({description, type: 'duration'})
@@ -79,7 +85,7 @@ export const CONSUMER_FIELDS: Record<string, FieldDef> = {
   ]),
   deliver_subject: str('delivery subject: makes a push consumer'),
   description: str('description'),
-  durable_name: str('consumer name (same as name; consumers in a spec are always durable)'),
+  durable_name: nameField('consumer name (same as name; consumers in a spec are always durable)'),
   filter_subject: str('only messages on this subject'),
   filter_subjects: {description: 'only messages on these subjects (2.10+)', type: 'strings'},
   flow_control: bool('push flow control'),
@@ -94,7 +100,7 @@ export const CONSUMER_FIELDS: Record<string, FieldDef> = {
   max_waiting: int('most waiting pull requests', 0),
   mem_storage: bool('keep the consumer state in memory'),
   metadata: {description: 'string metadata (2.10+)', type: 'map'},
-  name: str('consumer name'),
+  name: nameField('consumer name'),
   num_replicas: int('replicas (0: as the stream)', 0, 5),
   opt_start_seq: int('start sequence (deliver_policy by_start_sequence)', 0),
   opt_start_time: str('start time, RFC 3339 (deliver_policy by_start_time)'),
@@ -110,7 +116,7 @@ export const CONSUMER_FIELDS: Record<string, FieldDef> = {
 /** Top-level consumers name their stream. */
 export const TOP_CONSUMER_FIELDS: Record<string, FieldDef> = {
   ...CONSUMER_FIELDS,
-  stream: str('the stream the consumer belongs to'),
+  stream: nameField('the stream the consumer belongs to'),
 }
 
 export const STREAM_FIELDS: Record<string, FieldDef> = {
@@ -152,7 +158,7 @@ export const STREAM_FIELDS: Record<string, FieldDef> = {
   metadata: {description: 'string metadata (2.10+)', type: 'map'},
   mirror: {description: 'mirror another stream', fields: SOURCE_FIELDS, required: ['name'], type: 'object'},
   mirror_direct: bool('direct get on the mirror'),
-  name: str('stream name'),
+  name: nameField('stream name'),
   no_ack: bool('do not acknowledge publishes'),
   num_replicas: int('replicas', 1, 5),
   persist_mode: oneOf('persistence mode (2.12+)', ['default', 'async']),
@@ -183,7 +189,7 @@ export const STREAM_FIELDS: Record<string, FieldDef> = {
 
 /** Buckets: the shape `kv info --json` and `object info --json` print (src/lib/kv/config.ts KvConfig). */
 export const KV_FIELDS: Record<string, FieldDef> = {
-  bucket: str('bucket name'),
+  bucket: bucketName('bucket name'),
   compression: bool('s2 compression (2.10+)'),
   description: str('description'),
   history: int('values kept per key', 1, 64),
@@ -201,7 +207,7 @@ export const KV_FIELDS: Record<string, FieldDef> = {
 }
 
 export const OBJECT_FIELDS: Record<string, FieldDef> = {
-  bucket: str('bucket name'),
+  bucket: bucketName('bucket name'),
   compression: bool('s2 compression (2.10+)'),
   description: str('description'),
   max_bucket_size: size('largest bucket size (-1: unlimited)'),
@@ -295,7 +301,7 @@ function typeSchema(def: FieldDef): Record<string, unknown> {
     }
 
     case 'string': {
-      return {...d, type: 'string'}
+      return {...d, type: 'string', ...(def.pattern ? {pattern: def.pattern} : {})}
     }
 
     case 'strings': {
