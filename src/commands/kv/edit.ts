@@ -10,7 +10,6 @@ import {bucketInfo, bucketSummary, type KvBucketSummary} from '../../lib/kv/stor
 export type KvEditResult = KvBucketSummary & {changes: ConfigChange[]}
 
 export default class KvEdit extends BaseCommand<typeof KvEdit> {
-  static aliases = ['kv update-bucket']
   static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = 'Only the flags given change; the result lists each changed field with its old and new value. The storage type cannot change.'
   static examples = ['<%= config.bin %> kv edit CONFIG --history 10 --description "app settings"', '<%= config.bin %> kv edit CONFIG --ttl 0 --json']

@@ -138,6 +138,30 @@ describe('object put and get', () => {
     }
   })
 
+  it('refuses an object whose data does not match its digest: exit 1 and no file', async () => {
+    const {connect} = await import('@nats-io/transport-node')
+    const {Objm} = await import('@nats-io/obj')
+    const {jetstream} = await import('@nats-io/jetstream')
+    const nc = await connect({servers: server.url})
+    try {
+      const src = randomFile('good.bin', 400_000)
+      expect((await obj('put', 'F', src)).code).toBe(0)
+      const good = await new Objm(nc).open('F').then((os) => os.info('good.bin'))
+      // metadata that points at good.bin's chunks with the digest of other data
+      const name = 'corrupt.bin'
+      const meta = {bucket: 'F', chunks: good!.chunks, deleted: false, description: '', digest: `SHA-256=${createHash('sha256').update('other').digest('base64url')}=`, mtime: new Date().toISOString(), name, nuid: good!.nuid, options: {max_chunk_size: 131_072}, size: good!.size}
+      await jetstream(nc).publish(`$O.F.M.${Buffer.from(name).toString('base64url')}=`, JSON.stringify(meta))
+      const out = join(dir, 'corrupt.out')
+      const r = await obj('get', 'F', name, '--output', out)
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toMatch(/arrived corrupt/)
+      expect(existsSync(out)).toBe(false)
+      expect(readdirSync(dir).filter((f) => f.endsWith('.natsx-part'))).toEqual([])
+    } finally {
+      await nc.close()
+    }
+  })
+
   it('keeps the description and headers, lists objects, and refuses to overwrite without --force', async () => {
     const src = randomFile('meta.bin', 1000)
     const put = await obj('put', 'F', src, '--description', 'a test', '-H', 'Content-Type:application/octet-stream', '--json')
@@ -246,6 +270,23 @@ describe('object put and get', () => {
     expect(res.code, res.stderr).toBe(6)
     expect(res.stderr).toMatch(/lost the connection|connection/)
     expect(existsSync(target)).toBe(false)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.natsx-part'))).toEqual([])
+
+    // Ctrl-C during a get: exit 130, no file at the target, no temporary file
+    const target2 = join(dir, 'interrupted.out')
+    const child2 = spawnCli(['object', 'get', 'F', 'big', '--output', target2, ...s], {timeoutMs: 120_000})
+    await waitFor(
+      () => {
+        const f = readdirSync(dir).find((n) => n.startsWith('.interrupted.out.') && n.endsWith('.natsx-part'))
+        return f && statSync(join(dir, f)).size > 0 ? f : undefined
+      },
+      60_000,
+      'the temporary file to receive data',
+    )
+    child2.child.kill('SIGINT')
+    const res2 = await child2.done
+    expect(res2.code, res2.stderr).toBe(130)
+    expect(existsSync(target2)).toBe(false)
     expect(readdirSync(dir).filter((f) => f.endsWith('.natsx-part'))).toEqual([])
   })
 })

@@ -1,0 +1,131 @@
+/**
+ * KV and object buckets for `natsx apply`. The bucket configuration shape, its defaults, the server's view
+ * normalised, the diff, the create options and the capability needs are the kv and object modules' own
+ * (src/lib/kv/config.ts, src/lib/objects/config.ts): a spec entry is what `kv info --json` prints.
+ * This module only wires them to the plan: find, create, update in place, delete.
+ */
+import type {JetStreamClient, JetStreamManager, StreamConfig, StreamInfo} from '@nats-io/jetstream'
+
+import type {Feature} from '../capabilities.js'
+import type {FieldDiff} from '../config-file.js'
+
+import {ExitCode, toNatsxError} from '../errors.js'
+import {msToNanos} from '../format/duration.js'
+import {
+  applyKvChanges,
+  diffConfigs,
+  KV_DEFAULTS,
+  type KvConfig,
+  kvCreateOptions,
+  kvRequiredFeatures,
+  type KvStreamConfigLike,
+  normalizeKvConfig,
+} from '../kv/config.js'
+import {
+  normalizeObjConfig,
+  OBJ_DEFAULTS,
+  type ObjConfig,
+  objCreateOptions,
+  objRequiredFeatures,
+} from '../objects/config.js'
+
+export type BucketKind = 'kv' | 'object'
+
+/** A bucket as the spec writes it (after unit conversion): any subset of the kv/object config shape. */
+export type BucketConfig = Partial<KvConfig> & {bucket: string}
+
+export const bucketStream = (kind: BucketKind, bucket: string): string =>
+  kind === 'kv' ? `KV_${bucket}` : `OBJ_${bucket}`
+
+export function bucketFromStreamName(name: string): undefined | {bucket: string; kind: BucketKind} {
+  if (name.startsWith('KV_')) return {bucket: name.slice(3), kind: 'kv'}
+  if (name.startsWith('OBJ_')) return {bucket: name.slice(4), kind: 'object'}
+  return undefined
+}
+
+/** The whole configuration: the kv/object defaults with the spec's fields over them. */
+export function fullBucketConfig(kind: BucketKind, c: BucketConfig): KvConfig | ObjConfig {
+  return kind === 'kv' ? {...KV_DEFAULTS, ...c} : {...OBJ_DEFAULTS, ...c}
+}
+
+/** A live bucket stream's configuration in the same shape. */
+export function liveBucketConfig(kind: BucketKind, sc: StreamConfig): KvConfig | ObjConfig {
+  return kind === 'kv' ? normalizeKvConfig(sc as KvStreamConfigLike) : normalizeObjConfig(sc)
+}
+
+export function diffBucketConfig(kind: BucketKind, live: KvConfig | ObjConfig, desired: BucketConfig): FieldDiff[] {
+  return diffConfigs(live, fullBucketConfig(kind, desired)).map((c) => ({current: c.from, desired: c.to, field: c.field}))
+}
+
+export function immutableBucketChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
+  return diff
+    .filter((d) => d.field === 'storage')
+    .map((d) => ({...d, reason: `${d.field} cannot be changed after the bucket is created`}))
+}
+
+const FEATURE_FIELD: Partial<Record<Feature, string>> = {
+  'kv-compression': 'compression',
+  'kv-marker-ttl': 'marker_ttl_ms',
+  'stream-compression': 'compression',
+  'stream-metadata': 'metadata',
+}
+
+export function bucketCapabilityNeeds(kind: BucketKind, c: BucketConfig): Array<{feature: Feature; field: string}> {
+  const needs = kind === 'kv' ? kvRequiredFeatures(c) : objRequiredFeatures(c as Partial<ObjConfig>)
+  return needs.map(([feature]) => ({feature, field: FEATURE_FIELD[feature] ?? feature}))
+}
+
+/** The live bucket stream, or undefined. */
+export async function findBucket(
+  jsm: JetStreamManager,
+  kind: BucketKind,
+  bucket: string,
+): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(bucketStream(kind, bucket))
+  } catch (error) {
+    if (toNatsxError(error).exitCode === ExitCode.NOT_FOUND) return undefined
+    throw error
+  }
+}
+
+/** Create through the nats.js managers (they write the subjects, rollup and discard settings a bucket needs). */
+export async function createBucket(js: JetStreamClient, kind: BucketKind, desired: BucketConfig): Promise<void> {
+  if (kind === 'kv') {
+    const {Kvm} = await import('@nats-io/kv')
+    await new Kvm(js).create(desired.bucket, kvCreateOptions(fullBucketConfig('kv', desired) as KvConfig))
+  } else {
+    const {Objm} = await import('@nats-io/obj')
+    await new Objm(js).create(desired.bucket, objCreateOptions(fullBucketConfig('object', desired) as ObjConfig))
+  }
+}
+
+/** An object bucket's changes on its stream configuration (the object module has no edit). */
+function applyObjChanges(sc: StreamConfig, changes: Partial<ObjConfig>): StreamConfig {
+  const out: StreamConfig = {...sc}
+  if (changes.description !== undefined) out.description = changes.description
+  if (changes.ttl_ms !== undefined) out.max_age = msToNanos(changes.ttl_ms)
+  if (changes.max_bucket_size !== undefined) out.max_bytes = changes.max_bucket_size
+  if (changes.replicas !== undefined) out.num_replicas = changes.replicas
+  if (changes.compression !== undefined) out.compression = (changes.compression ? 's2' : 'none') as StreamConfig['compression']
+  if (changes.metadata !== undefined) out.metadata = {...sc.metadata, ...changes.metadata}
+  return out
+}
+
+/** Change a bucket in place: only the differing fields are written to its stream (storage is refused before). */
+export async function updateBucket(
+  jsm: JetStreamManager,
+  kind: BucketKind,
+  bucket: string,
+  diff: FieldDiff[],
+): Promise<void> {
+  const si = await jsm.streams.info(bucketStream(kind, bucket))
+  const changes = Object.fromEntries(diff.map((d) => [d.field, d.desired])) as Partial<KvConfig>
+  const next =
+    kind === 'kv' ? applyKvChanges(si.config as KvStreamConfigLike, changes) : applyObjChanges(si.config, changes)
+  await jsm.streams.update(si.config.name, next as StreamConfig)
+}
+
+export async function deleteBucket(jsm: JetStreamManager, kind: BucketKind, bucket: string): Promise<void> {
+  await jsm.streams.delete(bucketStream(kind, bucket))
+}

@@ -1,0 +1,311 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {ApplyResult} from '../../src/commands/apply.js'
+import type {ExportResult} from '../../src/commands/export.js'
+
+import {ROOT, runCli, spawnCli} from '../helpers/cli.js'
+import {type NatsServer, startServer} from '../helpers/servers.js'
+
+const EXAMPLE = join(ROOT, 'examples', 'orders.yaml')
+const dir = mkdtempSync(join(tmpdir(), 'natsx-apply-'))
+const spec = (name: string, text: string): string => {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+
+let server: NatsServer
+const cli = (args: string[], env?: Record<string, string | undefined>) => runCli([...args, '-s', server.url], {env})
+const exported = async (...names: string[]): Promise<ExportResult> => {
+  const r = await cli(['export', ...names, '--json'])
+  expect(r.code, r.stderr).toBe(0)
+  return r.json<ExportResult>()
+}
+
+const streamNames = async (): Promise<string[]> => ((await exported()).streams ?? []).map((s) => String(s.name))
+
+beforeAll(async () => {
+  server = await startServer()
+})
+afterAll(async () => {
+  await server?.destroy()
+})
+
+describe('apply: the order pipeline example', () => {
+  it('creates everything on an empty server, in dependency order', async () => {
+    const r = await cli(['apply', '-f', EXAMPLE, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const res = r.json<ApplyResult>()
+    expect(res.mode).toBe('apply')
+    expect(res.summary).toEqual({create: 5, delete: 0, recreate: 0, unchanged: 0, update: 0})
+    expect(res.applied).toBe(5)
+    expect(res.results!.map((s) => `${s.kind}:${s.name}:${s.status}`)).toEqual([
+      'stream:ORDERS:applied',
+      'consumer:fulfilment:applied',
+      'consumer:audit:applied',
+      'kv:config:applied',
+      'object:artifacts:applied',
+    ])
+    expect(res.plan[0].at).toEqual({file: EXAMPLE, line: 4, path: 'streams[0]'})
+
+    const live = await exported()
+    const orders = live.streams!.find((s) => s.name === 'ORDERS')!
+    expect(orders).toMatchObject({max_age: '3d', max_bytes: '1GiB', subjects: ['orders.>']})
+    expect((orders.consumers as Array<{name: string}>).map((c) => c.name)).toEqual(['audit', 'fulfilment'])
+    expect(live.kv).toEqual([{bucket: 'config', description: 'pipeline settings', history: 5, max_value_size: '64KiB'}])
+    expect(live.objects).toEqual([
+      {bucket: 'artifacts', description: 'invoices and shipping labels', max_bucket_size: '5GiB'},
+    ])
+  })
+
+  it('reports "no changes" and exits 0 the second time', async () => {
+    const r = await cli(['apply', '-f', EXAMPLE])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('No changes: 5 resource(s) match the spec.')
+    const j = await cli(['apply', '-f', EXAMPLE, '--json'])
+    expect(j.json<ApplyResult>()).toMatchObject({applied: 0, changes: 0, summary: {unchanged: 5}})
+  })
+
+  it('--check exits 5 after a change by hand, 0 after apply', async () => {
+    const edit = await cli(['stream', 'edit', 'ORDERS', '--max-age', '1h'])
+    expect(edit.code, edit.stderr).toBe(0)
+    const check = await cli(['apply', '-f', EXAMPLE, '--check'])
+    expect(check.code).toBe(5)
+    expect(check.stdout).toContain('~   stream ORDERS (update)')
+    expect(check.stdout).toContain('max_age: 1h0m0s → 3d0h0m0s')
+    expect(check.stderr).toContain('the server differs from the spec')
+
+    const json = await cli(['apply', '-f', EXAMPLE, '--check', '--json'])
+    expect(json.code).toBe(5)
+    const plan = json.json<ApplyResult>()
+    expect(plan.mode).toBe('check')
+    expect(plan.plan.find((s) => s.action === 'update')).toMatchObject({
+      diff: [{current: 3_600_000_000_000, desired: 259_200_000_000_000, field: 'max_age'}],
+      kind: 'stream',
+      name: 'ORDERS',
+    })
+    expect(JSON.parse(json.stderr)).toMatchObject({error: {code: 5, kind: 'drift'}})
+
+    const dry = await cli(['apply', '-f', EXAMPLE, '--dry-run'])
+    expect(dry.code, dry.stderr).toBe(0)
+    expect((await cli(['apply', '-f', EXAMPLE, '--check'])).code).toBe(5) // the dry run changed nothing
+
+    const apply = await cli(['apply', '-f', EXAMPLE])
+    expect(apply.code, apply.stderr).toBe(0)
+    expect(apply.stdout).toContain('applied  stream ORDERS (update)')
+    const again = await cli(['apply', '-f', EXAMPLE, '--check'])
+    expect(again.code, again.stdout).toBe(0)
+  })
+
+  it('substitutes environment variables (with their default when unset)', async () => {
+    const r = await cli(['apply', '-f', EXAMPLE, '--check', '--json'], {ORDERS_MAX_BYTES: '2GiB'})
+    expect(r.code).toBe(5)
+    expect(r.json<ApplyResult>().plan.find((s) => s.action === 'update')?.diff).toEqual([
+      {current: 1024 ** 3, desired: 2 * 1024 ** 3, field: 'max_bytes'},
+    ])
+  })
+
+  it('--prune deletes what the spec does not list, only with --force when there is no terminal', async () => {
+    expect((await cli(['stream', 'add', 'EXTRA', '--subjects', 'extra.>'])).code).toBe(0)
+    expect((await cli(['consumer', 'add', 'ORDERS', 'stray', '--pull', '--ack', 'explicit'])).code).toBe(0)
+    const bucket = spec('old-bucket.yaml', 'kv:\n  - bucket: old\n')
+    expect((await cli(['apply', '-f', bucket])).code).toBe(0)
+
+    const plain = await cli(['apply', '-f', EXAMPLE])
+    expect(plain.code, plain.stderr).toBe(0) // without --prune nothing is deleted
+    expect(plain.stdout).toContain('No changes')
+
+    const refused = await cli(['apply', '-f', EXAMPLE, '--prune'])
+    expect(refused.code).toBe(2)
+    expect(refused.stdout).toContain('-   stream EXTRA (delete)')
+    expect(refused.stdout).toContain('-   consumer ORDERS > stray (delete)')
+    expect(refused.stdout).toContain('-   kv bucket old (delete)')
+    expect(refused.stderr).toContain('refusing without --force when there is no terminal')
+    expect(await streamNames()).toEqual(['EXTRA', 'ORDERS'])
+
+    const pruned = await cli(['apply', '-f', EXAMPLE, '--prune', '--force', '--json'])
+    expect(pruned.code, pruned.stderr).toBe(0)
+    expect(pruned.json<ApplyResult>().summary).toMatchObject({delete: 3, unchanged: 5})
+    const live = await exported()
+    expect(live.streams!.map((s) => s.name)).toEqual(['ORDERS'])
+    expect((live.streams![0].consumers as Array<{name: string}>).map((c) => c.name)).toEqual(['audit', 'fulfilment'])
+    expect(live.kv!.map((b) => b.bucket)).toEqual(['config'])
+    expect((await cli(['apply', '-f', EXAMPLE, '--prune', '--check'])).code).toBe(0)
+  })
+
+  it('changes a bucket in place', async () => {
+    const text = `kv:\n  - bucket: config\n    description: pipeline settings\n    history: 10\n    max_value_size: 64KiB\n    ttl_ms: 1h\n`
+    const r = await cli(['apply', '-f', spec('kv-update.yaml', text), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const res = r.json<ApplyResult>()
+    expect(res.plan[0]).toMatchObject({action: 'update', kind: 'kv', name: 'config'})
+    expect(res.plan[0].diff!.map((d) => d.field)).toEqual(['history', 'ttl_ms'])
+    expect((await exported('config')).kv).toEqual([
+      {bucket: 'config', description: 'pipeline settings', history: 10, max_value_size: '64KiB', ttl_ms: '1h'},
+    ])
+
+    const obj = spec('obj-update.yaml', 'objects:\n  - bucket: artifacts\n    description: labels\n    max_bucket_size: 6GiB\n    ttl_ms: 30d\n')
+    const o = await cli(['apply', '-f', obj, '--json'])
+    expect(o.code, o.stderr).toBe(0)
+    expect(o.json<ApplyResult>().plan[0].diff!.map((d) => d.field)).toEqual(['description', 'max_bucket_size', 'ttl_ms'])
+    expect((await cli(['apply', '-f', obj, '--check'])).code).toBe(0)
+    expect((await exported('artifacts')).objects).toEqual([
+      {bucket: 'artifacts', description: 'labels', max_bucket_size: '6GiB', ttl_ms: '30d'},
+    ])
+  })
+})
+
+describe('apply: changes the server cannot make in place', () => {
+  const v1 = `streams:\n  - name: RC\n    subjects: [rc.>]\n    consumers:\n      - name: reader\n        deliver_policy: all\n`
+  const v2 = v1.replace('deliver_policy: all', 'deliver_policy: new')
+
+  it('refuses them naming the field, and re-creates with --recreate and --force', async () => {
+    expect((await cli(['apply', '-f', spec('rc1.yaml', v1)])).code).toBe(0)
+    const file = spec('rc2.yaml', v2)
+    const refused = await cli(['apply', '-f', file])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain(`${file}:6: streams[0].consumers[0].deliver_policy: consumer "reader" of stream "RC"`)
+    expect(refused.stderr).toContain('add --recreate consumer')
+
+    const noForce = await cli(['apply', '-f', file, '--recreate', 'consumer'])
+    expect(noForce.code).toBe(2)
+    expect(noForce.stdout).toContain('-/+ consumer RC > reader (re-create)')
+    expect(noForce.stdout).toContain('deliver_policy: "all" → "new"  (forces re-create)')
+
+    const ok = await cli(['apply', '-f', file, '--recreate', 'consumer', '--force', '--json'])
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json<ApplyResult>().results!.find((s) => s.kind === 'consumer')).toMatchObject({
+      action: 'recreate',
+      replaces: ['deliver_policy'],
+      status: 'applied',
+    })
+    expect((await cli(['apply', '-f', file, '--check'])).code).toBe(0)
+  })
+
+  it('re-creates a stream (and its consumers) for a storage change', async () => {
+    const file = spec('rc3.yaml', v2.replace('subjects: [rc.>]', 'subjects: [rc.>]\n    storage: memory'))
+    const refused = await cli(['apply', '-f', file])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('streams[0].storage')
+    const ok = await cli(['apply', '-f', file, '--recreate', 'stream', '--force', '--json'])
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json<ApplyResult>().plan.map((s) => `${s.action}:${s.name}`)).toEqual(['recreate:RC', 'create:reader'])
+    expect((await cli(['apply', '-f', file, '--check'])).code).toBe(0)
+  })
+})
+
+describe('apply: partial failure', () => {
+  const good = `streams:\n  - name: PF1\n    subjects: [pf.>]\n  - name: PF2\n    subjects: [pq.>]\n    consumers:\n      - name: c2\nkv:\n  - bucket: pf_settings\n`
+  // PF2's subjects overlap those of HAND, a stream made by hand and not in the spec: only the server can tell,
+  // when it is asked to create PF2
+  const bad = good.replace('subjects: [pq.>]', 'subjects: [hand.two]')
+
+  it('reports exactly what was applied and what was not, and a re-run converges', async () => {
+    expect((await cli(['stream', 'add', 'HAND', '--subjects', 'hand.>'])).code).toBe(0)
+    const r = await cli(['apply', '-f', spec('pf-bad.yaml', bad), '--json'])
+    expect(r.code).not.toBe(0)
+    const res = r.json<ApplyResult>()
+    expect(res.results!.map((s) => `${s.kind}:${s.name}:${s.status}`)).toEqual([
+      'stream:PF1:applied',
+      'stream:PF2:failed',
+      'consumer:c2:skipped',
+      'kv:pf_settings:skipped',
+    ])
+    expect(res.applied).toBe(1)
+    const err = JSON.parse(r.stderr) as {error: {code: number; details: {applied: number; skipped: number}; message: string}}
+    expect(err.error.code).toBe(r.code)
+    expect(err.error.message).toMatch(/^apply stopped at stream PF2 \(create\): .*overlap/)
+    expect(err.error.details).toMatchObject({applied: 1, skipped: 2})
+    expect(await streamNames()).toContain('PF1')
+    expect(await streamNames()).not.toContain('PF2')
+
+    const human = await cli(['apply', '-f', spec('pf-bad.yaml', bad)])
+    expect(human.code).toBe(r.code)
+    expect(human.stdout).toContain('FAILED   stream PF2 (create)')
+    expect(human.stdout).toContain('skipped  consumer PF2 > c2 (create)')
+    expect(human.stdout).toContain('Applied 0 change(s); 1 failed; 2 not attempted.')
+
+    const fixed = await cli(['apply', '-f', spec('pf-good.yaml', good), '--json'])
+    expect(fixed.code, fixed.stderr).toBe(0)
+    expect(fixed.json<ApplyResult>().results!.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'PF1:unchanged',
+      'PF2:applied',
+      'c2:applied',
+      'pf_settings:applied',
+    ])
+    const again = await cli(['apply', '-f', spec('pf-good.yaml', good)])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain('No changes: 4 resource(s)')
+  })
+})
+
+describe('apply: spec files', () => {
+  it('reads a directory of files, with consumers of a stream declared in another file', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'natsx-spec-dir-'))
+    writeFileSync(join(d, 'a-streams.yaml'), 'streams:\n  - name: DIRS\n    subjects: [dirs.>]\n')
+    writeFileSync(join(d, 'b-consumers.json'), JSON.stringify({consumers: [{name: 'j1', stream: 'DIRS', ack_wait: '10s'}]}))
+    writeFileSync(join(d, 'notes.txt'), 'not a spec')
+    const r = await cli(['apply', '-f', d, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const res = r.json<ApplyResult>()
+    expect(res.files).toEqual([join(d, 'a-streams.yaml'), join(d, 'b-consumers.json')])
+    expect(res.plan.map((s) => `${s.action}:${s.kind}:${s.name}`)).toEqual(['create:stream:DIRS', 'create:consumer:j1'])
+    const again = await cli(['apply', '-f', d])
+    expect(again.stdout).toContain('No changes')
+  })
+
+  it('accepts what `stream info`, `consumer info`, `kv info` and `object info` print with --json', async () => {
+    const info = async (args: string[]): Promise<Record<string, unknown>> => {
+      const r = await cli([...args, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      return r.json<Record<string, unknown>>()
+    }
+
+    const stream = (await info(['stream', 'info', 'ORDERS'])).config as Record<string, unknown>
+    const consumer = (await info(['consumer', 'info', 'ORDERS', 'fulfilment'])).config as Record<string, unknown>
+    const pasted = {
+      consumers: [{...consumer, stream: 'ORDERS'}],
+      kv: [await info(['kv', 'info', 'config'])],
+      objects: [await info(['object', 'info', 'artifacts'])],
+      streams: [stream],
+    }
+    const r = await cli(['apply', '-f', spec('pasted.json', JSON.stringify(pasted, null, 2)), '--check'])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout).toContain('No changes: 4 resource(s) match the spec.')
+  })
+
+  it('prints the JSON Schema with --schema, and needs --file otherwise', async () => {
+    const s = await runCli(['apply', '--schema'])
+    expect(s.code).toBe(0)
+    expect(s.json<{title: string}>().title).toBe('natsx spec')
+    const none = await runCli(['apply'])
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain('no spec given')
+    const missing = await runCli(['apply', '-f', join(dir, 'nope.yaml')])
+    expect(missing.code).toBe(2)
+  })
+})
+
+describe('apply: interrupted', () => {
+  it('stops between steps on Ctrl-C, reports what was applied, and a re-run converges', async () => {
+    const streams = Array.from({length: 600}, (_, i) => `  - name: INT${i}\n    subjects: [int.${i}.>]\n    storage: memory\n`)
+    const file = spec('int.yaml', `streams:\n${streams.join('')}`)
+    const run = spawnCli(['apply', '-f', file, '-s', server.url])
+    await run.waitFor('Plan: 600 to create')
+    run.child.kill('SIGINT')
+    const r = await run.done
+    expect(r.code, r.stdout + r.stderr).toBe(130)
+    const applied = Number(/Applied (\d+) change\(s\); 1 failed; (\d+) not attempted/.exec(r.stdout)?.[1])
+    expect(r.stdout).toContain('interrupted before this step')
+    expect(applied).toBeLessThan(600)
+    const live = (await exported('INT*')).streams ?? []
+    expect(live.length).toBe(applied)
+
+    const again = await cli(['apply', '-f', file, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.json<ApplyResult>().summary).toMatchObject({create: 600 - applied, unchanged: applied})
+  })
+})
