@@ -30,6 +30,20 @@ ready "$work/reply.err"
 step request demo.upper 'hello natsx' --json
 wait $rep
 
+# Provisioning as CI does it: one spec (examples/orders.yaml) for a stream, two consumers, a KV and an object bucket.
+step apply --file examples/orders.yaml
+step apply --file examples/orders.yaml --check
+step pub orders.paid '{"order":1,"total":42}' --jetstream --msg-id order-1
+step pub orders.paid '{"order":1,"total":42}' --jetstream --msg-id order-1
+step stream ls
+step consumer next ORDERS fulfilment --count 1 --json
+step kv put config shipping.carrier acme
+step kv get config shipping.carrier --json
+printf 'invoice for order 1\n' >"$work/invoice-1.txt"
+step object put artifacts "$work/invoice-1.txt" --name invoice-1.txt
+step object ls artifacts
+step export ORDERS config artifacts
+
 # Scripts get exit codes that mean something: no responders is 6.
 printf '\n\033[1m$ natsx request demo.nobody x   # no responders\033[0m\n'
 natsx request demo.nobody x || echo "exit code: $?"
