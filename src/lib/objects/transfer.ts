@@ -144,6 +144,8 @@ export function tempPathFor(target: string): string {
 
 /** How many bytes of chunks the reader asks the server for at a time: the bound on buffered data. */
 export const GET_WINDOW_BYTES = 8 * 1024 * 1024
+/** Chunks are written to the target in batches of about this size. */
+const WRITE_BATCH_BYTES = 2 * 1024 * 1024
 
 /** Write to a stream, waiting for it to drain when its buffer is full (backpressure). */
 async function writeTo(w: Writable, data: Uint8Array): Promise<void> {
@@ -191,6 +193,19 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
     iter?.stop()
   }
 
+  // chunks are written in batches, one batch on its way to the disk while the next one fills (double buffering)
+  let batch: Uint8Array[] = []
+  let batchBytes = 0
+  let writing: Promise<unknown> = Promise.resolve()
+  const flush = async (): Promise<void> => {
+    if (batchBytes === 0) return
+    const out = batch
+    batch = []
+    batchBytes = 0
+    await writing
+    writing = file ? file.writev(out) : writeTo(o.target as Writable, Buffer.concat(out))
+  }
+
   o.signal.addEventListener('abort', stop)
   o.onClose.then(stop, stop)
   try {
@@ -205,12 +220,16 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
         hash.update(data)
         received += data.length
         chunks++
-        await (file ? file.write(data) : writeTo(o.target as Writable, data));
+        batch.push(data)
+        batchBytes += data.length
+        if (batchBytes >= WRITE_BATCH_BYTES) await flush()
         o.onBytes?.(data.length)
         if (m.info.pending === 0 || received >= info.size) break
       }
 
       messages.stop()
+      await flush()
+      await writing
     }
 
     if (stopped && o.signal.aborted) throw new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
@@ -239,6 +258,7 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
   } finally {
     o.signal.removeEventListener('abort', stop)
     iter?.stop()
+    await writing.catch(() => {})
     await file?.close().catch(() => {})
     if (temp) await unlink(temp).catch(() => {})
   }
