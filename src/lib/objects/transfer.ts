@@ -8,8 +8,7 @@ import type {ObjectStore} from '@nats-io/obj'
 import type {Writable} from 'node:stream'
 
 import {createHash, randomBytes} from 'node:crypto'
-import {createWriteStream, type WriteStream} from 'node:fs'
-import {rename, unlink} from 'node:fs/promises'
+import {type FileHandle, open, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {connectionError, ExitCode, NatsxError, notFound} from '../errors.js'
@@ -145,8 +144,8 @@ export function tempPathFor(target: string): string {
 
 /** How many bytes of chunks the reader asks the server for at a time: the bound on buffered data. */
 export const GET_WINDOW_BYTES = 8 * 1024 * 1024
-/** How much a file write may buffer before the reader waits (backpressure). */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024
+/** Chunks are written to the target in batches of about this size. */
+const WRITE_BATCH_BYTES = 2 * 1024 * 1024
 
 /** Write to a stream, waiting for it to drain when its buffer is full (backpressure). */
 async function writeTo(w: Writable, data: Uint8Array): Promise<void> {
@@ -186,7 +185,7 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
   let received = 0
   let chunks = 0
   const temp = typeof o.target === 'string' ? tempPathFor(o.target) : undefined
-  let file: undefined | WriteStream
+  let file: FileHandle | undefined
   let stopped = false
   let iter: undefined | {stop(): void}
   const stop = (): void => {
@@ -194,18 +193,23 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
     iter?.stop()
   }
 
+  // chunks are written in batches, one batch on its way to the disk while the next one fills (double buffering)
+  let batch: Uint8Array[] = []
+  let batchBytes = 0
+  let writing: Promise<unknown> = Promise.resolve()
+  const flush = async (): Promise<void> => {
+    if (batchBytes === 0) return
+    const out = batch
+    batch = []
+    batchBytes = 0
+    await writing
+    writing = file ? file.writev(out) : writeTo(o.target as Writable, Buffer.concat(out))
+  }
+
   o.signal.addEventListener('abort', stop)
   o.onClose.then(stop, stop)
   try {
-    if (temp) {
-      const ws = createWriteStream(temp, {flags: 'wx', flush: true, highWaterMark: WRITE_BUFFER_BYTES})
-      file = ws
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve())
-        ws.once('error', reject)
-      })
-    }
-
+    if (temp) file = await open(temp, 'wx')
     if (info.size > 0) {
       const consumer = await js.consumers.get(`OBJ_${store}`, {filter_subjects: `$O.${store}.C.${info.nuid}`})
       const messages = await consumer.consume({max_bytes: GET_WINDOW_BYTES})
@@ -216,12 +220,16 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
         hash.update(data)
         received += data.length
         chunks++
-        await (file ? file.write(data) : writeTo(o.target as Writable, data));
+        batch.push(data)
+        batchBytes += data.length
+        if (batchBytes >= WRITE_BATCH_BYTES) await flush()
         o.onBytes?.(data.length)
         if (m.info.pending === 0 || received >= info.size) break
       }
 
       messages.stop()
+      await flush()
+      await writing
     }
 
     if (stopped && o.signal.aborted) throw new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
@@ -234,15 +242,8 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
     }
 
     if (file) {
-      const ws = file
-      await new Promise<void>((resolve, reject) => {
-        ws.once('error', reject)
-        ws.end(() => resolve())
-      })
-      await new Promise<void>((resolve) => {
-        if (ws.closed) resolve()
-        else ws.once('close', () => resolve())
-      })
+      await file.sync()
+      await file.close()
       file = undefined
       await rename(temp!, o.target as string)
     }
@@ -257,14 +258,8 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
   } finally {
     o.signal.removeEventListener('abort', stop)
     iter?.stop()
-    if (file && !file.closed) {
-      const ws = file
-      await new Promise<void>((resolve) => {
-        ws.once('close', () => resolve())
-        ws.destroy()
-      })
-    }
-
+    await writing.catch(() => {})
+    await file?.close().catch(() => {})
     if (temp) await unlink(temp).catch(() => {})
   }
 }
