@@ -109,6 +109,10 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
+/** Create the JetStream stream if needed and empty it (one message published by a natsx run with --purge). */
+const emptyStream = (url) =>
+  natsx(['js', 'pub', 'cmp.js', '--stream', 'CMP', '--create', '--purge', '--force', '--msgs', '1'], url).done
+
 const pairs = [
   {
     async natsx(url) {
@@ -186,31 +190,27 @@ const pairs = [
   },
   {
     async natsx(url) {
-      const r = await natsx(
-        [
-          'js',
-          'pub',
-          'cmp.js',
-          '--stream',
-          'CMP',
-          '--create',
-          '--purge',
-          '--force',
-          '--batch',
-          '256',
-          '--size',
-          '128B',
-          '--msgs',
-          String(n(100_000)),
-        ],
-        url,
-      ).done
-      return r.total.msgs_per_sec
+      // both sides start on the same emptied stream, purged by a separate run before (a purge right before the
+      // measured loop would leave the server deleting files during it)
+      await emptyStream(url)
+      const args = [
+        'js',
+        'pub',
+        'cmp.js',
+        '--stream',
+        'CMP',
+        '--batch',
+        '256',
+        '--size',
+        '128B',
+        '--msgs',
+        String(n(100_000)),
+      ]
+      return (await natsx(args, url).done).total.msgs_per_sec
     },
     name: 'JetStream async publish 128 B, window 256 (msgs/s)',
     async raw(url) {
-      // the same stream, emptied first by a one-message natsx run with --purge
-      await natsx(['js', 'pub', 'cmp.js', '--stream', 'CMP', '--create', '--purge', '--force', '--msgs', '1'], url).done
+      await emptyStream(url)
       return (
         await raw('jspub', url, [
           '--subject',
