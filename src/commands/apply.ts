@@ -61,7 +61,7 @@ Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 u
     }),
     schema: Flags.boolean({description: 'print the JSON Schema of the spec and exit'}),
   }
-  static summary = 'Make the server match a spec of streams, consumers and buckets (plan, apply, check, prune).'
+  static summary = 'Make the server match a spec: plan, apply, check drift, prune.'
 
   async run(): Promise<ApplyResult | ApplySchemaResult> {
     const {flags} = this

@@ -31,7 +31,7 @@ Export, then apply on another server, then export again gives the same spec.`
     output: Flags.string({char: 'o', description: 'write the spec to this file instead of stdout'}),
   }
   static strict = false
-  static summary = 'Write the live streams, consumers and buckets as a spec for `natsx apply`.'
+  static summary = 'Write live streams, consumers and buckets as an apply spec.'
 
   async run(): Promise<ExportResult> {
     const {flags} = this
