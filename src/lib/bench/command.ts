@@ -10,8 +10,10 @@ import {writeFileSync} from 'node:fs'
 import {BaseCommand} from '../base-command.js'
 import {usageError} from '../errors.js'
 import {durationFlag, intFlag, sizeFlag} from '../flags.js'
+import {validateFilterSubject, validateName} from '../subjects.js'
 import {banner, csv, humanSummary, progressLine} from './report.js'
 import {progressTarget, runClients} from './runner.js'
+import {cleanupConsume, prepareConsume} from './setup.js'
 import {summarize} from './stats.js'
 import {type BenchMode, type BenchResult, type BenchSpec} from './types.js'
 
@@ -180,6 +182,27 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
       if (cleanupNeeded && o.cleanup) await o.cleanup().catch(() => {})
     }
   }
+
+  /** `bench js consume|fetch|ordered`: validate, then read the stream (through a shared durable consumer unless ordered). */
+  protected async runConsumeBench(mode: 'js consume' | 'js fetch' | 'js ordered', flags: CommonFlags & ConsumeFlagValues): Promise<BenchResult> {
+    validateName(flags.stream, 'stream')
+    if (flags.filter) validateFilterSubject(flags.filter, 'filter subject')
+    const spec = {
+      ...baseSpec(mode, flags.filter ?? '', flags, (await this.connectionSettings()).timeoutMs),
+      ...(mode === 'js ordered' ? {} : {acks: (flags.acks ?? 'explicit') as 'all' | 'explicit' | 'none', consumer: flags.consumer}),
+      batch: flags.batch,
+      ...(flags.filter ? {filter: flags.filter} : {}),
+      stream: flags.stream,
+    }
+    if (spec.consumer !== undefined) validateName(spec.consumer, 'consumer')
+    const jsm = await this.jsm()
+    return this.runBench(spec, {
+      cleanup: () => cleanupConsume(jsm, spec),
+      csv: flags.csv,
+      prepare: () => prepareConsume(jsm, spec),
+      progress: flags.progress,
+    })
+  }
 }
 
 /** Flags of the JetStream and KV modes that make or empty a stream. */
@@ -208,4 +231,27 @@ export const consumeFlags = {
   batch: intFlag({min: 1})({default: 500, description: 'messages per pull request', helpGroup: BENCH}),
   filter: Flags.string({description: 'read only messages on this subject', helpGroup: BENCH}),
   stream: Flags.string({default: 'benchstream', description: 'stream to read', helpGroup: BENCH}),
+}
+
+/** Flags of the modes that share one durable consumer (consume, fetch). */
+export const sharedConsumerFlags = {
+  acks: Flags.string({
+    default: 'explicit',
+    description: 'ack policy of the bench consumer: ack each message, none, or every --batch messages (all)',
+    options: ['explicit', 'none', 'all'],
+  }),
+  consumer: Flags.string({
+    default: 'natsx-bench',
+    description: 'name of the durable consumer the clients share (replaced for the run)',
+  }),
+}
+
+export interface ConsumeFlagValues {
+  acks?: string
+  batch: number
+  consumer?: string
+  csv?: string
+  filter?: string
+  progress: boolean
+  stream: string
 }

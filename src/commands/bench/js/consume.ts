@@ -1,9 +1,5 @@
-import {Flags} from '@oclif/core'
-
-import {baseSpec, BenchCommand, benchFlags, consumeFlags} from '../../../lib/bench/command.js'
-import {cleanupConsume, prepareConsume} from '../../../lib/bench/setup.js'
+import {BenchCommand, benchFlags, consumeFlags, sharedConsumerFlags} from '../../../lib/bench/command.js'
 import {type BenchResult} from '../../../lib/bench/types.js'
-import {validateFilterSubject, validateName} from '../../../lib/subjects.js'
 
 export type BenchJsConsumeResult = BenchResult
 
@@ -17,37 +13,11 @@ Fill the stream first with \`natsx bench js pub --create\`.`
   static flags = {
     ...benchFlags,
     ...consumeFlags,
-    acks: Flags.string({
-      default: 'explicit',
-      description: 'ack policy of the bench consumer: ack each message, none, or every --batch messages (all)',
-      options: ['explicit', 'none', 'all'],
-    }),
-    consumer: Flags.string({
-      default: 'natsx-bench',
-      description: 'name of the durable consumer the clients share (replaced for the run)',
-    }),
+    ...sharedConsumerFlags,
   }
   static summary = 'Benchmark consuming a stream with consume() on a durable pull consumer the clients share.'
 
   async run(): Promise<BenchJsConsumeResult> {
-    const {flags} = this
-    validateName(flags.stream, 'stream')
-    if (flags.filter) validateFilterSubject(flags.filter, 'filter subject')
-    const spec = {
-      ...baseSpec('js consume', flags.filter ?? '', flags, (await this.connectionSettings()).timeoutMs),
-      acks: flags.acks as 'all' | 'explicit' | 'none',
-      consumer: flags.consumer,
-      batch: flags.batch,
-      ...(flags.filter ? {filter: flags.filter} : {}),
-      stream: flags.stream,
-    }
-    validateName(spec.consumer, 'consumer')
-    const jsm = await this.jsm()
-    return this.runBench(spec, {
-      cleanup: () => cleanupConsume(jsm, spec),
-      csv: flags.csv,
-      prepare: () => prepareConsume(jsm, spec),
-      progress: flags.progress,
-    })
+    return this.runConsumeBench('js consume', this.flags)
   }
 }

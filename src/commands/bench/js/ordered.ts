@@ -1,7 +1,5 @@
-import {baseSpec, BenchCommand, benchFlags, consumeFlags} from '../../../lib/bench/command.js'
-import {cleanupConsume, prepareConsume} from '../../../lib/bench/setup.js'
+import {BenchCommand, benchFlags, consumeFlags} from '../../../lib/bench/command.js'
 import {type BenchResult} from '../../../lib/bench/types.js'
-import {validateFilterSubject, validateName} from '../../../lib/subjects.js'
 
 export type BenchJsOrderedResult = BenchResult
 
@@ -19,22 +17,6 @@ Fill the stream first with \`natsx bench js pub --create\`.`
   static summary = 'Benchmark reading a stream with ordered consumers, one per client.'
 
   async run(): Promise<BenchJsOrderedResult> {
-    const {flags} = this
-    validateName(flags.stream, 'stream')
-    if (flags.filter) validateFilterSubject(flags.filter, 'filter subject')
-    const spec = {
-      ...baseSpec('js ordered', flags.filter ?? '', flags, (await this.connectionSettings()).timeoutMs),
-      batch: flags.batch,
-      ...(flags.filter ? {filter: flags.filter} : {}),
-      stream: flags.stream,
-    }
-
-    const jsm = await this.jsm()
-    return this.runBench(spec, {
-      cleanup: () => cleanupConsume(jsm, spec),
-      csv: flags.csv,
-      prepare: () => prepareConsume(jsm, spec),
-      progress: flags.progress,
-    })
+    return this.runConsumeBench('js ordered', this.flags)
   }
 }
