@@ -36,100 +36,46 @@ export interface MonitorTransport {
   ): Promise<ServerResult<EndpointTypes[E]>>
 }
 
-/** HTTP query parameters for the neutral options. */
+type Param = [option: keyof EndpointOptions, http: string, sys: string]
+
+const PAGING: Param[] = [
+  ['offset', 'offset', 'offset'],
+  ['limit', 'limit', 'limit'],
+]
+const SUBS_PAGED: Param[] = [['subs', 'subs', 'subscriptions'], ...PAGING]
+
+/** Each endpoint's neutral options, with their HTTP query names and the `$SYS` body names (the Go structs' JSON). */
+const PARAMS: Partial<Record<Endpoint, Param[]>> = {
+  connz: [['subs', 'subs', 'subscriptions'], ['auth', 'auth', 'auth'], ['sort', 'sort', 'sort'], ['state', 'state', 'state'], ...PAGING],
+  healthz: [
+    ['js_enabled_only', 'js-enabled-only', 'js-enabled-only'],
+    ['js_server_only', 'js-server-only', 'js-server-only'],
+  ],
+  jsz: [['accounts', 'accounts', 'accounts'], ['streams', 'streams', 'streams'], ['consumers', 'consumers', 'consumer'], ['config', 'config', 'config'], ...PAGING],
+  leafz: SUBS_PAGED,
+  routez: SUBS_PAGED,
+  subsz: SUBS_PAGED,
+}
+
+/** The HTTP query string for the neutral options. */
 export function httpQuery(endpoint: Endpoint, o: EndpointOptions = {}): URLSearchParams {
   const q = new URLSearchParams()
-  const set = (k: string, v: boolean | number | string | undefined): void => {
-    if (v !== undefined && v !== false) q.set(k, String(v))
-  }
-
-  switch (endpoint) {
-    case 'connz': {
-      set('subs', o.subs)
-      set('auth', o.auth)
-      set('sort', o.sort)
-      set('state', o.state)
-      set('offset', o.offset)
-      set('limit', o.limit)
-      break
-    }
-
-    case 'healthz': {
-      set('js-enabled-only', o.js_enabled_only)
-      set('js-server-only', o.js_server_only)
-      break
-    }
-
-    case 'jsz': {
-      set('accounts', o.accounts)
-      set('streams', o.streams)
-      set('consumers', o.consumers)
-      set('config', o.config)
-      set('offset', o.offset)
-      set('limit', o.limit)
-      break
-    }
-
-    case 'leafz':
-    case 'routez':
-    case 'subsz': {
-      set('subs', o.subs)
-      set('offset', o.offset)
-      set('limit', o.limit)
-      break
-    }
-
-    default:
+  for (const [option, name] of PARAMS[endpoint] ?? []) {
+    const v = o[option]
+    if (v !== undefined && v !== false) q.set(name, String(v))
   }
 
   for (const [k, v] of Object.entries(o.raw ?? {})) q.set(k, String(v))
   return q
 }
 
-/** The `$SYS` request body for the neutral options (the Go structs' JSON names). */
+/** The `$SYS` request body for the neutral options (the Go structs' JSON names; connz `state` is numeric there). */
 export function sysBody(endpoint: Endpoint, o: EndpointOptions = {}): Record<string, unknown> {
   const b: Record<string, unknown> = {}
-  const set = (k: string, v: unknown): void => {
-    if (v !== undefined && v !== false) b[k] = v
-  }
-
-  switch (endpoint) {
-    case 'connz': {
-      set('subscriptions', o.subs)
-      set('auth', o.auth)
-      set('sort', o.sort)
-      if (o.state) b.state = {all: 2, closed: 1, open: 0}[o.state]
-      set('offset', o.offset)
-      set('limit', o.limit)
-      break
-    }
-
-    case 'healthz': {
-      set('js-enabled-only', o.js_enabled_only)
-      set('js-server-only', o.js_server_only)
-      break
-    }
-
-    case 'jsz': {
-      set('accounts', o.accounts)
-      set('streams', o.streams)
-      set('consumer', o.consumers)
-      set('config', o.config)
-      set('offset', o.offset)
-      set('limit', o.limit)
-      break
-    }
-
-    case 'leafz':
-    case 'routez':
-    case 'subsz': {
-      set('subscriptions', o.subs)
-      set('offset', o.offset)
-      set('limit', o.limit)
-      break
-    }
-
-    default:
+  for (const [option, , name] of PARAMS[endpoint] ?? []) {
+    const v = o[option]
+    if (v === undefined || v === false) continue
+    b[name] = option === 'state' ? {all: 2, closed: 1, open: 0}[v as 'all' | 'closed' | 'open'] : v
   }
 
   for (const [k, v] of Object.entries(o.raw ?? {})) b[k] = v
