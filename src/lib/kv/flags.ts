@@ -1,7 +1,9 @@
 /** The bucket configuration flags of `kv add` and `kv edit` (natscli's names). */
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {durationFlag, intFlag, sizeFlag} from '../flags.js'
+import {readStdin} from '../io.js'
+import {validateBucketName, validateKey} from './config.js'
 
 export const kvConfigFlags = {
   compress: Flags.boolean({allowNo: true, description: 'compress the bucket with s2 (nats-server 2.10+)'}),
@@ -13,4 +15,22 @@ export const kvConfigFlags = {
   metadata: Flags.string({description: 'bucket metadata as key:value, repeatable (nats-server 2.10+)', multiple: true}),
   replicas: intFlag({min: 1})({description: 'how many replicas of the data to keep in a cluster [default: 1]'}),
   ttl: durationFlag({description: 'how long a value is kept, e.g. 1h or 7d; 0 forever'}),
+}
+
+/** Arguments and flags of the verbs that write one value (`put`, `create`). */
+export const valueArgs = {
+  bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
+  key: Args.string({description: 'the key', ignoreStdin: true, required: true}),
+  value: Args.string({description: 'the value; read from stdin when omitted', ignoreStdin: true}),
+}
+export const valueFlags = {
+  ttl: durationFlag({description: 'expire this value after the duration (per-key TTL, nats-server 2.11+)'}),
+}
+
+/** The value to write (the argument, else stdin) after checking names, and the TTL the server is asked for. */
+export async function valueInput(args: {bucket: string; key: string; value?: string}, ttlMs: number | undefined): Promise<{data: Buffer; ttl?: string}> {
+  validateBucketName(args.bucket)
+  validateKey(args.key)
+  const data = args.value === undefined ? await readStdin() : Buffer.from(args.value)
+  return {data, ...(ttlMs === undefined ? {} : {ttl: `${Math.round(ttlMs / 1000)}s`})}
 }
