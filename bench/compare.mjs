@@ -5,11 +5,12 @@
 //   node bench/compare.mjs [--rounds 3] [--scale 1] [--write]
 import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
+
+import {freePort, startNatsServer} from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RAW = join(ROOT, 'bench', 'raw.mjs')
@@ -26,36 +27,11 @@ const rounds = Number(values.rounds)
 const scale = Number(values.scale)
 const n = (x) => Math.max(1000, Math.round(x * scale))
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'natsx-compare-'))
   const port = await freePort()
-  const child = spawn(values.server, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'store')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  await new Promise((resolve, reject) => {
-    let log = ''
-    const onData = (b) => {
-      log += b
-      if (log.includes('Server is ready')) resolve()
-    }
-
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`nats-server exited (${code}):\n${log}`)))
-  })
-  child.stdout.resume()
-  child.stderr.resume()
+  const child = await startNatsServer(values.server, port, ['-js', '-sd', join(dir, 'store')])
   return {
     async stop() {
       child.kill('SIGTERM')

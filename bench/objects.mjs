@@ -15,12 +15,13 @@ import {spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
 import {createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {open} from 'node:fs/promises'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
 import {fileURLToPath} from 'node:url'
+
+import {freePort, startNatsServer} from './lib.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -43,31 +44,10 @@ const RUNS = Number(arg('runs', '1'))
 const SERVER_BIN = arg('server-bin', existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server')
 const MiB = 1024 * 1024
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const {port} = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 async function startServer(dir) {
   const port = await freePort()
-  const child = spawn(SERVER_BIN, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'store')], {stdio: ['ignore', 'pipe', 'pipe']})
-  await new Promise((resolve, reject) => {
-    let log = ''
-    const onData = (b) => {
-      log += b.toString()
-      if (log.includes('Server is ready')) resolve()
-    }
-
-    child.stderr.on('data', onData)
-    child.stdout.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`nats-server exited ${code}: ${log}`)))
-  })
+  const child = await startNatsServer(SERVER_BIN, port, ['-js', '-sd', join(dir, 'store')])
   return {child, url: `nats://127.0.0.1:${port}`}
 }
 

@@ -1,32 +1,21 @@
 #!/usr/bin/env node
 // natsx start-up beside `node -e 0`, in the same run: `natsx --version` and `natsx pub` against a local nats-server
 // that this script starts on a free loopback port. Prints medians and ratios. Usage: node bench/startup.mjs [rounds]
-import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {freePort, startNatsServer} from './lib.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')
 const rounds = Number(process.argv[2] ?? 21)
 
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const p = s.address().port
-    s.close(() => resolve(p))
-  })
-})
+const port = await freePort()
 const serverBin = ['/usr/sbin/nats-server', 'nats-server'].find((b) => spawnSync(b, ['--version']).status === 0)
-const server = spawn(serverBin, ['-a', '127.0.0.1', '-p', String(port)], {stdio: ['ignore', 'ignore', 'pipe']})
-await new Promise((resolve) => {
-  let log = ''
-  server.stderr.on('data', (b) => {
-    log += b
-    if (log.includes('Server is ready')) resolve()
-  })
-})
+const server = await startNatsServer(serverBin, port)
 
 const home = mkdtempSync(join(tmpdir(), 'natsx-startup-'))
 const env = {...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: home}

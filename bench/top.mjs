@@ -4,10 +4,11 @@
 // from a snapshot to its frame on screen. Usage: npm run build && node bench/top.mjs [--conns 1000] [--seconds 30] [--sys]
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {PassThrough, Writable} from 'node:stream'
+
+import {freePort} from './lib.mjs'
 
 delete process.env.CI // Ink renders only the last frame in CI mode
 process.env.NODE_ENV ??= 'production' // as `natsx top` does before it loads React
@@ -21,15 +22,6 @@ const CONNS = Number(arg('conns', 1000))
 const SECONDS = Number(arg('seconds', 30))
 const SYS = process.argv.includes('--sys')
 const SERVER = process.env.NATS_SERVER_BIN ?? '/usr/sbin/nats-server'
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const {port} = s.address()
-      s.close(() => resolve(port))
-    })
-  })
 
 const dir = mkdtempSync(join(tmpdir(), 'natsx-bench-top-'))
 const ports = []
