@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {writeFile} from 'node:fs/promises'
 
 import type {SpecDocument} from '../lib/apply/export.js'

@@ -1,4 +1,4 @@
-import type {Hook} from '@oclif/core'
+import type {Hook} from '@oclif/core/hooks'
 
 import {ExitCode} from '../lib/errors.js'
 

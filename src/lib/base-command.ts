@@ -5,8 +5,9 @@
  */
 import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
 import type {NatsConnection} from '@nats-io/transport-node'
+import type * as Interfaces from '@oclif/core/interfaces'
 
-import {Command, Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
 
 import {Capabilities} from './capabilities.js'
 import {type ConnectionFlags, type ConnectionSettings, describeSettings, openConnection, resolveSettings, traceRequests} from './connection.js'
@@ -127,7 +128,7 @@ protected args!: BaseArgs<T>
   /** The JetStream client (publish, consume), made on first use. */
   protected async js(): Promise<JetStreamClient> {
     if (this._js) return this._js
-    const {jetstream} = await import('@nats-io/jetstream')
+    const {jetstream} = await import('./nats/jetstream.js')
     this._js = jetstream(await this.nc(), await this.jsOptions())
     return this._js
   }
@@ -135,7 +136,7 @@ protected args!: BaseArgs<T>
   /** The JetStream manager (streams, consumers), made on first use. */
   protected async jsm(): Promise<JetStreamManager> {
     if (this._jsm) return this._jsm
-    const {jetstreamManager} = await import('@nats-io/jetstream')
+    const {jetstreamManager} = await import('./nats/jetstream.js')
     this._jsm = await jetstreamManager(await this.nc(), {...(await this.jsOptions()), checkAPI: false})
     return this._jsm
   }

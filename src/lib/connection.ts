@@ -168,7 +168,7 @@ export async function buildConnectOptions(
   s: ConnectionSettings,
   extra: ConnectOptionsExtra = {},
 ): Promise<import('@nats-io/transport-node').NodeConnectionOptions> {
-  const core = await import('@nats-io/transport-node')
+  const core = await import('./nats/core.js')
   const opts: import('@nats-io/transport-node').NodeConnectionOptions = {
     maxReconnectAttempts: extra.reconnect ? -1 : 0,
     name: s.name,
@@ -208,7 +208,7 @@ export async function buildConnectOptions(
 }
 
 export async function openConnection(s: ConnectionSettings, extra: ConnectOptionsExtra = {}): Promise<NatsConnection> {
-  const {connect} = await import('@nats-io/transport-node')
+  const {connect} = await import('./nats/core.js')
   const opts = await buildConnectOptions(s, extra)
   const servers = s.servers.join(',')
   let timer: NodeJS.Timeout | undefined

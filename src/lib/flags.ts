@@ -2,7 +2,7 @@
  * Reusable flag builders: one per kind of value, each validating with a clear message.
  * Connection flags are named and env-bound as natscli names them.
  */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {usageError} from './errors.js'
 import {parseDuration} from './format/duration.js'

@@ -17,7 +17,7 @@ const enc = new TextEncoder()
 
 async function buildHeaders(pairs: Array<[string, string]>, count: number): Promise<MsgHdrs | undefined> {
   if (pairs.length === 0) return undefined
-  const {headers} = await import('@nats-io/transport-node')
+  const {headers} = await import('./nats/core.js')
   const h = headers()
   for (const [k, v] of pairs) h.append(k, expandTemplate(v, {count}))
   return h
@@ -211,7 +211,7 @@ async function startReplay(
   cleanups: Array<() => Promise<void>>,
   fail: (error: unknown) => void,
 ): Promise<void> {
-  const {DeliverPolicy} = await import('@nats-io/jetstream')
+  const {DeliverPolicy} = await import('./nats/jetstream.js')
   const opts: Record<string, unknown> = {}
   switch (r.policy) {
     case 'all': {

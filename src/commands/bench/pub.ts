@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {baseSpec, BenchCommand, benchFlags, multisubjectFlags, rateFlags, sizeFlags} from '../../lib/bench/command.js'
 import {type BenchResult} from '../../lib/bench/types.js'

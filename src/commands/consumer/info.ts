@@ -1,6 +1,6 @@
 import type {ConsumerInfo} from '@nats-io/jetstream'
 
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {requireConsumer} from '../../lib/consumers/ops.js'

@@ -1,6 +1,7 @@
 import type {ConsumerInfo} from '@nats-io/jetstream'
 
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {listConsumers} from '../../lib/consumers/ops.js'

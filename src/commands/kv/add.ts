@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {conflict, toNatsxError} from '../../lib/errors.js'
@@ -38,7 +39,7 @@ Options a server cannot honour (--compress, --metadata on 2.9; --marker-ttl befo
         throw conflict(`bucket "${config.bucket}" exists with another configuration (${changes.map((c) => c.field).join(', ')})`, 'use `natsx kv edit` to change it', changes)
       }
     } else {
-      const {Kvm} = await import('@nats-io/kv')
+      const {Kvm} = await import('../../lib/nats/kv.js')
       await new Kvm(await this.js()).create(config.bucket, kvCreateOptions(config) as never)
     }
 

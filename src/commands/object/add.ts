@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {conflict, toNatsxError} from '../../lib/errors.js'
@@ -30,7 +30,7 @@ export default class ObjectAdd extends BaseCommand<typeof ObjectAdd> {
       const changes = diffConfigs(normalizeObjConfig(existing.config as never), config)
       if (changes.length > 0) throw conflict(`bucket "${config.bucket}" exists with another configuration (${changes.map((c) => c.field).join(', ')})`, undefined, changes)
     } else {
-      const {Objm} = await import('@nats-io/obj')
+      const {Objm} = await import('../../lib/nats/obj.js')
       await new Objm(await this.js()).create(config.bucket, objCreateOptions(config) as never)
     }
 

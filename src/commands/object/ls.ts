@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {validateBucketName} from '../../lib/kv/config.js'

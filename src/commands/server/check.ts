@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {durationFlag, intFlag} from '../../lib/flags.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'

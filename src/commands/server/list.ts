@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {formatDuration} from '../../lib/format/duration.js'
 import {formatCount, formatSize} from '../../lib/format/size.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {contextExists, emptyContext, loadContext, saveContext, selectContext} from '../../lib/context.js'

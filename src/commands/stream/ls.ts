@@ -1,6 +1,6 @@
 import type {StreamInfo} from '@nats-io/jetstream'
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {listStreams} from '../../lib/streams/ops.js'

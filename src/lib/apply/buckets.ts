@@ -92,10 +92,10 @@ export async function findBucket(
 /** Create through the nats.js managers (they write the subjects, rollup and discard settings a bucket needs). */
 export async function createBucket(js: JetStreamClient, kind: BucketKind, desired: BucketConfig): Promise<void> {
   if (kind === 'kv') {
-    const {Kvm} = await import('@nats-io/kv')
+    const {Kvm} = await import('../nats/kv.js')
     await new Kvm(js).create(desired.bucket, kvCreateOptions(fullBucketConfig('kv', desired) as KvConfig))
   } else {
-    const {Objm} = await import('@nats-io/obj')
+    const {Objm} = await import('../nats/obj.js')
     await new Objm(js).create(desired.bucket, objCreateOptions(fullBucketConfig('object', desired) as ObjConfig))
   }
 }

@@ -3,7 +3,8 @@
  * prepares the server, prints natscli's banner (stderr), runs the clients with a progress bar (stderr, terminals
  * only), writes the CSV and returns the result (the `--json` output).
  */
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 import {randomUUID} from 'node:crypto'
 import {writeFileSync} from 'node:fs'
 

@@ -247,7 +247,7 @@ export async function replyLoop(ctx: LoopContext, onReady: () => Promise<void>):
 // ---------------------------------------------------------------- JetStream
 
 async function jetstreamClient(ctx: LoopContext) {
-  const {jetstream} = await import('@nats-io/jetstream')
+  const {jetstream} = await import('../nats/jetstream.js')
   const s = ctx.client.settings
   return jetstream(ctx.nc, {
     timeout: ctx.client.spec.timeoutMs,
@@ -419,7 +419,7 @@ export async function kvLoop(ctx: LoopContext): Promise<LoopResult> {
   const {client} = ctx
   const {spec} = client
   const js = await jetstreamClient(ctx)
-  const {Kvm} = await import('@nats-io/kv')
+  const {Kvm} = await import('../nats/kv.js')
   const kv = await new Kvm(js).open(spec.bucket!)
   const run = new Run(ctx)
   const data = payload(spec.size)

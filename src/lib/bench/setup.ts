@@ -69,7 +69,7 @@ export async function prepareJsPub(jsm: JetStreamManager, spec: BenchSpec, o: St
   }
 
   if (!o.create) throw notFound(`stream ${name} does not exist`, 'add --create to make it, or pass --stream')
-  const {StorageType} = await import('@nats-io/jetstream')
+  const {StorageType} = await import('../nats/jetstream.js')
   await jsm.streams.add({
     max_bytes: o.maxBytes,
     name,
@@ -110,7 +110,7 @@ export async function prepareConsume(
   }
 
   if (spec.mode !== 'js ordered') {
-    const {AckPolicy, DeliverPolicy} = await import('@nats-io/jetstream')
+    const {AckPolicy, DeliverPolicy} = await import('../nats/jetstream.js')
     await jsm.consumers.delete(name, spec.consumer!).catch(() => false)
     const ack = spec.acks === 'none' ? AckPolicy.None : spec.acks === 'all' ? AckPolicy.All : AckPolicy.Explicit
     await jsm.consumers.add(name, {
@@ -147,8 +147,8 @@ export async function prepareKv(
   const info = await streamInfo(jsm, streamName)
   if (!info) {
     if (!o.create) throw notFound(`bucket ${bucket} does not exist`, 'fill it first with `natsx bench kv put`')
-    const {Kvm} = await import('@nats-io/kv')
-    const {StorageType} = await import('@nats-io/jetstream')
+    const {Kvm} = await import('../nats/kv.js')
+    const {StorageType} = await import('../nats/jetstream.js')
     await new Kvm(js).create(bucket, {
       history: o.history ?? 1,
       max_bytes: o.maxBytes,

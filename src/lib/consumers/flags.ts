@@ -1,5 +1,5 @@
 /** The oclif flags of `consumer add` and `consumer edit` (natscli names), shared so both read the same. */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {durationFlag, intFlag, sizeFlag} from '../flags.js'
 

@@ -1,5 +1,6 @@
 /** The bucket configuration flags of `kv add` and `kv edit` (natscli's names). */
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {durationFlag, intFlag, sizeFlag} from '../flags.js'
 import {readStdin} from '../io.js'

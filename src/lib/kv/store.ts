@@ -52,7 +52,7 @@ export async function bucketInfo(jsm: JetStreamManager, bucket: string): Promise
 /** Open an existing bucket (exit 3 when it does not exist). */
 export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; kv: KV}> {
   const info = await bucketInfo(jsm, bucket)
-  const {Kvm} = await import('@nats-io/kv')
+  const {Kvm} = await import('../nats/kv.js')
   const kv = await new Kvm(js).open(bucket, {allow_direct: info.config.allow_direct})
   return {info, kv}
 }

@@ -2,7 +2,7 @@
  * The base of the monitoring commands (`top` excepted): the transport flags, and the transport opened from them and
  * closed when the command ends. `--monitor` reads HTTP; otherwise the system account is asked over NATS.
  */
-import type {Command} from '@oclif/core'
+import type {Command} from '@oclif/core/command'
 
 import type {MonitorTransport} from './transport.js'
 

@@ -4,7 +4,7 @@
  */
 import type {NatsConnection} from '@nats-io/transport-node'
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import type {ConnectionSettings} from '../connection.js'
 import type {MonitorTransport} from './transport.js'

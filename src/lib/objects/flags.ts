@@ -1,5 +1,5 @@
 /** The bucket configuration flags of `object add` (natscli's names). */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {durationFlag, intFlag, sizeFlag} from '../flags.js'
 

@@ -80,7 +80,7 @@ export async function objBucketInfo(jsm: JetStreamManager, bucket: string): Prom
 
 export async function openObjectStore(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; os: ObjectStore}> {
   const info = await objBucketInfo(jsm, bucket)
-  const {Objm} = await import('@nats-io/obj')
+  const {Objm} = await import('../nats/obj.js')
   const os = await new Objm(js).open(bucket, false)
   return {info, os}
 }

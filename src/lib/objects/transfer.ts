@@ -45,7 +45,7 @@ export function base64UrlPadded(b: Buffer): string {
  * written so far are purged and the previous version of the object stays.
  */
 export async function putObject(js: JetStreamClient, jsm: JetStreamManager, os: ObjectStore, bucket: string, o: PutOptions): Promise<ObjectRecord> {
-  const {headers, nuid} = await import('@nats-io/transport-node')
+  const {headers, nuid} = await import('../nats/core.js')
   const chunkSize = Math.max(1, Math.min(o.chunkSize ?? DEFAULT_CHUNK_SIZE, o.maxPayload))
   const window = Math.max(2, o.window ?? PUT_WINDOW)
   const old = await os.info(o.name)
@@ -173,7 +173,7 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
   let store = bucket
   if (info?.options?.link?.name) {
     store = info.options.link.bucket
-    const {Objm} = await import('@nats-io/obj')
+    const {Objm} = await import('../nats/obj.js')
     info = await (await new Objm(js).open(store, false)).info(info.options.link.name)
   }
 

@@ -1,5 +1,5 @@
 /** The oclif flags of `stream add` and `stream edit` (natscli names), shared so both read the same. */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {durationFlag, intFlag, sizeFlag} from '../flags.js'
 

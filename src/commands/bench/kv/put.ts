@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {baseSpec, BenchCommand, benchFlags, rateFlags, sizeFlags, storeFlags} from '../../../lib/bench/command.js'
 import {prepareKv} from '../../../lib/bench/setup.js'

@@ -1,0 +1,2 @@
+// See core.ts: an ES module face on CommonJS nats.js, so the lazy import keeps its named exports once bundled.
+export {Kvm} from '@nats-io/kv'
