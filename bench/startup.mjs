@@ -23,13 +23,15 @@ const cases = {
   'node -e 0': [process.execPath, ['-e', '0']],
   'natsx --version': [process.execPath, [bin, '--version']],
   'natsx pub': [process.execPath, [bin, 'pub', 'bench.startup', 'hello', '-s', `nats://127.0.0.1:${port}`]],
+  // the same without V8's code cache (bin/load-bundle.js): what a first start on another Node version costs
+  'natsx pub, no code cache': [process.execPath, [bin, 'pub', 'bench.startup', 'hello', '-s', `nats://127.0.0.1:${port}`], {NATSX_CODE_CACHE: '0'}],
 }
 const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
 for (let r = 0; r < rounds; r++) {
   // interleave the cases so that machine noise hits them alike
-  for (const [name, [cmd, args]] of Object.entries(cases)) {
+  for (const [name, [cmd, args, extraEnv]] of Object.entries(cases)) {
     const t0 = process.hrtime.bigint()
-    execFileSync(cmd, args, {env, stdio: 'ignore'})
+    execFileSync(cmd, args, {env: {...env, ...extraEnv}, stdio: 'ignore'})
     times[name].push(Number(process.hrtime.bigint() - t0) / 1e6)
   }
 }

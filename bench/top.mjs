@@ -2,11 +2,13 @@
 // process), polled at a 1 s interval for D seconds (default 30) through the real feed and the real Ink view rendered
 // to a 160×50 fake terminal. Reports this process's CPU (% of one core), CPU ms per frame, poll latency and the time
 // from a snapshot to its frame on screen. Usage: npm run build && node bench/top.mjs [--conns 1000] [--seconds 30] [--sys]
+import {build} from 'esbuild'
 import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {PassThrough, Writable} from 'node:stream'
+import {fileURLToPath} from 'node:url'
 
 import {freePort} from './lib.mjs'
 
@@ -59,11 +61,33 @@ await new Promise((resolve) => {
   })
 })
 
-const {TopFeed} = await import('../dist/lib/monitoring/feed.js')
-const {HttpTransport} = await import('../dist/lib/monitoring/http.js')
-const {SysTransport} = await import('../dist/lib/monitoring/sys.js')
-const {PollingSource} = await import('../dist/lib/monitoring/source.js')
-const {TopApp} = await import('../dist/ui/top/TopApp.js')
+// natsx ships as bundles (scripts/build.mjs); this script drives the monitoring feed and the view directly, so it
+// bundles just those modules from src/ for itself
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// inside node_modules, so that its imports of ink and react resolve
+const kit = join(root, 'node_modules', '.cache', 'natsx-bench', 'top-kit.mjs')
+await build({
+  absWorkingDir: root,
+  banner: {js: "import {createRequire} from 'node:module'; const require = createRequire(import.meta.url);"},
+  bundle: true,
+  external: ['ink', 'react', 'react/*'],
+  format: 'esm',
+  logLevel: 'warning',
+  outfile: kit,
+  platform: 'node',
+  stdin: {
+    contents: [
+      "export {TopFeed} from './src/lib/monitoring/feed.ts'",
+      "export {HttpTransport} from './src/lib/monitoring/http.ts'",
+      "export {SysTransport} from './src/lib/monitoring/sys.ts'",
+      "export {PollingSource} from './src/lib/monitoring/source.ts'",
+      "export {TopApp} from './src/ui/top/TopApp.tsx'",
+    ].join('\n'),
+    loader: 'ts',
+    resolveDir: root,
+  },
+})
+const {HttpTransport, PollingSource, SysTransport, TopApp, TopFeed} = await import(kit)
 const {render} = await import('ink')
 const {createElement} = await import('react')
 

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-// Development entry: rebuilds nothing, runs the compiled tree with oclif's development settings.
-const {execute} = await import('@oclif/core')
-await execute({development: true, dir: import.meta.url})
+// Development entry: rebuilds dist/ from src/ (esbuild, a second or two) and runs it, so a change in src/ is seen
+// without a separate build step.
+import {execFileSync} from 'node:child_process'
+
+execFileSync(process.execPath, [new URL('../scripts/build.mjs', import.meta.url).pathname], {stdio: ['ignore', 'ignore', 'inherit']})
+await import('./run.js')

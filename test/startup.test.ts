@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -19,28 +19,64 @@ afterAll(async () => {
 
 async function loads(args: string[]): Promise<string[]> {
   const file = join(mkdtempSync(join(tmpdir(), 'natsx-loads-')), 'loads.txt')
-  const hook = join(ROOT, 'test', 'helpers', 'trace-loads.mjs')
-  await run(process.execPath, ['--import', hook, BIN, ...args], {env: baseEnv({NATSX_LOADS: file})})
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  await run(process.execPath, ['--import', HOOK, ...args], {cwd: ROOT, env: baseEnv({NATSX_LOADS: file})})
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  } catch {
+    return []
+  }
 }
 
+const HOOK = join(ROOT, 'test', 'helpers', 'trace-loads.mjs')
+const REACT_OR_INK = /\/node_modules\/(react|ink|react-reconciler|yoga-layout)\//
+
 describe('start-up stays lazy', () => {
-  it('the loader hook sees modules (so the checks below can fail)', async () => {
-    const urls = await loads(['pub', 'lazy.x', 'v', '-s', server.url])
-    expect(urls.some((u) => u.includes('/node_modules/@oclif/core/'))).toBe(true)
-    expect(urls.some((u) => u.includes('/node_modules/@nats-io/transport-node/'))).toBe(true)
+  it('the hook sees react and ink loaded by import() and by require() (so the checks below can fail)', async () => {
+    const imported = await loads(['--input-type=module', '-e', "await import('ink')"])
+    expect(imported.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
+    const required = await loads(['-e', "require('react')"])
+    expect(required.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
+  })
+
+  it('natsx runs from the bundle', async () => {
+    const urls = await loads([BIN, 'pub', 'lazy.x', 'v', '-s', server.url])
+    expect(urls.some((u) => u.endsWith('/bin/load-bundle.js'))).toBe(true)
+  })
+
+  it("V8 takes the build's code cache (scripts/build.mjs), so start-up skips compiling natsx", async () => {
+    const {stderr} = await run(process.execPath, [BIN, 'pub', 'lazy.x', 'v', '-s', server.url], {env: baseEnv({NATSX_DEBUG: '1'})})
+    expect(stderr).toContain('--- code cache: used')
+  })
+
+  it('a missing or foreign code cache is made again at exit, and the next start uses it', async () => {
+    // a copy of the installed package, so the real dist/ is left alone
+    const copy = mkdtempSync(join(tmpdir(), 'natsx-copy-'))
+    for (const f of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(join(ROOT, f), join(copy, f), {recursive: true})
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
+    const cache = join(copy, 'dist', 'natsx.cjs.cache')
+    const pub = async (): Promise<string> =>
+      (await run(process.execPath, [join(copy, 'bin', 'run.js'), 'pub', 'lazy.x', 'v', '-s', server.url], {env: baseEnv({NATSX_DEBUG: '1'})})).stderr
+
+    writeFileSync(cache, 'not a V8 code cache')
+    expect(await pub()).toContain('--- code cache: rejected')
+    expect(await pub()).toContain('--- code cache: used')
+
+    rmSync(cache)
+    expect(await pub()).toContain('--- code cache: none')
+    expect(existsSync(cache)).toBe(true)
+    expect(await pub()).toContain('--- code cache: used')
   })
 
   for (const args of [['--version'], ['pub', 'lazy.x', 'v'], ['sub', 'lazy.x', '--wait', '10ms'], ['--help'], ['pub', '--help']]) {
     it(`natsx ${args.join(' ')} never loads react or ink`, async () => {
       const full = args[0].startsWith('-') || args.includes('--help') ? args : [...args, '-s', server.url]
-      const urls = await loads(full)
-      expect(urls.filter((u) => /\/node_modules\/(react|ink|react-reconciler|yoga-layout)\//.test(u))).toEqual([])
+      const urls = await loads([BIN, ...full])
+      expect(urls.filter((u) => REACT_OR_INK.test(u))).toEqual([])
     })
   }
 
   it('--version answers without oclif', async () => {
-    const urls = await loads(['--version'])
-    expect(urls.filter((u) => u.includes('@oclif'))).toEqual([])
+    const urls = await loads([BIN, '--version'])
+    expect(urls.filter((u) => u.includes('@oclif') || u.includes('load-bundle'))).toEqual([])
   })
 })

@@ -60,7 +60,8 @@ export interface RunOutcome {
   reports: ClientReport[]
 }
 
-const WORKER_URL = new URL('worker.js', import.meta.url)
+// The worker is its own bundle beside natsx's (scripts/build.mjs): dist/bench-worker.mjs next to dist/natsx.cjs
+const WORKER_URL = new URL('bench-worker.mjs', import.meta.url)
 
 /** Where a client runs: the same interface for a worker thread and for the main thread. */
 interface ClientHandle {
