@@ -9,7 +9,7 @@ import {homedir} from 'node:os'
 
 import type {NatsContext} from './context.js'
 
-import {connectionError, toNatsxError, usageError} from './errors.js'
+import {authError, connectionError, ExitCode, type NatsxError, toNatsxError, usageError} from './errors.js'
 
 export const DEFAULT_SERVER = 'nats://127.0.0.1:4222'
 export const DEFAULT_TIMEOUT_MS = 5000
@@ -223,9 +223,34 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
       throw connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')
     }
 
-    throw toNatsxError(error, {servers})
+    const mapped = toNatsxError(error, {servers})
+    if (mapped.exitCode === ExitCode.AUTH && s.creds) throw explainCredsRefusal(mapped, s.creds)
+    throw mapped
   } finally {
     if (timer) clearTimeout(timer)
+  }
+}
+
+/**
+ * The server answers an expired user JWT with a bare "Authorization Violation"; the creds file says why, so say it.
+ * Only after the server refused: a local clock is not the judge of expiry.
+ */
+function explainCredsRefusal(err: NatsxError, credsFile: string): NatsxError {
+  const exp = credsExpiry(credsFile)
+  if (exp === undefined || exp * 1000 > Date.now()) return err
+  return authError(`the user JWT in ${credsFile} expired at ${new Date(exp * 1000).toISOString()}`, 'renew the credentials (nsc generate creds) and try again')
+}
+
+/** The `exp` claim (seconds) of the user JWT in a creds file, if it has one. */
+export function credsExpiry(credsFile: string): number | undefined {
+  try {
+    const text = readFileSync(credsFile, 'utf8')
+    const jwt = /-----BEGIN NATS USER JWT-----\s*([\w-]+\.[\w-]+\.[\w-]+)/.exec(text)?.[1]
+    if (!jwt) return undefined
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as {exp?: unknown}
+    return typeof claims.exp === 'number' && claims.exp > 0 ? claims.exp : undefined
+  } catch {
+    return undefined
   }
 }
 

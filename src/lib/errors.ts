@@ -57,7 +57,8 @@ export class NatsxError extends Error {
   readonly hint?: string
 
   constructor(exitCode: ExitCodeValue, message: string, options: NatsxErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    // one line, always: messages from below (OpenSSL, the server) may carry newlines
+    super(message.replaceAll(/\s*\n\s*/g, ' ').trim(), options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'NatsxError'
     this.exitCode = exitCode
     this.hint = options.hint
@@ -187,8 +188,16 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
       return connectionError(`${ctx.servers ? `cannot reach ${ctx.servers}` : 'connection failed'}: ${emsg}`, 'check --server and that nats-server is running')
     }
 
+    // the server's TLS alert when it wants a client certificate (verify: true) and got none, or none it trusts
+    if (/alert (bad certificate|certificate required|unknown ca)/i.test(emsg)) {
+      return authError(
+        `${ctx.servers ?? 'the server'} refused the TLS client certificate (${opensslReason(emsg)})`,
+        'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts',
+      )
+    }
+
     if ((typeof e.code === 'string' && /^(ERR_TLS|ERR_SSL|UNABLE_TO|SELF_SIGNED|DEPTH_ZERO|CERT_)/.test(e.code)) || /certificate|tls handshake|ssl/i.test(emsg)) {
-      return connectionError(`TLS with ${ctx.servers ?? 'the server'} failed: ${emsg}`, 'check --tlsca (the CA that signed the server certificate), --tlscert and --tlskey')
+      return connectionError(`TLS with ${ctx.servers ?? 'the server'} failed: ${opensslReason(emsg)}`, 'check --tlsca (the CA that signed the server certificate), --tlscert and --tlskey')
     }
 
     if (typeof e.code === 'string' && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
@@ -202,6 +211,11 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
   }
 
   return new NatsxError(ExitCode.UNEXPECTED, msg || 'unexpected error', {cause: err})
+}
+
+/** "…:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/…" → "sslv3 alert bad certificate" */
+function opensslReason(message: string): string {
+  return /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1]?.trim() ?? message
 }
 
 function fromApiError(e: ErrorLike): NatsxError {

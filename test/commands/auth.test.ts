@@ -1,19 +1,35 @@
 import {type AddressInfo, createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {runCli} from '../helpers/cli.js'
-import {type SecureServer, startSecureServer, startTokenServer} from '../helpers/secure.js'
+import {runCli, spawnCli} from '../helpers/cli.js'
+import {
+  makePki,
+  type OperatorServer,
+  type Pki,
+  type SecureServer,
+  startMutualTlsServer,
+  startOperatorServer,
+  startSecureServer,
+  startTokenServer,
+} from '../helpers/secure.js'
 import {freePort, type NatsServer} from '../helpers/servers.js'
 
 let secure: SecureServer
 let tokenServer: {server: NatsServer; token: string}
+let operator: OperatorServer
+let mtls: {pki: Pki; server: NatsServer}
 
 beforeAll(async () => {
-  ;[secure, tokenServer] = await Promise.all([startSecureServer(), startTokenServer()])
+  const pki = makePki()
+  let mtlsServer: NatsServer
+  ;[secure, tokenServer, operator, mtlsServer] = await Promise.all([startSecureServer(), startTokenServer(), startOperatorServer(), startMutualTlsServer(pki)])
+  mtls = {pki, server: mtlsServer}
 })
 afterAll(async () => {
   await secure?.server.destroy()
   await tokenServer?.server.destroy()
+  await operator?.server.destroy()
+  await mtls?.server.destroy()
 })
 
 const tls = (): string[] => ['--tlsca', secure.pki.ca]
@@ -70,6 +86,55 @@ describe('authentication modes', () => {
     const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--nkey', '/nonexistent/seed.nk'])
     expect(res.code).toBe(2)
     expect(res.stderr).toMatch(/--nkey/)
+  })
+})
+
+describe('operator mode: a creds file (user JWT and seed)', () => {
+  it('--creds and NATS_CREDS authenticate a request/reply round trip', async () => {
+    const rep = spawnCli(['reply', 'op.echo', '--echo', '--count', '1', '-s', operator.server.url, '--creds', operator.creds])
+    await rep.waitFor('listening', 'stderr')
+    const res = await runCli(['request', 'op.echo', 'ping', '--raw', '-s', operator.server.url], {env: {NATS_CREDS: operator.creds}})
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stdout).toContain('ping')
+    expect((await rep.done).code).toBe(0)
+  })
+
+  it('a user of an account the server does not know exits 7', async () => {
+    const res = await runCli(['pub', 'op.x', 'v', '-s', operator.server.url, '--creds', operator.strangerCreds])
+    expect(res.code).toBe(7)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(/authentication failed/)
+  })
+
+  it('an expired user JWT exits 7 and says when it expired', async () => {
+    const res = await runCli(['pub', 'op.x', 'v', '-s', operator.server.url, '--creds', operator.expiredCreds])
+    expect(res.code).toBe(7)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(/the user JWT in .*late\.creds expired at \d{4}-\d\d-\d\dT.*; renew the credentials/)
+  })
+})
+
+describe('mutual TLS (the server verifies client certificates)', () => {
+  const ca = (): string[] => ['--tlsca', mtls.pki.ca]
+
+  it('a client certificate signed by its CA connects', async () => {
+    const res = await runCli(['pub', 'mtls.x', 'v', '-s', mtls.server.url, ...ca(), '--tlscert', mtls.pki.clientCert, '--tlskey', mtls.pki.clientKey])
+    expect(res.code, res.stderr).toBe(0)
+  })
+
+  it('NATS_CERT / NATS_KEY / NATS_CA do the same', async () => {
+    const res = await runCli(['pub', 'mtls.x', 'v', '-s', mtls.server.url], {
+      env: {NATS_CA: mtls.pki.ca, NATS_CERT: mtls.pki.clientCert, NATS_KEY: mtls.pki.clientKey},
+    })
+    expect(res.code, res.stderr).toBe(0)
+  })
+
+  it('no client certificate exits 7 with one line naming the server and the flags', async () => {
+    const res = await runCli(['pub', 'mtls.x', 'v', '-s', mtls.server.url, ...ca()])
+    expect(res.code).toBe(7)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toContain(`${mtls.server.url} refused the TLS client certificate`)
+    expect(res.stderr).toMatch(/--tlscert and --tlskey/)
   })
 })
 

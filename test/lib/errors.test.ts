@@ -5,6 +5,16 @@ import {ExitCode, NatsxError, toNatsxError} from '../../src/lib/errors.js'
 const named = (name: string, message: string, extra: Record<string, unknown> = {}): Error => Object.assign(Object.assign(new Error(message), {name}), extra)
 
 describe('the error table', () => {
+  it('keeps every message on one line, and OpenSSL errors down to their reason', () => {
+    expect(new NatsxError(ExitCode.UNEXPECTED, 'first\n  second\n').message).toBe('first second')
+    const alert = '808C023F097F0000:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 42\n'
+    const refused = toNatsxError(Object.assign(new Error(alert), {code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'}), {servers: 'tls://h:1'})
+    expect(refused.exitCode).toBe(ExitCode.AUTH)
+    expect(refused.message).toBe('tls://h:1 refused the TLS client certificate (sslv3 alert bad certificate)')
+    const other = toNatsxError(Object.assign(new Error('unable to verify the first certificate'), {code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'}))
+    expect(other.exitCode).toBe(ExitCode.CONNECTION)
+  })
+
   it('maps nats.js errors to exit codes', () => {
     expect(toNatsxError(named('AuthorizationError', "'Authorization Violation'")).exitCode).toBe(ExitCode.AUTH)
     expect(toNatsxError(named('PermissionViolationError', "Permissions Violation for Publish to 'x'")).exitCode).toBe(ExitCode.AUTH)
