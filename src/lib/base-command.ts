@@ -51,7 +51,7 @@ protected args!: BaseArgs<T>
       // no JetStream or no permission: the version alone decides
     }
 
-    this._caps = new Capabilities(version, level)
+    this._caps = new Capabilities(version, level, Boolean(nc.info?.cluster))
     return this._caps
   }
 

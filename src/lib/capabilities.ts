@@ -49,11 +49,14 @@ export function compareVersions(a: string, b: string): number {
 export class Capabilities {
   /** JetStream API level from `$JS.API.INFO` (`0` when the server reports none, as 2.9 does). */
   readonly apiLevel: number
+  /** whether the server runs in a cluster; a lone server keeps placement in the config and ignores it */
+  readonly clustered: boolean
   readonly version: string
 
-  constructor(version: string, apiLevel = 0) {
+  constructor(version: string, apiLevel = 0, clustered = true) {
     this.version = version
     this.apiLevel = apiLevel
+    this.clustered = clustered
   }
 
   has(feature: Feature): boolean {
@@ -70,7 +73,13 @@ export class Capabilities {
     )
   }
 
-  toJSON(): {api_level: number; server_version: string} {
-    return {api_level: this.apiLevel, server_version: this.version}
+  /** Refuse what only a clustered JetStream honours (placement, replicas > 1) on a lone server: exit 8. */
+  requireCluster(what: string): void {
+    if (this.clustered) return
+    throw unsupported(`${what} needs a clustered JetStream; the connected server (${this.version}) is not in a cluster`, 'leave it out, or connect to a JetStream cluster')
+  }
+
+  toJSON(): {api_level: number; clustered: boolean; server_version: string} {
+    return {api_level: this.apiLevel, clustered: this.clustered, server_version: this.version}
   }
 }

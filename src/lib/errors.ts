@@ -104,9 +104,13 @@ export const interrupted = (): NatsxError => new NatsxError(ExitCode.INTERRUPTED
 /** JetStream API error codes natsx gives meaning to (server `error.err_code`). */
 export const JsApiCode = {
   ACCOUNT_RESOURCES_EXCEEDED: 10_002,
+  CLUSTER_REQUIRED: 10_074,
   CONSUMER_ALREADY_EXISTS: 10_148,
   CONSUMER_NAME_EXISTS: 10_013,
   CONSUMER_NOT_FOUND: 10_014,
+  INSUFFICIENT_MEMORY: 10_028,
+  INSUFFICIENT_RESOURCES: 10_023,
+  INSUFFICIENT_STORAGE: 10_047,
   JETSTREAM_NOT_ENABLED: 10_076,
   JETSTREAM_NOT_ENABLED_FOR_ACCOUNT: 10_039,
   NO_MESSAGE_FOUND: 10_037,
@@ -224,6 +228,11 @@ function fromApiError(e: ErrorLike): NatsxError {
   const code = api?.err_code ?? (typeof e.code === 'number' ? e.code : 0)
   const status = api?.code ?? e.status ?? 0
   switch (code) {
+    // "replicas > 1 not supported in non-clustered mode"
+    case JsApiCode.CLUSTER_REQUIRED: {
+      return unsupported(emsg, 'use 1 replica, or connect to a JetStream cluster')
+    }
+
     case JsApiCode.CONSUMER_ALREADY_EXISTS:
 
     case JsApiCode.CONSUMER_NAME_EXISTS:
@@ -234,6 +243,15 @@ function fromApiError(e: ErrorLike): NatsxError {
 
     case JsApiCode.CONSUMER_NOT_FOUND: {
       return notFound(emsg, 'list consumers with `natsx consumer ls STREAM`')
+    }
+
+    // the server reserves max_bytes up front and has less than was asked
+    case JsApiCode.INSUFFICIENT_MEMORY:
+
+    case JsApiCode.INSUFFICIENT_RESOURCES:
+
+    case JsApiCode.INSUFFICIENT_STORAGE: {
+      return usageError(emsg, 'ask for less (max bytes, replicas) or another storage type')
     }
 
     case JsApiCode.JETSTREAM_NOT_ENABLED:

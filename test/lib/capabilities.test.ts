@@ -23,9 +23,14 @@ describe('capabilities', () => {
     }
   })
 
+  it('refuses placement and replicas on a lone server, not in a cluster', () => {
+    expect(() => new Capabilities('2.9.10', 0, false).requireCluster('placement')).toThrow(/placement needs a clustered JetStream; the connected server \(2\.9\.10\) is not in a cluster/)
+    expect(() => new Capabilities('2.9.10', 0, true).requireCluster('placement')).not.toThrow()
+  })
+
   it('lets a new enough server through', () => {
     const caps = new Capabilities('2.12.1', 2)
     for (const f of Object.keys(FEATURES) as Array<keyof typeof FEATURES>) expect(() => caps.require(f)).not.toThrow()
-    expect(caps.toJSON()).toEqual({api_level: 2, server_version: '2.12.1'})
+    expect(caps.toJSON()).toEqual({api_level: 2, clustered: true, server_version: '2.12.1'})
   })
 })

@@ -30,6 +30,8 @@ describe('the error table', () => {
     expect(toNatsxError(api(10_014, 404)).exitCode).toBe(ExitCode.NOT_FOUND)
     expect(toNatsxError(api(10_058, 400)).exitCode).toBe(ExitCode.CONFLICT)
     expect(toNatsxError(api(10_071, 400)).exitCode).toBe(ExitCode.CONFLICT)
+    expect(toNatsxError(api(10_074, 500)).exitCode).toBe(ExitCode.UNSUPPORTED)
+    expect(toNatsxError(api(10_028, 500)).line()).toMatch(/api said no; ask for less/)
     expect(toNatsxError(api(99_999, 400)).exitCode).toBe(ExitCode.USAGE)
     expect(toNatsxError(api(99_999, 500)).exitCode).toBe(ExitCode.UNEXPECTED)
   })

@@ -15,7 +15,7 @@ import {ExitCode, NatsxError} from '../errors.js'
 import {msToNanos, parseDuration} from '../format/duration.js'
 import {parseSize} from '../format/size.js'
 import {validateBucketName} from '../kv/config.js'
-import {streamCapabilityNeeds, type StreamConfigInput, validateStreamConfig} from '../streams/config.js'
+import {streamCapabilityNeeds, streamClusterNeeds, type StreamConfigInput, validateStreamConfig} from '../streams/config.js'
 import {validateName} from '../subjects.js'
 import {bucketCapabilityNeeds, type BucketConfig, type BucketKind} from './buckets.js'
 import {type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS, TOP_CONSUMER_FIELDS} from './fields.js'
@@ -646,7 +646,18 @@ export function capabilityProblems(spec: Spec, caps: Capabilities): SpecProblem[
     }
   }
 
-  for (const s of spec.streams) add(s.at, streamCapabilityNeeds(s.config))
+  for (const s of spec.streams) {
+    add(s.at, streamCapabilityNeeds(s.config))
+    for (const need of streamClusterNeeds(s.config)) {
+      try {
+        caps.requireCluster(need.what)
+      } catch (error) {
+        const path = `${s.at.path}.${need.field}`
+        problems.push({code: 8, file: s.at.file, line: spec.lines.get(`${s.at.file}\0${path}`) ?? s.at.line, message: (error as Error).message, path})
+      }
+    }
+  }
+
   for (const c of spec.consumers) add(c.at, consumerCapabilityNeeds(c.config))
   for (const b of [...spec.kv, ...spec.objects]) add(b.at, bucketCapabilityNeeds(b.kind, b.config))
   return problems

@@ -365,9 +365,18 @@ export function streamCapabilityNeeds(c: StreamConfigInput): Array<{feature: Fea
   return needs
 }
 
+/** Fields only a clustered JetStream honours; a lone 2.9 server keeps placement and ignores it. */
+export function streamClusterNeeds(c: StreamConfigInput): Array<{field: string; what: string}> {
+  const needs: Array<{field: string; what: string}> = []
+  if (c.placement?.cluster || (c.placement?.tags?.length ?? 0) > 0) needs.push({field: 'placement', what: 'placement (cluster, tags)'})
+  if ((c.num_replicas ?? 1) > 1) needs.push({field: 'num_replicas', what: `${c.num_replicas} replicas`})
+  return needs
+}
+
 export function checkStreamCapabilities(c: StreamConfigInput, caps: Capabilities): void {
   for (const need of streamCapabilityNeeds(c))
     caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
+  for (const need of streamClusterNeeds(c)) caps.requireCluster(need.what)
 }
 
 /** Desired configuration for `add`: file first, flags over it, the name argument over both. */

@@ -202,17 +202,34 @@ describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
     await jsm.streams.delete('TTLRAW')
   })
 
+  it('a lone 2.9 server keeps a placement it cannot honour: the reason natsx refuses it there', async () => {
+    const si = await jsm.streams.add({name: 'PLACERAW', placement: {cluster: 'nowhere', tags: []}, subjects: ['placeraw.>']})
+    expect(si.config.placement).toEqual({cluster: 'nowhere'})
+    expect(si.cluster?.name).toBeUndefined()
+    await jsm.streams.delete('PLACERAW')
+  })
+
   it.each([
     [['--allow-msg-ttl'], /per-message TTL \(allow_msg_ttl\) requires nats-server 2\.11\.0; connected server is 2\.9\.10/],
     [['--compression', 's2'], /compression .*requires nats-server 2\.10\.0/],
     [['--metadata', 'team=ops'], /metadata .*requires nats-server 2\.10\.0/],
     [['--first-sequence', '100'], /first sequence .*requires nats-server 2\.10\.0/],
     [['--transform-source', 'cap.>', '--transform-destination', 'x.>'], /subject transforms .*requires nats-server 2\.10\.0/],
+    [['--cluster', 'nowhere'], /placement \(cluster, tags\) needs a clustered JetStream; the connected server \(2\.9\.10\) is not in a cluster/],
+    [['--tag', 'ssd'], /placement .*needs a clustered JetStream/],
+    [['--replicas', '3'], /3 replicas needs a clustered JetStream/],
   ])('%s', async (args, message) => {
     const res = await cli(['stream', 'add', 'CAP', '--subjects', 'cap.>', ...(args as string[])])
     expect(res.code).toBe(8)
     expect(res.stderr).toMatch(message as RegExp)
     expect(await streamNames(jsm)).not.toContain('CAP')
+  })
+
+  it('a memory stream larger than the server can reserve is exit 2 with its reason', async () => {
+    const res = await cli(['stream', 'add', 'HUGE', '--subjects', 'huge.>', '--storage', 'memory', '--max-bytes', '1TiB'])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toMatch(/insufficient memory resources available; ask for less/)
+    expect(await streamNames(jsm)).not.toContain('HUGE')
   })
 
   it('refuses per-message TTL from a --config file and on edit', async () => {
