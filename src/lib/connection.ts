@@ -9,7 +9,7 @@ import {homedir} from 'node:os'
 
 import type {NatsContext} from './context.js'
 
-import {authError, connectionError, ExitCode, type NatsxError, toNatsxError, usageError} from './errors.js'
+import {authError, connectionError, ExitCode, type NatsxError, serverRefused, toNatsxError, usageError} from './errors.js'
 
 export const DEFAULT_SERVER = 'nats://127.0.0.1:4222'
 export const DEFAULT_TIMEOUT_MS = 5000
@@ -225,10 +225,53 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
 
     const mapped = toNatsxError(error, {servers})
     if (mapped.exitCode === ExitCode.AUTH && s.creds) throw explainCredsRefusal(mapped, s.creds)
+    if (mapped.exitCode === ExitCode.CONNECTION && /EPIPE|ECONNRESET/.test(mapped.message)) {
+      const refusal = await serverRefusal(s.servers, Math.min(s.timeoutMs, 1000))
+      if (refusal) throw serverRefused(refusal.server, refusal.message)
+    }
+
     throw mapped
   } finally {
     if (timer) clearTimeout(timer)
   }
+}
+
+/**
+ * A server at a connection limit sends `-ERR 'maximum connections exceeded'` and hangs up; nats.js is still writing
+ * its CONNECT and reports the broken pipe instead. On that failure only, natsx reads what each server says to a
+ * fresh socket, so the message names the real reason.
+ */
+async function serverRefusal(servers: string[], waitMs: number): Promise<undefined | {message: string; server: string}> {
+  const {connect} = await import('node:net')
+  const probe = (server: string): Promise<string | undefined> =>
+    new Promise((resolve) => {
+      let url: URL
+      try {
+        url = new URL(server.includes('://') ? server : `nats://${server}`)
+      } catch {
+        resolve(undefined)
+        return
+      }
+
+      let text = ''
+      const socket = connect({host: url.hostname, port: Number(url.port || 4222)})
+      const done = (): void => {
+        clearTimeout(timer)
+        socket.destroy()
+        resolve(/^-ERR '?([^'\r\n]+)'?/m.exec(text)?.[1])
+      }
+
+      const timer = setTimeout(done, waitMs)
+      socket.on('data', (b: Buffer) => {
+        text += b.toString('latin1')
+        if (/^-ERR /m.test(text)) done()
+      })
+      socket.on('close', done)
+      socket.on('error', done)
+    })
+  const answers = await Promise.all(servers.slice(0, 3).map(async (server) => ({message: await probe(server), server})))
+  const found = answers.find((a) => a.message)
+  return found?.message ? {message: found.message, server: found.server} : undefined
 }
 
 /**

@@ -98,6 +98,15 @@ export const connectionError = (message: string, hint?: string): NatsxError =>
   new NatsxError(ExitCode.CONNECTION, message, {hint})
 export const authError = (message: string, hint?: string): NatsxError => new NatsxError(ExitCode.AUTH, message, {hint})
 
+/** The server turned the connection away with an -ERR (a connection limit, say): exit 6 naming its reason. */
+export const serverRefused = (server: string, reason: string): NatsxError =>
+  connectionError(
+    `${server} refused the connection: ${reason}`,
+    /maximum (account )?(active )?connections/i.test(reason)
+      ? 'the server or account is at its connection limit; close connections or raise the limit'
+      : 'see the server log',
+  )
+
 /** Raised by long-running commands when the user interrupts them. */
 export const interrupted = (): NatsxError => new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
 
@@ -182,6 +191,7 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
       return fromApiError(e)
     }
 
+    if (/maximum (account )?(active )?connections exceeded/i.test(emsg)) return serverRefused(ctx.servers ?? 'the server', emsg.replaceAll("'", ''))
     if (name === 'InvalidSubjectError') return usageError(emsg)
     if (name === 'InvalidNameError') return usageError(emsg)
     if (name === 'ConnectionError' || name === 'ClosedConnectionError') {

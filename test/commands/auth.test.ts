@@ -12,7 +12,7 @@ import {
   startSecureServer,
   startTokenServer,
 } from '../helpers/secure.js'
-import {freePort, type NatsServer} from '../helpers/servers.js'
+import {freePort, type NatsServer, startServer} from '../helpers/servers.js'
 
 let secure: SecureServer
 let tokenServer: {server: NatsServer; token: string}
@@ -162,6 +162,22 @@ describe('connection failures', () => {
       expect(res.stderr).toContain(`127.0.0.1:${port}`)
     } finally {
       silent.close()
+    }
+  })
+
+  it('a server at its connection limit: exit 6 with its reason, not a broken pipe', async () => {
+    const full = await startServer({config: 'max_connections: 1\n', jetstream: false})
+    const holder = spawnCli(['sub', 'hold.>', '-s', full.url])
+    try {
+      await holder.waitFor('listening', 'stderr')
+      const res = await runCli(['pub', 'x', 'y', '-s', full.url])
+      expect(res.code).toBe(6)
+      expect(res.stderr.trim().split('\n')).toHaveLength(1)
+      expect(res.stderr).toContain(`${full.url} refused the connection: maximum connections exceeded; the server or account is at its connection limit`)
+    } finally {
+      holder.child.kill('SIGINT')
+      await holder.done
+      await full.destroy()
     }
   })
 

@@ -22,6 +22,8 @@ describe('the error table', () => {
     expect(toNatsxError(named('TimeoutError', 'timeout')).exitCode).toBe(ExitCode.CONNECTION)
     expect(toNatsxError(named('ConnectionError', 'connection refused'), {servers: 'nats://h:1'}).message).toBe('cannot reach nats://h:1: connection refused')
     expect(toNatsxError(Object.assign(new Error('x'), {code: 'ECONNREFUSED'})).exitCode).toBe(ExitCode.CONNECTION)
+    const full = toNatsxError(named('Error', "'maximum connections exceeded'"), {servers: 'nats://h:1'})
+    expect(full.line()).toBe('nats://h:1 refused the connection: maximum connections exceeded; the server or account is at its connection limit; close connections or raise the limit')
   })
 
   it('maps JetStream API codes', () => {
