@@ -83,3 +83,18 @@ export class Capabilities {
     return {api_level: this.apiLevel, clustered: this.clustered, server_version: this.version}
   }
 }
+
+export interface FeatureRow {
+  feature: Feature
+  label: string
+  /** the first nats-server version that honours it */
+  requires: string
+  supported: boolean
+}
+
+/** Each option natsx checks, and whether the connected server honours it (`server features`). */
+export function featureRows(caps: Capabilities): FeatureRow[] {
+  return (Object.keys(FEATURES) as Feature[])
+    .map((feature) => ({feature, label: FEATURES[feature].label, requires: FEATURES[feature].version, supported: caps.has(feature)}))
+    .sort((a, b) => compareVersions(a.requires, b.requires) || a.label.localeCompare(b.label))
+}

@@ -31,6 +31,12 @@ describe('server commands on a 3-node cluster', () => {
     await cluster?.destroy()
   })
 
+  it('server features: the cluster is seen as one (placement and replicas allowed)', async () => {
+    const r = await runCli(['server', 'features', '--json', '--server', cluster.servers[0].url, '--user', 'app', '--password', 'app'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json<{clustered: boolean; jetstream: boolean; server_version: string}>()).toMatchObject({clustered: true, jetstream: true, server_version: '2.9.10'})
+  })
+
   it('ping: a round trip per server over $SYS and HTTP', async () => {
     for (const t of [sys, http]) {
       const r = await runCli(['server', 'ping', ...t, '--json'])
