@@ -47,10 +47,11 @@ export function loadBundle(url) {
   }
 
   // The build writes the cache. A cache V8 turned down (another Node version) or a missing one is written again
-  // at exit, where the directory allows it, so the next start is fast; never under extra Node flags (--cpu-prof…),
-  // which V8 folds into its check.
+  // at exit, where the directory allows it, so the next start is fast; never under extra Node flags (--cpu-prof…,
+  // NODE_OPTIONS), which V8 folds into its check.
   const stale = cachedData === undefined || script.cachedDataRejected
-  if (write || (stale && !off && process.execArgv.length === 0 && writable(dirname(file)))) {
+  const plainNode = process.execArgv.length === 0 && !process.env.NODE_OPTIONS
+  if (write || (stale && !off && plainNode && writable(dirname(file)))) {
     process.once('exit', () => {
       try {
         const tmp = `${cacheFile}.${process.pid}.tmp`
