@@ -31,6 +31,20 @@ describe('server commands on a 3-node cluster', () => {
     await cluster?.destroy()
   })
 
+  it('report routes: a full mesh, two routes per server, over $SYS and HTTP alike', async () => {
+    for (const t of [sys, http]) {
+      const r = await runCli(['server', 'report', 'routes', ...t, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      const out = r.json<{routes: Array<{remote: string; server: string}>; servers: Array<{routes: number; server: string}>}>()
+      expect(out.servers.map((x) => [x.server, x.routes]).sort()).toEqual([['n1', 2], ['n2', 2], ['n3', 2]])
+      for (const row of out.routes) expect(['n1', 'n2', 'n3'].filter((n) => n !== row.server)).toContain(row.remote)
+    }
+
+    const text = await runCli(['server', 'report', 'routes', ...sys])
+    expect(text.stdout).toMatch(/SERVER +│ REMOTE/)
+    expect(text.stdout).toContain('6 route(s); n1: 2, n2: 2, n3: 2')
+  })
+
   it('server features: the cluster is seen as one (placement and replicas allowed)', async () => {
     const r = await runCli(['server', 'features', '--json', '--server', cluster.servers[0].url, '--user', 'app', '--password', 'app'])
     expect(r.code, r.stderr).toBe(0)
