@@ -19,7 +19,7 @@ export default class ObjectGet extends BaseCommand<typeof ObjectGet> {
     name: Args.string({description: 'name of the object', ignoreStdin: true, required: true}),
   }
   static description = `Without --output the data goes to stdout (then --json is refused: stdout carries the data).
-With --output the object is written to a temporary file beside the target, its size and SHA-256 digest are checked, and only then is it renamed onto the target: an interrupted or corrupt transfer never leaves a partial file. An existing target needs --force.
+With --output the object is written to a temporary file beside the target, its size and SHA-256 digest are checked, and only then is it renamed onto the target: an interrupted or corrupt transfer never leaves a partial file. An existing target needs --force; --fsync also flushes the file to disk before the rename, so it survives a power loss.
 A progress bar with bytes/s is drawn on stderr when it is a terminal. A lost connection is exit 6.`
   static examples = [
     '<%= config.bin %> object get BACKUPS db.tar.gz --output ./db.tar.gz',
@@ -28,6 +28,7 @@ A progress bar with bytes/s is drawn on stderr when it is a terminal. A lost con
   ]
   static flags = {
     force: forceFlag,
+    fsync: Flags.boolean({description: 'with --output: flush the file to disk before renaming it into place'}),
     'no-progress': Flags.boolean({description: 'do not draw the progress bar'}),
     output: Flags.string({char: 'O', description: 'write to this file instead of stdout ("-" is stdout)'}),
   }
@@ -55,6 +56,7 @@ A progress bar with bytes/s is drawn on stderr when it is a terminal. A lost con
       onBytes: (n) => progress.update(n),
       onClose: nc.closed(),
       signal: this.interrupt.signal,
+      sync: flags.fsync,
       target: output ?? process.stdout,
     })
     progress.done()

@@ -128,6 +128,8 @@ export interface GetOptions {
   /** resolves when the connection closes */
   onClose: Promise<unknown>
   signal: AbortSignal
+  /** flush the file to disk before it is renamed into place (survives a power loss; slower) */
+  sync?: boolean
   /** a file path, or a writable (stdout) */
   target: string | Writable
 }
@@ -242,7 +244,7 @@ export async function getObject(js: JetStreamClient, os: ObjectStore, bucket: st
     }
 
     if (file) {
-      await file.sync()
+      if (o.sync) await file.sync()
       await file.close()
       file = undefined
       await rename(temp!, o.target as string)

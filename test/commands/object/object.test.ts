@@ -106,6 +106,9 @@ describe('object put and get', () => {
       expect(get.code, get.stderr).toBe(0)
       expect(get.json<ObjectRecord & {output: string}>()).toMatchObject({output: out, size})
       expect(await sha256File(out)).toBe(want)
+      const synced = await obj('get', 'F', `file-${size}`, '--output', `${out}.synced`, '--fsync')
+      expect(synced.code, synced.stderr).toBe(0)
+      expect(await sha256File(`${out}.synced`)).toBe(want)
 
       const viaStdin = await runFiles(['object', 'put', 'F', '--name', `stdin-${size}`, ...s], {stdin: src})
       expect(viaStdin.code, viaStdin.stderr).toBe(0)
