@@ -2,9 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {conflict, toNatsxError} from '../../lib/errors.js'
+import {conflict, notFound, toNatsxError} from '../../lib/errors.js'
 import {checkKvCapabilities, diffConfigs, kvConfigFromFlags, kvCreateOptions, normalizeKvConfig} from '../../lib/kv/config.js'
-import {kvConfigFlags} from '../../lib/kv/flags.js'
+import {kvConfigFlags, kvMirrorFlags, kvTopologyFlags} from '../../lib/kv/flags.js'
 import {renderBucketInfo} from '../../lib/kv/render.js'
 import {bucketSummary, type KvBucketSummary} from '../../lib/kv/store.js'
 
@@ -14,13 +14,20 @@ export default class KvAdd extends BaseCommand<typeof KvAdd> {
   static aliases = ['kv new']
   static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = `Adding a bucket that exists with the same configuration succeeds; with another configuration it is exit 4 (use \`kv edit\`).
-Options a server cannot honour (--compress, --metadata on 2.9; --marker-ttl before 2.11) are refused with exit 8.`
+Options a server cannot honour (--compress, --metadata, --source on 2.9; --marker-ttl before 2.11) are refused with exit 8.
+A --mirror bucket is a read-only copy: reads come from it, writes go to the origin bucket. A --source bucket gets the keys of
+each source bucket as its own. --republish-destination publishes every stored value again (as a plain message with the
+KV headers) to a subject, e.g. for consumers that do not speak KV.`
   static examples = [
     '<%= config.bin %> kv add CONFIG --history 5 --ttl 24h',
     '<%= config.bin %> kv add SESSIONS --storage memory --max-value-size 64KiB --max-bucket-size 1GiB --json',
+    '<%= config.bin %> kv add CONFIG_COPY --mirror CONFIG',
+    '<%= config.bin %> kv add CONFIG --republish-destination "config.changed.>" --republish-headers',
   ]
   static flags = {
     ...kvConfigFlags,
+    ...kvTopologyFlags,
+    ...kvMirrorFlags,
     storage: Flags.string({description: 'where the data is kept', options: ['file', 'memory']}),
   }
   static summary = 'Create a Key-Value bucket.'
@@ -29,6 +36,15 @@ Options a server cannot honour (--compress, --metadata on 2.9; --marker-ttl befo
     const config = kvConfigFromFlags(this.args.bucket, this.flags)
     checkKvCapabilities(config, await this.capabilities())
     const jsm = await this.jsm()
+    for (const o of [...(config.mirror ? [config.mirror] : []), ...(config.sources ?? [])]) {
+      if (o.domain) continue
+       
+      await jsm.streams.info(`KV_${o.bucket}`).catch((error: unknown) => {
+        if (toNatsxError(error).exitCode === 3) throw notFound(`bucket "${o.bucket}" (--${config.mirror ? 'mirror' : 'source'}) not found`, 'create it first, or name its domain')
+        throw error
+      })
+    }
+
     const existing = await jsm.streams.info(`KV_${config.bucket}`).catch((error: unknown) => {
       if (toNatsxError(error).exitCode === 3) return
       throw error

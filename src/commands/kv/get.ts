@@ -28,7 +28,7 @@ export default class KvGet extends BaseCommand<typeof KvGet> {
     validateKey(key)
     const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
     const e = await getEntry(kv, bucket, key, this.flags.revision)
-    const rec = entryRecord(e)
+    const rec = entryRecord(e, bucket)
     if (this.flags.raw && !this.jsonEnabled()) {
       await new Promise<void>((resolve, reject) => {
         process.stdout.write(e.value, (err) => (err ? reject(err) : resolve()))

@@ -27,7 +27,7 @@ export default class KvHistory extends BaseCommand<typeof KvHistory> {
     validateBucketName(bucket)
     validateKey(key)
     const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
-    const entries = await keyHistory(kv, key)
+    const entries = await keyHistory(kv, key, bucket)
     if (entries.length === 0) throw notFound(`key "${key}" not found in bucket "${bucket}"`, 'list keys with `natsx kv keys`')
     this.say(renderHistory(bucket, key, entries))
     return {bucket, entries, key}

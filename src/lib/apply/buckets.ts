@@ -59,7 +59,7 @@ export function diffBucketConfig(kind: BucketKind, live: KvConfig | ObjConfig, d
 
 export function immutableBucketChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
   return diff
-    .filter((d) => d.field === 'storage')
+    .filter((d) => d.field === 'storage' || d.field === 'mirror')
     .map((d) => ({...d, reason: `${d.field} cannot be changed after the bucket is created`}))
 }
 
@@ -68,6 +68,7 @@ const FEATURE_FIELD: Partial<Record<Feature, string>> = {
   'kv-marker-ttl': 'marker_ttl_ms',
   'stream-compression': 'compression',
   'stream-metadata': 'metadata',
+  'subject-transform': 'sources',
 }
 
 export function bucketCapabilityNeeds(kind: BucketKind, c: BucketConfig): Array<{feature: Feature; field: string}> {

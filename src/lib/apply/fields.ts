@@ -187,6 +187,11 @@ export const STREAM_FIELDS: Record<string, FieldDef> = {
   subjects: {description: 'subjects the stream captures (default: its name)', type: 'strings'},
 }
 
+const KV_ORIGIN_FIELDS: Record<string, FieldDef> = {
+  bucket: bucketName('name of the origin bucket'),
+  domain: str('JetStream domain of the origin bucket'),
+}
+
 /** Buckets: the shape `kv info --json` and `object info --json` print (src/lib/kv/config.ts KvConfig). */
 export const KV_FIELDS: Record<string, FieldDef> = {
   bucket: bucketName('bucket name'),
@@ -197,7 +202,20 @@ export const KV_FIELDS: Record<string, FieldDef> = {
   max_bucket_size: size('largest bucket size (-1: unlimited)'),
   max_value_size: size('largest value (-1: unlimited)'),
   metadata: {description: 'string metadata (2.10+)', type: 'map'},
+  mirror: {description: 'read-only copy of another bucket', fields: KV_ORIGIN_FIELDS, required: ['bucket'], type: 'object'},
+  placement: {
+    description: 'cluster placement',
+    fields: {cluster: str('cluster name'), tags: {description: 'server tags', type: 'strings'}},
+    type: 'object',
+  },
   replicas: int('replicas', 1, 5),
+  republish: {
+    description: 'republish stored values',
+    fields: {dest: str('destination subject'), headers_only: bool('headers only'), src: str('subject under $KV.<bucket>.>')},
+    required: ['src', 'dest'],
+    type: 'object',
+  },
+  sources: {description: 'buckets whose keys are copied in (2.10+)', fields: KV_ORIGIN_FIELDS, required: ['bucket'], type: 'objects'},
   storage: oneOf('storage', ['file', 'memory']),
   ttl_ms: durMs('how long a value lives (0: forever; milliseconds or 1h)'),
   // state that `info --json` prints next to the configuration: accepted and ignored

@@ -4,11 +4,31 @@
  */
 import type {Capabilities, Feature} from '../capabilities.js'
 
-import {usageError} from '../errors.js'
+import {NatsxError, usageError} from '../errors.js'
 import {msToNanos, nanosToMs} from '../format/duration.js'
-import {validateName} from '../subjects.js'
+import {streamConfigFromFlags} from '../streams/config.js'
+import {validateFilterSubject, validateName} from '../subjects.js'
 
 export type StorageName = 'file' | 'memory'
+
+/** The bucket a mirror or a source reads from, and its JetStream domain when it is in another one. */
+export interface KvOrigin {
+  bucket: string
+  domain?: string
+}
+
+/** Every stored value matching `src` (a subject under `$KV.<bucket>.>`) is published again to `dest`. */
+export interface KvRepublish {
+  dest: string
+  /** only the headers (with `Nats-Msg-Size`), no value */
+  headers_only?: boolean
+  src: string
+}
+
+export interface KvPlacement {
+  cluster?: string
+  tags?: string[]
+}
 
 /** A bucket's configuration, natsx's one shape (JSON output of `kv add/edit/info`, input of `apply`). */
 export interface KvConfig {
@@ -24,13 +44,22 @@ export interface KvConfig {
   /** max bytes of one value, -1 unlimited */
   max_value_size: number
   metadata: Record<string, string>
+  /** the bucket this one is a read-only copy of; absent when none */
+  mirror?: KvOrigin
+  /** where the servers of the bucket are placed; absent when not asked for */
+  placement?: KvPlacement
   replicas: number
+  /** republishing of stored values; absent when off */
+  republish?: KvRepublish
+  /** the buckets whose keys are copied into this one (needs nats-server 2.10+); absent when none */
+  sources?: KvOrigin[]
   storage: StorageName
   /** how long a value lives, 0 = forever */
   ttl_ms: number
 }
 
 export interface KvFlagInput {
+  cluster?: string
   compress?: boolean
   description?: string
   history?: number
@@ -38,8 +67,15 @@ export interface KvFlagInput {
   'max-bucket-size'?: number
   'max-value-size'?: number
   metadata?: string[]
+  mirror?: string
+  'mirror-domain'?: string
   replicas?: number
+  'republish-destination'?: string
+  'republish-headers'?: boolean
+  'republish-source'?: string
+  source?: string[]
   storage?: string
+  tags?: string[]
   ttl?: number
 }
 
@@ -94,9 +130,61 @@ function checkLimits(c: Partial<KvConfig>): void {
   if (c.marker_ttl_ms !== undefined && c.marker_ttl_ms !== 0 && c.marker_ttl_ms < 1000) throw usageError('--marker-ttl must be at least 1s')
 }
 
-/** The flags given, as a partial config (only what was set): the input of `edit`. */
-export function kvChangesFromFlags(flags: KvFlagInput): Partial<KvConfig> {
+/** A bucket named by a flag: a valid name that is not the bucket itself. */
+function originName(flag: string, name: string, bucket: string): string {
+  try {
+    validateBucketName(name)
+  } catch (error) {
+    throw usageError(`--${flag}: ${(error as NatsxError).message}`)
+  }
+
+  if (name === bucket) throw usageError(`--${flag} ${name}: a bucket cannot ${flag === 'mirror' ? 'mirror' : 'source'} itself`, 'name another bucket')
+  return name
+}
+
+/**
+ * Mirror, sources, republish and placement flags as KvConfig fields, checked with the stream builders. A republish
+ * source defaults to every key of the bucket and must stay inside it.
+ */
+function kvTopologyFromFlags(bucket: string, f: KvFlagInput): Partial<KvConfig> {
   const c: Partial<KvConfig> = {}
+  if (f['mirror-domain'] !== undefined && f.mirror === undefined) throw usageError('--mirror-domain needs --mirror', 'add --mirror BUCKET')
+  if (f.mirror !== undefined && f.source) throw usageError('--mirror and --source exclude each other', 'a bucket mirrors one bucket or sources from others, not both')
+  if (f['republish-destination'] === undefined && (f['republish-source'] !== undefined || f['republish-headers'])) {
+    throw usageError(`--${f['republish-source'] === undefined ? 'republish-headers' : 'republish-source'} needs --republish-destination`, 'add --republish-destination SUBJECT')
+  }
+
+  const all = `$KV.${bucket}.>`
+  const repub = f['republish-destination'] === undefined ? {} : {'republish-destination': f['republish-destination'], 'republish-headers': f['republish-headers'], 'republish-source': f['republish-source'] ?? all}
+  const sc = streamConfigFromFlags({
+    cluster: f.cluster,
+    mirror: f.mirror === undefined ? undefined : originName('mirror', f.mirror, bucket),
+    source: f.source?.map((s) => originName('source', s, bucket)),
+    tag: f.tags,
+    ...repub,
+  })
+  if (sc.mirror) c.mirror = {bucket: sc.mirror.name, ...(f['mirror-domain'] ? {domain: f['mirror-domain']} : {})}
+  if (sc.sources) c.sources = sc.sources.map((s) => ({bucket: s.name}))
+  if (sc.republish) {
+    const {dest, headers_only: headersOnly, src} = sc.republish
+    validateFilterSubject(src, '--republish-source')
+    validateFilterSubject(dest, '--republish-destination')
+    if (src !== all && !src.startsWith(`$KV.${bucket}.`)) throw usageError(`--republish-source "${src}" is outside the bucket`, `use a subject under ${all}`)
+    if (dest.startsWith('$KV.')) throw usageError(`--republish-destination "${dest}" is a KV subject and would write into a bucket`, 'republish to a subject outside $KV.>')
+    c.republish = {dest, src, ...(headersOnly ? {headers_only: true} : {})}
+  }
+
+  if (sc.placement) {
+    if (f.cluster === '') throw usageError('--cluster must not be empty')
+    c.placement = {...(f.cluster ? {cluster: f.cluster} : {}), ...(f.tags?.length ? {tags: f.tags} : {})}
+  }
+
+  return c
+}
+
+/** The flags given, as a partial config (only what was set): the input of `edit`. */
+export function kvChangesFromFlags(flags: KvFlagInput, bucket = ''): Partial<KvConfig> {
+  const c: Partial<KvConfig> = kvTopologyFromFlags(bucket, flags)
   if (flags.description !== undefined) c.description = flags.description
   if (flags.history !== undefined) c.history = flags.history
   if (flags.ttl !== undefined) c.ttl_ms = flags.ttl
@@ -116,7 +204,7 @@ export function kvChangesFromFlags(flags: KvFlagInput): Partial<KvConfig> {
 /** A full bucket config from flags, server defaults for what is not given: the input of `add`. */
 export function kvConfigFromFlags(bucket: string, flags: KvFlagInput): KvConfig {
   validateBucketName(bucket)
-  return {...KV_DEFAULTS, bucket, ...kvChangesFromFlags(flags)}
+  return {...KV_DEFAULTS, bucket, ...kvChangesFromFlags(flags, bucket)}
 }
 
 /** The server features a config needs beyond what every JetStream server has. */
@@ -125,8 +213,12 @@ export function kvRequiredFeatures(c: Partial<KvConfig>): Array<[Feature, string
   if (c.compression) out.push(['kv-compression', 'KV compression (--compress)'])
   if (c.marker_ttl_ms) out.push(['kv-marker-ttl', 'KV limit marker TTL (--marker-ttl)'])
   if (c.metadata && Object.keys(c.metadata).length > 0) out.push(['stream-metadata', 'bucket metadata (--metadata)'])
+  // nats.js (like nats.go) maps a source's `$KV.<source>.>` onto this bucket's subjects with a subject transform
+  if (c.sources?.some((s) => !s.domain && s.bucket !== c.bucket)) out.push(['subject-transform', 'KV sources (--source), which need subject transforms,'])
   return out
 }
+
+const origin = (o: KvOrigin): {domain?: string; name: string} => ({name: o.bucket, ...(o.domain ? {domain: o.domain} : {})})
 
 /** Refuse (exit 8) what the connected server would silently ignore. */
 export function checkKvCapabilities(c: Partial<KvConfig>, caps: Capabilities): void {
@@ -147,7 +239,22 @@ export function kvCreateOptions(c: KvConfig): Record<string, unknown> {
   if (c.compression) o.compression = true
   if (c.marker_ttl_ms) o.markerTTL = c.marker_ttl_ms
   if (Object.keys(c.metadata).length > 0) o.metadata = c.metadata
+  if (c.mirror) o.mirror = origin(c.mirror)
+  if (c.sources && c.sources.length > 0) o.sources = c.sources.map((s) => origin(s))
+  if (c.republish) o.republish = c.republish
+  if (c.placement) o.placement = {cluster: c.placement.cluster ?? '', tags: c.placement.tags ?? []}
   return o
+}
+
+/** A stream source as the server reports it. */
+export interface KvSourceLike {
+  external?: {api?: string}
+  name: string
+}
+
+function originFromSource(s: KvSourceLike): KvOrigin {
+  const domain = /^\$JS\.(.+)\.API$/.exec(s.external?.api ?? '')?.[1]
+  return {bucket: s.name.replace(/^KV_/, ''), ...(domain ? {domain} : {})}
 }
 
 /** The subset of a JetStream stream config a KV bucket is made of. */
@@ -159,8 +266,12 @@ export interface KvStreamConfigLike {
   max_msg_size?: number
   max_msgs_per_subject?: number
   metadata?: Record<string, string>
+  mirror?: KvSourceLike
   name: string
   num_replicas?: number
+  placement?: {cluster?: string; tags?: string[]}
+  republish?: {dest: string; headers_only?: boolean; src?: string}
+  sources?: KvSourceLike[]
   storage?: string
   subject_delete_marker_ttl?: number
 }
@@ -169,8 +280,13 @@ export interface KvStreamConfigLike {
 export function normalizeKvConfig(sc: KvStreamConfigLike): KvConfig {
   const metadata: Record<string, string> = {}
   for (const [k, v] of Object.entries(sc.metadata ?? {})) if (!k.startsWith('_nats.')) metadata[k] = v
+  const bucket = sc.name.replace(/^KV_/, '')
+  const placement: KvPlacement = {
+    ...(sc.placement?.cluster ? {cluster: sc.placement.cluster} : {}),
+    ...(sc.placement?.tags?.length ? {tags: sc.placement.tags} : {}),
+  }
   return {
-    bucket: sc.name.replace(/^KV_/, ''),
+    bucket,
     compression: Boolean(sc.compression && sc.compression !== 'none'),
     description: sc.description ?? '',
     history: sc.max_msgs_per_subject && sc.max_msgs_per_subject > 0 ? sc.max_msgs_per_subject : 1,
@@ -178,7 +294,13 @@ export function normalizeKvConfig(sc: KvStreamConfigLike): KvConfig {
     max_bucket_size: sc.max_bytes === undefined || sc.max_bytes <= 0 ? -1 : sc.max_bytes,
     max_value_size: sc.max_msg_size === undefined || sc.max_msg_size <= 0 ? -1 : sc.max_msg_size,
     metadata,
+    ...(sc.mirror ? {mirror: originFromSource(sc.mirror)} : {}),
+    ...(Object.keys(placement).length > 0 ? {placement} : {}),
     replicas: sc.num_replicas && sc.num_replicas > 0 ? sc.num_replicas : 1,
+    ...(sc.republish?.dest
+      ? {republish: {dest: sc.republish.dest, src: sc.republish.src || `$KV.${bucket}.>`, ...(sc.republish.headers_only ? {headers_only: true} : {})}}
+      : {}),
+    ...(sc.sources && sc.sources.length > 0 ? {sources: sc.sources.map((s) => originFromSource(s))} : {}),
     storage: sc.storage === 'memory' ? 'memory' : 'file',
     ttl_ms: sc.max_age ? nanosToMs(sc.max_age) : 0,
   }
@@ -196,6 +318,20 @@ export function applyKvChanges<T extends KvStreamConfigLike>(sc: T, changes: Par
   if (changes.compression !== undefined) out.compression = changes.compression ? 's2' : 'none'
   if (changes.marker_ttl_ms !== undefined) out.subject_delete_marker_ttl = msToNanos(changes.marker_ttl_ms)
   if (changes.metadata !== undefined) out.metadata = {...sc.metadata, ...changes.metadata}
+  if ('republish' in changes) {
+    if (changes.republish) out.republish = changes.republish
+    else delete out.republish
+  }
+
+  if ('placement' in changes) out.placement = {cluster: changes.placement?.cluster ?? '', tags: changes.placement?.tags ?? []}
+  if ('sources' in changes) {
+    const name = sc.name.replace(/^KV_/, '')
+    out.sources = (changes.sources ?? []).map((s) => ({
+      ...origin(s),
+      ...(s.domain || s.bucket === name ? {} : {subject_transforms: [{dest: `$KV.${name}.>`, src: `$KV.${s.bucket}.>`}]}),
+    }))
+  }
+
   return out
 }
 

@@ -18,6 +18,24 @@ export const kvConfigFlags = {
   ttl: durationFlag({description: 'how long a value is kept, e.g. 1h or 7d; 0 forever'}),
 }
 
+const TOPOLOGY = 'MIRROR, SOURCES, REPUBLISH, PLACEMENT'
+
+/** Sources, republishing and placement: `kv add` and `kv edit`. */
+export const kvTopologyFlags = {
+  cluster: Flags.string({description: 'place the bucket in this cluster', helpGroup: TOPOLOGY}),
+  'republish-destination': Flags.string({description: 'republish stored values to this subject', helpGroup: TOPOLOGY}),
+  'republish-headers': Flags.boolean({description: 'republish headers only, without values', helpGroup: TOPOLOGY}),
+  'republish-source': Flags.string({description: 'republish only keys matching this $KV.<bucket>.> subject', helpGroup: TOPOLOGY}),
+  source: Flags.string({description: 'copy the keys of this bucket, repeatable (nats-server 2.10+)', helpGroup: TOPOLOGY, multiple: true}),
+  tags: Flags.string({description: 'place the bucket on servers with this tag, repeatable', helpGroup: TOPOLOGY, multiple: true}),
+}
+
+/** A mirror is chosen when the bucket is made: `kv add` only. */
+export const kvMirrorFlags = {
+  mirror: Flags.string({description: 'make a read-only copy of this bucket', helpGroup: TOPOLOGY}),
+  'mirror-domain': Flags.string({description: 'the JetStream domain of the --mirror bucket', helpGroup: TOPOLOGY}),
+}
+
 /** Arguments and flags of the verbs that write one value (`put`, `create`). */
 export const valueArgs = {
   bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),

@@ -1,4 +1,5 @@
 /** Human renderings of KV data (pure: strings in, strings out). */
+import type {KvOrigin} from './config.js'
 import type {KvBucketSummary, KvEntryRecord} from './store.js'
 
 import {formatDuration} from '../format/duration.js'
@@ -18,6 +19,11 @@ const local = localTime
 
 export const unlimited = (n: number): string => (n < 0 ? 'unlimited' : formatSize(n))
 
+/** Rows shown only when the bucket has the setting. */
+const optional = (rows: Array<[string, string | undefined]>): Array<[string, string]> => rows.filter((r): r is [string, string] => Boolean(r[1]))
+
+const origin = (o: KvOrigin): string => (o.domain ? `${o.bucket} (domain ${o.domain})` : o.bucket)
+
 export function renderBucketInfo(b: KvBucketSummary): string {
   return renderColumns([
     `Information for Key-Value Store Bucket ${b.bucket} created ${local(b.created)}`,
@@ -36,6 +42,12 @@ export function renderBucketInfo(b: KvBucketSummary): string {
     ['Compressed', b.compression ? 'yes' : 'no'],
     ['Backing Store', `JetStream stream KV_${b.bucket} (${b.storage})`],
     ['Replicas', b.replicas],
+    ...optional([
+      ['Placement', b.placement && [b.placement.cluster && `cluster ${b.placement.cluster}`, b.placement.tags && `tags ${b.placement.tags.join(', ')}`].filter(Boolean).join('; ')],
+      ['Mirror', b.mirror && origin(b.mirror)],
+      ['Sources', b.sources?.map((s) => origin(s)).join(', ')],
+      ['Republish', b.republish && `${b.republish.src} → ${b.republish.dest}${b.republish.headers_only ? ' (headers only)' : ''}`],
+    ]),
     ...Object.entries(b.metadata).map(([k, v]): [string, string] => [k, v]),
   ])
 }

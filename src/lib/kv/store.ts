@@ -2,10 +2,12 @@
  * Key-Value operations on top of nats.js `@nats-io/kv`: opening a bucket (a missing bucket is exit 3), the JSON
  * record of an entry, bucket summaries, history, compaction and revert. Commands call these and render the result.
  */
-import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
+import type {JetStreamClient, JetStreamManager, StreamConfig, StreamInfo} from '@nats-io/jetstream'
 import type {KV, KvEntry, KvWatchEntry, KvWatchOptions} from '@nats-io/kv'
 
-import {conflict, notFound, toNatsxError} from '../errors.js'
+import type {Capabilities} from '../capabilities.js'
+
+import {conflict, notFound, toNatsxError, unsupported} from '../errors.js'
 import {encodeData} from '../messages.js'
 import {type KvConfig, normalizeKvConfig} from './config.js'
 
@@ -22,10 +24,11 @@ export interface KvEntryRecord {
   value: string
 }
 
-export function entryRecord(e: KvEntry | KvWatchEntry): KvEntryRecord {
+/** The JSON record of an entry; `bucket` names the bucket it was read from (a mirror's entries carry the origin's name). */
+export function entryRecord(e: KvEntry | KvWatchEntry, bucket = e.bucket): KvEntryRecord {
   const {data, encoding} = encodeData(e.value)
   const rec: KvEntryRecord = {
-    bucket: e.bucket,
+    bucket,
     created: e.created.toISOString(),
     encoding,
     key: e.key,
@@ -49,12 +52,31 @@ export async function bucketInfo(jsm: JetStreamManager, bucket: string): Promise
   }
 }
 
-/** Open an existing bucket (exit 3 when it does not exist). */
+/**
+ * Open an existing bucket (exit 3 when it does not exist). A mirror keeps its origin's subjects (`$KV.<origin>.…`;
+ * a 2.9 server has no subject transforms), so it is opened as the origin bucket bound to the mirror's stream:
+ * reads come from the mirror, writes go to the origin, as natscli does.
+ */
 export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; kv: KV}> {
   const info = await bucketInfo(jsm, bucket)
   const {Kvm} = await import('../nats/kv.js')
-  const kv = await new Kvm(js).open(bucket, {allow_direct: info.config.allow_direct})
+  const origin = info.config.mirror?.name.replace(/^KV_/, '')
+  const kv = await new Kvm(js).open(origin ?? bucket, {allow_direct: info.config.allow_direct, ...(origin ? {streamName: info.config.name} : {})})
   return {info, kv}
+}
+
+/** Write a changed bucket stream config. A server that cannot change republish (2.9.10 and older) is exit 8. */
+export async function updateBucketStream(jsm: JetStreamManager, caps: Capabilities, next: StreamConfig): Promise<StreamInfo> {
+  try {
+    return await jsm.streams.update(next.name, next)
+  } catch (error) {
+    // refused before nats-server#3803 (early 2023); the server changed nothing
+    if (/can not change RePublish/i.test(toNatsxError(error).message)) {
+      throw unsupported(`nats-server ${caps.version} cannot change the republish setting of an existing bucket (--republish-*)`, 'upgrade the server, or make a new bucket with the republish flags')
+    }
+
+    throw error
+  }
 }
 
 export interface KvBucketSummary extends KvConfig {
@@ -101,10 +123,10 @@ export async function getEntry(kv: KV, bucket: string, key: string, revision?: n
 }
 
 /** The entries of one key (or a filter), oldest first. */
-export async function keyHistory(kv: KV, key: string): Promise<KvEntryRecord[]> {
+export async function keyHistory(kv: KV, key: string, bucket?: string): Promise<KvEntryRecord[]> {
   const iter = await kv.history({key})
   const out: KvEntryRecord[] = []
-  for await (const e of iter) out.push(entryRecord(e))
+  for await (const e of iter) out.push(entryRecord(e, bucket))
   return out.sort((a, b) => a.revision - b.revision)
 }
 

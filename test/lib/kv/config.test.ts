@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {Capabilities} from '../../../src/lib/capabilities.js'
-import {applyKvChanges, checkKvCapabilities, diffConfigs, kvChangesFromFlags, kvConfigFromFlags, normalizeKvConfig} from '../../../src/lib/kv/config.js'
+import {applyKvChanges, checkKvCapabilities, diffConfigs, kvChangesFromFlags, kvConfigFromFlags, kvCreateOptions, normalizeKvConfig} from '../../../src/lib/kv/config.js'
 import {normalizeObjConfig, objConfigFromFlags} from '../../../src/lib/objects/config.js'
 
 describe('kv config', () => {
@@ -48,6 +48,41 @@ describe('kv config', () => {
     expect(() => checkKvCapabilities({metadata: {a: 'b'}}, old)).toThrow(expect.objectContaining({exitCode: 8}))
     expect(() => checkKvCapabilities({history: 5, metadata: {}}, old)).not.toThrow()
     expect(() => checkKvCapabilities({compression: true, marker_ttl_ms: 5000}, new Capabilities('2.11.0'))).not.toThrow()
+  })
+})
+
+describe('kv mirror, sources, republish and placement', () => {
+  it('builds the nats.js options and reads the server view back to the same shape', () => {
+    const mirror = kvConfigFromFlags('COPY', {mirror: 'ORIGIN', 'mirror-domain': 'hub'})
+    expect(mirror.mirror).toEqual({bucket: 'ORIGIN', domain: 'hub'})
+    expect(kvCreateOptions(mirror).mirror).toEqual({domain: 'hub', name: 'ORIGIN'})
+    const server = {max_msgs_per_subject: 1, mirror: {external: {api: '$JS.hub.API', deliver: ''}, name: 'KV_ORIGIN'}, name: 'KV_COPY'}
+    expect(normalizeKvConfig(server)).toEqual(mirror)
+
+    const agg = kvConfigFromFlags('ALL', {cluster: 'east', 'republish-destination': 'out.>', source: ['A', 'B'], tags: ['ssd']})
+    expect(agg).toMatchObject({placement: {cluster: 'east', tags: ['ssd']}, republish: {dest: 'out.>', src: '$KV.ALL.>'}, sources: [{bucket: 'A'}, {bucket: 'B'}]})
+    expect(kvCreateOptions(agg)).toMatchObject({placement: {cluster: 'east', tags: ['ssd']}, republish: {dest: 'out.>', src: '$KV.ALL.>'}, sources: [{name: 'A'}, {name: 'B'}]})
+  })
+
+  it('sources map the source bucket subjects onto the bucket with a subject transform, which a 2.9 server lacks', () => {
+    const changes = kvChangesFromFlags({source: ['A', 'B']}, 'ALL')
+    const sc = applyKvChanges({name: 'KV_ALL', subjects: ['$KV.ALL.>']}, changes) as unknown as {sources: unknown}
+    expect(sc.sources).toEqual([
+      {name: 'A', subject_transforms: [{dest: '$KV.ALL.>', src: '$KV.A.>'}]},
+      {name: 'B', subject_transforms: [{dest: '$KV.ALL.>', src: '$KV.B.>'}]},
+    ])
+    expect(() => checkKvCapabilities(changes, new Capabilities('2.9.10'))).toThrow(expect.objectContaining({exitCode: 8, message: expect.stringContaining('--source')}))
+    expect(() => checkKvCapabilities(changes, new Capabilities('2.10.0'))).not.toThrow()
+    // a source of the same bucket in another domain needs no transform
+    expect(() => checkKvCapabilities({bucket: 'ALL', sources: [{bucket: 'ALL', domain: 'leaf'}]}, new Capabilities('2.9.10'))).not.toThrow()
+  })
+
+  it('a republish source defaults to the whole bucket; removing placement or republish clears them', () => {
+    const sc = {name: 'KV_B', placement: {cluster: 'east', tags: []}, republish: {dest: 'x.>', src: '$KV.B.>'}}
+    expect(normalizeKvConfig(sc)).toMatchObject({placement: {cluster: 'east'}, republish: {dest: 'x.>', src: '$KV.B.>'}})
+    const cleared = applyKvChanges(sc, {placement: undefined, republish: undefined})
+    expect(cleared.republish).toBeUndefined()
+    expect(normalizeKvConfig(cleared).placement).toBeUndefined()
   })
 })
 

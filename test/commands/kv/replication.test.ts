@@ -1,0 +1,195 @@
+/**
+ * kv add / kv edit: mirror, sources, republish and placement against a real nats-server (2.9 in CI). A 2.9 server has
+ * no subject transforms, so sourcing a bucket (which needs one) is refused there; a mirror keeps its origin's
+ * subjects and is read through them.
+ */
+import {connect, type Msg, type NatsConnection} from '@nats-io/transport-node'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {KvBucketSummary, KvEntryRecord} from '../../../src/lib/kv/store.js'
+
+import {runCli} from '../../helpers/cli.js'
+import {type NatsServer, startServer, waitFor} from '../../helpers/servers.js'
+
+let server: NatsServer
+let nc: NatsConnection
+let s: string[]
+const kv = (...args: string[]) => runCli(['kv', ...args, ...s])
+
+/** stderr without node's own warnings */
+const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.trim() && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
+
+beforeAll(async () => {
+  server = await startServer()
+  s = ['-s', server.url]
+  nc = await connect({servers: server.url})
+})
+afterAll(async () => {
+  await nc?.close()
+  await server?.destroy()
+})
+
+describe('kv mirror', () => {
+  it('a mirror bucket reads the keys of its origin, old and new, and names itself in entries', async () => {
+    expect((await kv('add', 'ORIGIN', '--history', '3')).code).toBe(0)
+    await kv('put', 'ORIGIN', 'app.a', 'one')
+    await kv('put', 'ORIGIN', 'app.b', 'two')
+
+    const add = await kv('add', 'COPY', '--mirror', 'ORIGIN', '--history', '3', '--json')
+    expect(add.code, add.stderr).toBe(0)
+    expect(add.json<KvBucketSummary>()).toMatchObject({bucket: 'COPY', history: 3, mirror: {bucket: 'ORIGIN'}})
+    expect(add.json<KvBucketSummary>().sources).toBeUndefined()
+
+    const got = await waitFor(async () => {
+      const r = await kv('get', 'COPY', 'app.b', '--json')
+      return r.code === 0 ? r.json<KvEntryRecord>() : undefined
+    }, 15_000, 'app.b in the mirror')
+    expect(got).toMatchObject({bucket: 'COPY', key: 'app.b', revision: 2, value: 'two'})
+    expect((await kv('keys', 'COPY')).stdout.trim().split('\n')).toEqual(['app.a', 'app.b'])
+
+    await kv('put', 'ORIGIN', 'app.a', 'three')
+    const latest = await waitFor(async () => {
+      const r = await kv('get', 'COPY', 'app.a', '--json')
+      return r.code === 0 && r.json<KvEntryRecord>().value === 'three' ? r.json<KvEntryRecord>() : undefined
+    }, 15_000, 'the new app.a in the mirror')
+    expect(latest.revision).toBe(3)
+    const history = await kv('history', 'COPY', 'app.a', '--json')
+    expect(history.json<{entries: KvEntryRecord[]}>().entries.map((e) => `${e.bucket}:${e.value}`)).toEqual(['COPY:one', 'COPY:three'])
+
+    const info = await kv('info', 'COPY', '--json')
+    expect(info.json<KvBucketSummary>().mirror).toEqual({bucket: 'ORIGIN'})
+    expect((await kv('info', 'COPY')).stdout).toMatch(/Mirror: ORIGIN\n/)
+    // the same configuration again is fine; without the mirror it is another configuration
+    expect((await kv('add', 'COPY', '--mirror', 'ORIGIN', '--history', '3')).code).toBe(0)
+    const other = await kv('add', 'COPY', '--history', '3')
+    expect(other.code).toBe(4)
+    expect(other.stderr).toContain('(mirror)')
+  })
+
+  it('a missing origin is exit 3 and creates nothing', async () => {
+    const r = await kv('add', 'LOST', '--mirror', 'NOWHERE')
+    expect(r.code).toBe(3)
+    expect(errorLines(r.stderr)).toEqual(['natsx: bucket "NOWHERE" (--mirror) not found; create it first, or name its domain'])
+    expect((await kv('info', 'LOST')).code).toBe(3)
+  })
+})
+
+describe('kv sources', () => {
+  it('on a server without subject transforms (2.9), --source is exit 8 and no bucket is made', async () => {
+    await kv('add', 'SRC1')
+    await kv('add', 'SRC2')
+    const r = await kv('add', 'ALL', '--source', 'SRC1', '--source', 'SRC2')
+    expect(r.code).toBe(8)
+    const lines = errorLines(r.stderr)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('--source')
+    expect(lines[0]).toContain('requires nats-server 2.10.0; connected server is 2.9')
+    expect((await kv('info', 'ALL')).code).toBe(3)
+    const edit = await kv('edit', 'SRC1', '--source', 'SRC2')
+    expect(edit.code).toBe(8)
+    expect((await kv('info', 'SRC1', '--json')).json<KvBucketSummary>().sources).toBeUndefined()
+  })
+})
+
+describe('kv republish', () => {
+  const collect = (subject: string, n: number): Promise<Msg[]> => {
+    const sub = nc.subscribe(subject, {max: n})
+    return (async () => {
+      const out: Msg[] = []
+      for await (const m of sub) out.push(m)
+      return out
+    })()
+  }
+
+  it('delivers each stored value to the destination, with the KV headers; --republish-headers leaves the value out', async () => {
+    const add = await kv('add', 'EVENTS', '--republish-destination', 'repub.events.>', '--json')
+    expect(add.code, add.stderr).toBe(0)
+    expect(add.json<KvBucketSummary>().republish).toEqual({dest: 'repub.events.>', src: '$KV.EVENTS.>'})
+    const headersOnly = await kv('add', 'SLIM', '--republish-source', '$KV.SLIM.big.>', '--republish-destination', 'repub.slim.>', '--republish-headers', '--json')
+    expect(headersOnly.code, headersOnly.stderr).toBe(0)
+    expect(headersOnly.json<KvBucketSummary>().republish).toEqual({dest: 'repub.slim.>', headers_only: true, src: '$KV.SLIM.big.>'})
+
+    const full = collect('repub.events.>', 2)
+    const slim = collect('repub.slim.>', 1)
+    await nc.flush()
+    await kv('put', 'EVENTS', 'order.1', 'created')
+    await kv('put', 'EVENTS', 'order.1', 'paid')
+    await kv('put', 'SLIM', 'small', 'not republished')
+    await kv('put', 'SLIM', 'big.blob', 'twelve bytes')
+
+    const [m1, m2] = await full
+    expect(m1.subject).toBe('repub.events.order.1')
+    expect(m1.string()).toBe('created')
+    expect(m2.string()).toBe('paid')
+    expect(m2.headers?.get('Nats-Stream')).toBe('KV_EVENTS')
+    expect(m2.headers?.get('Nats-Subject')).toBe('$KV.EVENTS.order.1')
+    expect(m2.headers?.get('Nats-Sequence')).toBe('2')
+    const [h] = await slim
+    // the destination's `>` takes the tokens the source's `>` matched
+    expect(h.subject).toBe('repub.slim.blob')
+    expect(h.data.length).toBe(0)
+    expect(h.headers?.get('Nats-Msg-Size')).toBe('12')
+
+    const info = await kv('info', 'EVENTS')
+    expect(info.stdout).toMatch(/Republish: \$KV\.EVENTS\.> → repub\.events\.>\n/)
+  })
+
+  it('kv edit of republish: a 2.9.10 server refuses the change, so it is exit 8 and the bucket keeps its setting', async () => {
+    await kv('add', 'AUDIT', '--republish-destination', 'audit.v1.>')
+    const r = await kv('edit', 'AUDIT', '--republish-destination', 'audit.v2.>')
+    expect(r.code).toBe(8)
+    expect(errorLines(r.stderr)).toEqual([
+      'natsx: nats-server 2.9.10 cannot change the republish setting of an existing bucket (--republish-*); upgrade the server, or make a new bucket with the republish flags',
+    ])
+    expect((await kv('info', 'AUDIT', '--json')).json<KvBucketSummary>().republish).toEqual({dest: 'audit.v1.>', src: '$KV.AUDIT.>'})
+    // an edit that leaves republish as it is still works
+    const edit = await kv('edit', 'AUDIT', '--description', 'audited', '--republish-destination', 'audit.v1.>', '--json')
+    expect(edit.code, edit.stderr).toBe(0)
+    expect(edit.json<KvBucketSummary & {changes: Array<{field: string}>}>().changes.map((c) => c.field)).toEqual(['description'])
+  })
+})
+
+describe('kv placement', () => {
+  it('--cluster and --tags are shown by kv info; kv edit --tags keeps the cluster', async () => {
+    const add = await kv('add', 'PLACED', '--cluster', 'east', '--json')
+    expect(add.code, add.stderr).toBe(0)
+    expect(add.json<KvBucketSummary>().placement).toEqual({cluster: 'east'})
+    const edit = await kv('edit', 'PLACED', '--tags', 'ssd', '--tags', 'fast', '--json')
+    expect(edit.code, edit.stderr).toBe(0)
+    expect(edit.json<KvBucketSummary>().placement).toEqual({cluster: 'east', tags: ['ssd', 'fast']})
+    expect((await kv('info', 'PLACED')).stdout).toMatch(/Placement: cluster east; tags ssd, fast\n/)
+  })
+})
+
+describe('kv add: invalid combinations', () => {
+  it('each is exit 2 with one line naming the flag, and creates nothing', async () => {
+    await kv('add', 'THERE')
+    const cases: Array<[string[], string]> = [
+      [['--mirror-domain', 'hub'], '--mirror-domain needs --mirror'],
+      [['--mirror', 'THERE', '--source', 'THERE'], '--mirror and --source exclude each other'],
+      [['--mirror', 'BAD'], '--mirror BAD: a bucket cannot mirror itself'],
+      [['--source', 'BAD'], '--source BAD: a bucket cannot source itself'],
+      [['--mirror', 'a.b'], '--mirror: invalid bucket name "a.b"'],
+      [['--republish-source', '$KV.BAD.>'], '--republish-source needs --republish-destination'],
+      [['--republish-headers'], '--republish-headers needs --republish-destination'],
+      [['--republish-source', 'orders.>', '--republish-destination', 'x.>'], '--republish-source "orders.>" is outside the bucket'],
+      [['--republish-destination', '$KV.THERE.>'], '--republish-destination "$KV.THERE.>" is a KV subject'],
+      [['--republish-destination', 'a..b'], '--republish-destination'],
+      [['--cluster', ''], '--cluster must not be empty'],
+    ]
+    for (const [flags, message] of cases) {
+      const r = await kv('add', 'BAD', ...flags)
+      expect(r.code, `${flags.join(' ')}: ${r.stderr}`).toBe(2)
+      const lines = errorLines(r.stderr)
+      expect(lines, flags.join(' ')).toHaveLength(1)
+      expect(lines[0]).toContain(message)
+    }
+
+    expect((await kv('info', 'BAD')).code).toBe(3)
+    // kv edit has no --mirror: the mirror is chosen when the bucket is made
+    const edit = await kv('edit', 'THERE', '--mirror', 'ORIGIN')
+    expect(edit.code).toBe(2)
+    expect(errorLines(edit.stderr)).toHaveLength(1)
+    expect((await kv('info', 'THERE', '--json')).json<KvBucketSummary>().mirror).toBeUndefined()
+  })
+})
