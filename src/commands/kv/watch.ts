@@ -16,18 +16,20 @@ export default class KvWatch extends BaseCommand<typeof KvWatch> {
     bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true}),
     filter: Args.string({description: 'only keys matching this filter, e.g. "app.>" [default: all keys]', ignoreStdin: true}),
   }
-  static description = `First the latest entry of each key (or all of history with --history, or nothing with --updates-only), then every change until Ctrl-C or --count.
+  static description = `First the latest entry of each key (or all of history with --history, or nothing with --updates-only, or every entry from revision N on with --revision N), then every change until Ctrl-C or --count.
 With --json each entry is one JSON line: {bucket, key, value, encoding, length, revision, created, operation (PUT|DEL|PURGE), delta}. The command prints no summary under --json.`
   static examples = [
     '<%= config.bin %> kv watch CONFIG',
     '<%= config.bin %> kv watch CONFIG "app.>" --updates-only --json',
     '<%= config.bin %> kv watch CONFIG --history --ignore-deletes --count 100 --json',
+    '<%= config.bin %> kv watch CONFIG --revision 1200 --json',
   ]
   static flags = {
     count: intFlag({min: 1})({description: 'stop after this many entries'}),
-    history: Flags.boolean({description: 'start with every revision kept, not only the latest', exclusive: ['updates-only']}),
+    history: Flags.boolean({description: 'start with every revision kept, not only the latest', exclusive: ['updates-only', 'revision']}),
     'ignore-deletes': Flags.boolean({description: 'leave out DEL and PURGE entries'}),
-    'updates-only': Flags.boolean({description: 'only changes made after the watch starts'}),
+    revision: intFlag({min: 1})({description: 'start at this revision: every entry from it on, older ones left out'}),
+    'updates-only': Flags.boolean({description: 'only changes made after the watch starts', exclusive: ['revision']}),
   }
   static summary = 'Watch a bucket for changes.'
 
@@ -37,11 +39,17 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     validateBucketName(bucket)
     if (filter !== undefined) validateKey(filter, true)
     if (flags.history && flags['updates-only']) throw usageError('--history and --updates-only exclude each other')
+    if (flags.revision !== undefined && (flags.history || flags['updates-only'])) {
+      throw usageError(`--revision and --${flags.history ? 'history' : 'updates-only'} exclude each other`, '--revision N already starts at a point of the history')
+    }
+
     const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
     const iter = await kv.watch({
       ignoreDeletes: flags['ignore-deletes'],
       include: flags.history ? 'history' : flags['updates-only'] ? 'updates' : '',
       ...(filter ? {key: filter} : {}),
+      // a revision is the sequence of the bucket's stream: nats.js starts its consumer there (DeliverPolicy by start sequence)
+      ...(flags.revision === undefined ? {} : {resumeFromRevision: flags.revision}),
     })
     const stop = (): void => iter.stop()
     this.interrupt.signal.addEventListener('abort', stop)
@@ -49,7 +57,7 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     let n = 0
     try {
       for await (const e of iter) {
-        const rec = entryRecord(e)
+        const rec = entryRecord(e, bucket)
         this.writeLine(this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec))
         n++
         if (flags.count !== undefined && n >= flags.count) break

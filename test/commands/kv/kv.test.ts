@@ -269,4 +269,35 @@ describe('kv watch', () => {
     expect(human.stdout).toMatch(/\] PUT W2 > a\.k: 4/)
     expect((await runCli(['kv', 'watch', 'NOPE', ...s])).code).toBe(3)
   })
+
+  it('--revision N starts at revision N: older entries are left out, N and later ones (history included) come', async () => {
+    await kv('add', 'W3', '--history', '10')
+    for (const [k, v] of [['k1', 'a'], ['k2', 'b'], ['k1', 'c'], ['k3', 'd']]) await kv('put', 'W3', k, v)
+    const w = spawnCli(['kv', 'watch', 'W3', '--revision', '3', '--count', '3', '--json', ...s])
+    await w.waitFor('"revision":4')
+    await kv('put', 'W3', 'k2', 'e')
+    const r = await w.done
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.ndjson<KvEntryRecord>().map((l) => [l.revision, l.key, l.value])).toEqual([
+      [3, 'k1', 'c'],
+      [4, 'k3', 'd'],
+      [5, 'k2', 'e'],
+    ])
+
+    // with a filter: the key's own revisions from N on, history included
+    const one = await runCli(['kv', 'watch', 'W3', 'k1', '--revision', '1', '--count', '2', '--json', ...s])
+    expect(one.ndjson<KvEntryRecord>().map((l) => [l.revision, l.value])).toEqual([
+      [1, 'a'],
+      [3, 'c'],
+    ])
+    const human = await runCli(['kv', 'watch', 'W3', '--revision', '5', '--count', '1', ...s])
+    expect(human.stdout).toMatch(/\] PUT W3 > k2: e\n/)
+
+    for (const bad of [['--revision', '0'], ['--revision', 'x'], ['--revision', '2', '--history'], ['--revision', '2', '--updates-only']]) {
+      const b = await runCli(['kv', 'watch', 'W3', ...bad, ...s])
+      expect(b.code, bad.join(' ')).toBe(2)
+      expect(b.stderr, bad.join(' ')).toContain('--revision')
+      expect(b.stdout).toBe('')
+    }
+  })
 })
