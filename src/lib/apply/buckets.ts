@@ -10,7 +10,6 @@ import type {Feature} from '../capabilities.js'
 import type {FieldDiff} from '../config-file.js'
 
 import {ExitCode, toNatsxError} from '../errors.js'
-import {msToNanos} from '../format/duration.js'
 import {
   applyKvChanges,
   diffConfigs,
@@ -22,6 +21,7 @@ import {
   normalizeKvConfig,
 } from '../kv/config.js'
 import {
+  applyObjChanges,
   normalizeObjConfig,
   OBJ_DEFAULTS,
   type ObjConfig,
@@ -101,18 +101,6 @@ export async function createBucket(js: JetStreamClient, kind: BucketKind, desire
   }
 }
 
-/** An object bucket's changes on its stream configuration (the object module has no edit). */
-function applyObjChanges(sc: StreamConfig, changes: Partial<ObjConfig>): StreamConfig {
-  const out: StreamConfig = {...sc}
-  if (changes.description !== undefined) out.description = changes.description
-  if (changes.ttl_ms !== undefined) out.max_age = msToNanos(changes.ttl_ms)
-  if (changes.max_bucket_size !== undefined) out.max_bytes = changes.max_bucket_size
-  if (changes.replicas !== undefined) out.num_replicas = changes.replicas
-  if (changes.compression !== undefined) out.compression = (changes.compression ? 's2' : 'none') as StreamConfig['compression']
-  if (changes.metadata !== undefined) out.metadata = {...sc.metadata, ...changes.metadata}
-  return out
-}
-
 /** Change a bucket in place: only the differing fields are written to its stream (storage is refused before). */
 export async function updateBucket(
   jsm: JetStreamManager,
@@ -123,7 +111,7 @@ export async function updateBucket(
   const si = await jsm.streams.info(bucketStream(kind, bucket))
   const changes = Object.fromEntries(diff.map((d) => [d.field, d.desired])) as Partial<KvConfig>
   const next =
-    kind === 'kv' ? applyKvChanges(si.config as KvStreamConfigLike, changes) : applyObjChanges(si.config, changes)
+    kind === 'kv' ? applyKvChanges(si.config as KvStreamConfigLike, changes) : applyObjChanges(si.config, changes as Partial<ObjConfig>)
   await jsm.streams.update(si.config.name, next as StreamConfig)
 }
 

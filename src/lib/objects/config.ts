@@ -104,6 +104,18 @@ export interface ObjStreamConfigLike {
   storage?: string
 }
 
+/** An object bucket's changes on its stream configuration (`object edit`, `natsx apply`). Storage cannot change. */
+export function applyObjChanges<T extends ObjStreamConfigLike>(sc: T, changes: Partial<ObjConfig>): T {
+  const out: T = {...sc}
+  if (changes.description !== undefined) out.description = changes.description
+  if (changes.ttl_ms !== undefined) out.max_age = msToNanos(changes.ttl_ms)
+  if (changes.max_bucket_size !== undefined) out.max_bytes = changes.max_bucket_size
+  if (changes.replicas !== undefined) out.num_replicas = changes.replicas
+  if (changes.compression !== undefined) out.compression = changes.compression ? 's2' : 'none'
+  if (changes.metadata !== undefined) out.metadata = {...sc.metadata, ...changes.metadata}
+  return out
+}
+
 export function normalizeObjConfig(sc: ObjStreamConfigLike): ObjConfig {
   const metadata: Record<string, string> = {}
   for (const [k, v] of Object.entries(sc.metadata ?? {})) if (!k.startsWith('_nats.')) metadata[k] = v

@@ -12,3 +12,12 @@ export const objConfigFlags = {
   storage: Flags.string({description: 'where the data is kept', options: ['file', 'memory']}),
   ttl: durationFlag({description: 'how long an object is kept, e.g. 30d; 0 forever'}),
 }
+
+/** What `object edit` may change: everything but the storage (compression needs nats-server 2.10, as metadata). */
+export const objEditFlags = {
+  description: objConfigFlags.description,
+  'max-bucket-size': objConfigFlags['max-bucket-size'],
+  metadata: objConfigFlags.metadata,
+  replicas: intFlag({min: 1})({description: 'how many replicas of the data to keep in a cluster'}),
+  ttl: objConfigFlags.ttl,
+}

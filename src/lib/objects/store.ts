@@ -3,8 +3,9 @@ import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetst
 import type {ObjectInfo, ObjectStore} from '@nats-io/obj'
 
 import {conflict, notFound, toNatsxError} from '../errors.js'
+import {type ConfigChange, diffConfigs} from '../kv/config.js'
 import {headersToObject} from '../messages.js'
-import {normalizeObjConfig, type ObjConfig} from './config.js'
+import {applyObjChanges, normalizeObjConfig, type ObjConfig} from './config.js'
 
 export interface ObjectRecord {
   bucket: string
@@ -109,4 +110,25 @@ export async function objectInfo(os: ObjectStore, bucket: string, name: string):
 /** Changes to a sealed bucket are exit 4 before anything is sent. */
 export function refuseSealed(info: StreamInfo, bucket: string): void {
   if (info.config.sealed) throw conflict(`bucket "${bucket}" is sealed: its objects cannot change`, 'write to another bucket')
+}
+
+export interface ObjEditOutcome {
+  applied: boolean
+  changes: ConfigChange[]
+  info: StreamInfo
+}
+
+/**
+ * Change an object bucket's configuration: the field-level differences, written only when there are some and this
+ * is not a dry run. A sealed bucket is exit 4 when something would change.
+ */
+export async function editObjBucket(jsm: JetStreamManager, before: StreamInfo, changes: Partial<ObjConfig>, dryRun: boolean): Promise<ObjEditOutcome> {
+  const next = applyObjChanges(before.config as never, changes)
+  const diff = diffConfigs(normalizeObjConfig(before.config as never), normalizeObjConfig(next))
+  if (diff.length === 0 || dryRun) return {applied: false, changes: diff, info: before}
+  if (before.config.sealed) {
+    throw conflict(`bucket "${normalizeObjConfig(before.config as never).bucket}" is sealed: its configuration cannot change`, 'make a new bucket with the configuration you want')
+  }
+
+  return {applied: true, changes: diff, info: await jsm.streams.update(before.config.name, next)}
 }

@@ -1,0 +1,126 @@
+/** object edit against real servers: a single 2.9 server, and a 3-node cluster for the replica count. */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {ObjectEditResult} from '../../../src/commands/object/edit.js'
+import type {ObjBucketSummary, ObjectRecord} from '../../../src/lib/objects/store.js'
+
+import {runCli} from '../../helpers/cli.js'
+import {type Cluster, type NatsServer, startCluster, startServer} from '../../helpers/servers.js'
+
+/** stderr without node's own warnings */
+const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.trim() && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
+
+describe('object edit on one server', () => {
+  let server: NatsServer
+  let s: string[]
+  const obj = (...args: string[]) => runCli(['object', ...args, ...s])
+  const bucket = async (name: string): Promise<ObjBucketSummary> => (await obj('info', name, '--json')).json<ObjBucketSummary>()
+
+  beforeAll(async () => {
+    server = await startServer()
+    s = ['-s', server.url]
+  })
+  afterAll(async () => {
+    await server?.destroy()
+  })
+
+  it('changes description, max bucket size and ttl, lists each change, and keeps the objects', async () => {
+    expect((await obj('add', 'DOCS', '--description', 'docs')).code).toBe(0)
+    expect((await runCli(['object', 'put', 'DOCS', '--name', 'a.txt', ...s], {input: 'hello'})).code).toBe(0)
+
+    const r = await obj('edit', 'DOCS', '--description', 'manuals', '--max-bucket-size', '10MiB', '--ttl', '30d', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const res = r.json<ObjectEditResult>()
+    expect(res).toMatchObject({applied: true, bucket: 'DOCS', description: 'manuals', max_bucket_size: 10_485_760, ttl_ms: 2_592_000_000})
+    expect(res.changes).toEqual([
+      {field: 'description', from: 'docs', to: 'manuals'},
+      {field: 'max_bucket_size', from: -1, to: 10_485_760},
+      {field: 'ttl_ms', from: 0, to: 2_592_000_000},
+    ])
+    expect(await bucket('DOCS')).toMatchObject({description: 'manuals', max_bucket_size: 10_485_760, ttl_ms: 2_592_000_000})
+    const info = await obj('info', 'DOCS', 'a.txt', '--json')
+    expect(info.json<ObjectRecord>()).toMatchObject({name: 'a.txt', size: 5})
+
+    const human = await obj('edit', 'DOCS', '--ttl', '0')
+    expect(human.code).toBe(0)
+    expect(human.stdout).toContain('Bucket DOCS changed:\n  ttl_ms: 2592000000 → 0\n')
+    expect(human.stdout).toContain('Maximum Age: unlimited')
+  })
+
+  it('--dry-run prints the difference and exits 5 without changing anything; 0 when nothing differs', async () => {
+    await obj('add', 'DRY', '--ttl', '1h')
+    const dry = await obj('edit', 'DRY', '--ttl', '2h', '--description', 'later', '--dry-run')
+    expect(dry.code).toBe(5)
+    expect(dry.stdout).toBe('Bucket DRY would change:\n  description: "" → "later"\n  ttl_ms: 3600000 → 7200000\n')
+    expect(errorLines(dry.stderr)).toEqual(['natsx: bucket "DRY" differs in 2 field(s): description, ttl_ms'])
+    expect(await bucket('DRY')).toMatchObject({description: '', ttl_ms: 3_600_000})
+
+    const json = await obj('edit', 'DRY', '--ttl', '2h', '--dry-run', '--json')
+    expect(json.code).toBe(5)
+    expect(json.json<ObjectEditResult>()).toMatchObject({applied: false, changes: [{field: 'ttl_ms', from: 3_600_000, to: 7_200_000}], ttl_ms: 3_600_000})
+
+    const same = await obj('edit', 'DRY', '--ttl', '1h', '--dry-run')
+    expect(same.code).toBe(0)
+    expect(same.stdout.trim()).toBe('Bucket DRY: no differences')
+    const sameJson = await obj('edit', 'DRY', '--ttl', '1h', '--json')
+    expect(sameJson.code).toBe(0)
+    expect(sameJson.json<ObjectEditResult>()).toMatchObject({applied: false, changes: []})
+  })
+
+  it('bad input: missing bucket 3, nothing to change 2, bad values 2, 2.10 options 8, sealed bucket 4; nothing changes', async () => {
+    const missing = await obj('edit', 'NOPE', '--description', 'x')
+    expect(missing.code).toBe(3)
+    expect(errorLines(missing.stderr)).toEqual(['natsx: object store bucket "NOPE" not found; list buckets with `natsx object ls`'])
+
+    await obj('add', 'KEEP', '--description', 'kept')
+    const cases: Array<[string[], number, string]> = [
+      [['--ttl', 'soon'], 2, '--ttl'],
+      [['--replicas', '6'], 2, '--replicas must be between 1 and 5'],
+      [['--max-bucket-size', 'lots'], 2, '--max-bucket-size'],
+      [['--storage', 'memory'], 2, '--storage'],
+      [['--metadata', 'team:ops'], 8, 'requires nats-server 2.10.0'],
+    ]
+    for (const [flags, code, message] of cases) {
+      const r = await obj('edit', 'KEEP', ...flags, '--description', 'changed')
+      expect(r.code, `${flags.join(' ')}: ${r.stderr}`).toBe(code)
+      const lines = errorLines(r.stderr)
+      expect(lines, flags.join(' ')).toHaveLength(1)
+      expect(lines[0]).toContain(message)
+    }
+
+    const nothing = await obj('edit', 'KEEP')
+    expect(nothing.code).toBe(2)
+    expect(errorLines(nothing.stderr)).toEqual(['natsx: nothing to change; pass one of the configuration flags, e.g. --description TEXT'])
+    expect(await bucket('KEEP')).toMatchObject({description: 'kept', metadata: {}})
+
+    await obj('add', 'SEALED', '--description', 'final')
+    await obj('seal', 'SEALED', '--force')
+    const sealed = await obj('edit', 'SEALED', '--description', 'again')
+    expect(sealed.code).toBe(4)
+    expect(errorLines(sealed.stderr)).toEqual(['natsx: bucket "SEALED" is sealed: its configuration cannot change; make a new bucket with the configuration you want'])
+    expect(await bucket('SEALED')).toMatchObject({description: 'final', sealed: true})
+  })
+})
+
+describe('object edit on a 3-node cluster', () => {
+  let cluster: Cluster
+  const obj = (...args: string[]) => runCli(['object', ...args, '-s', cluster.servers[0].url])
+
+  beforeAll(async () => {
+    cluster = await startCluster(3)
+  })
+  afterAll(async () => {
+    await cluster?.destroy()
+  })
+
+  it('--replicas 3 replicates the bucket to the other two nodes', async () => {
+    expect((await obj('add', 'R', '--replicas', '1')).code).toBe(0)
+    const r = await obj('edit', 'R', '--replicas', '3', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json<ObjectEditResult>()).toMatchObject({applied: true, changes: [{field: 'replicas', from: 1, to: 3}], replicas: 3})
+    // the stream really has two more peers, as the server reports them
+    const info = await runCli(['stream', 'info', 'OBJ_R', '--json', '-s', cluster.servers[0].url])
+    expect(info.code, info.stderr).toBe(0)
+    expect(info.json<{cluster?: {replicas?: unknown[]}}>().cluster?.replicas).toHaveLength(2)
+  })
+})
