@@ -22,7 +22,7 @@ KV headers) to a subject, e.g. for consumers that do not speak KV.`
     '<%= config.bin %> kv add CONFIG --history 5 --ttl 24h',
     '<%= config.bin %> kv add SESSIONS --storage memory --max-value-size 64KiB --max-bucket-size 1GiB --json',
     '<%= config.bin %> kv add CONFIG_COPY --mirror CONFIG',
-    '<%= config.bin %> kv add CONFIG --republish-destination "config.changed.>" --republish-headers',
+    '<%= config.bin %> kv add CONFIG --republish-destination "cfg.>" --republish-headers',
   ]
   static flags = {
     ...kvConfigFlags,
