@@ -14,7 +14,8 @@ export default class KvAdd extends BaseCommand<typeof KvAdd> {
   static aliases = ['kv new']
   static args = {bucket: Args.string({description: 'name of the bucket', ignoreStdin: true, required: true})}
   static description = `Adding a bucket that exists with the same configuration succeeds; with another configuration it is exit 4 (use \`kv edit\`).
-Options a server cannot honour (--compress, --metadata, --source on 2.9; --marker-ttl before 2.11) are refused with exit 8.
+Options a server cannot honour (--compress, --metadata, --source on 2.9; --marker-ttl before 2.11; --cluster, --tags and
+--replicas > 1 on a server not in a cluster) are refused with exit 8.
 A --mirror bucket is a read-only copy: reads come from it, writes go to the origin bucket. A --source bucket gets the keys of
 each source bucket as its own. --republish-destination publishes every stored value again (as a plain message with the
 KV headers) to a subject, e.g. for consumers that do not speak KV.`

@@ -76,6 +76,14 @@ export function bucketCapabilityNeeds(kind: BucketKind, c: BucketConfig): Array<
   return needs.map(([feature]) => ({feature, field: FEATURE_FIELD[feature] ?? feature}))
 }
 
+/** Fields only a clustered JetStream honours (placement, replicas > 1), for kv and object buckets alike. */
+export function bucketClusterNeeds(c: BucketConfig): Array<{field: string; what: string}> {
+  const needs: Array<{field: string; what: string}> = []
+  if (c.placement?.cluster || c.placement?.tags?.length) needs.push({field: 'placement', what: 'placement (cluster, tags)'})
+  if (c.replicas !== undefined && c.replicas > 1) needs.push({field: 'replicas', what: `${c.replicas} replicas`})
+  return needs
+}
+
 /** The live bucket stream, or undefined. */
 export async function findBucket(
   jsm: JetStreamManager,

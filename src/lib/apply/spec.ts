@@ -17,7 +17,7 @@ import {parseSize} from '../format/size.js'
 import {validateBucketName} from '../kv/config.js'
 import {streamCapabilityNeeds, streamClusterNeeds, type StreamConfigInput, validateStreamConfig} from '../streams/config.js'
 import {validateName} from '../subjects.js'
-import {bucketCapabilityNeeds, type BucketConfig, type BucketKind} from './buckets.js'
+import {bucketCapabilityNeeds, bucketClusterNeeds, type BucketConfig, type BucketKind} from './buckets.js'
 import {type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS, TOP_CONSUMER_FIELDS} from './fields.js'
 
 export interface SpecLocation {
@@ -646,19 +646,27 @@ export function capabilityProblems(spec: Spec, caps: Capabilities): SpecProblem[
     }
   }
 
-  for (const s of spec.streams) {
-    add(s.at, streamCapabilityNeeds(s.config))
-    for (const need of streamClusterNeeds(s.config)) {
+  const cluster = (at: SpecLocation, needs: Array<{field: string; what: string}>): void => {
+    for (const need of needs) {
       try {
         caps.requireCluster(need.what)
       } catch (error) {
-        const path = `${s.at.path}.${need.field}`
-        problems.push({code: 8, file: s.at.file, line: spec.lines.get(`${s.at.file}\0${path}`) ?? s.at.line, message: (error as Error).message, path})
+        const path = `${at.path}.${need.field}`
+        problems.push({code: 8, file: at.file, line: spec.lines.get(`${at.file}\0${path}`) ?? at.line, message: (error as Error).message, path})
       }
     }
   }
 
+  for (const s of spec.streams) {
+    add(s.at, streamCapabilityNeeds(s.config))
+    cluster(s.at, streamClusterNeeds(s.config))
+  }
+
   for (const c of spec.consumers) add(c.at, consumerCapabilityNeeds(c.config))
-  for (const b of [...spec.kv, ...spec.objects]) add(b.at, bucketCapabilityNeeds(b.kind, b.config))
+  for (const b of [...spec.kv, ...spec.objects]) {
+    add(b.at, bucketCapabilityNeeds(b.kind, b.config))
+    cluster(b.at, bucketClusterNeeds(b.config))
+  }
+
   return problems
 }

@@ -220,9 +220,18 @@ export function kvRequiredFeatures(c: Partial<KvConfig>): Array<[Feature, string
 
 const origin = (o: KvOrigin): {domain?: string; name: string} => ({name: o.bucket, ...(o.domain ? {domain: o.domain} : {})})
 
+/** What only a clustered JetStream honours (a lone server keeps placement and, on edit, replicas, and ignores them). */
+export function kvClusterNeeds(c: Partial<KvConfig>): string[] {
+  const out: string[] = []
+  if (c.placement?.cluster || c.placement?.tags?.length) out.push('placement (--cluster, --tags)')
+  if (c.replicas !== undefined && c.replicas > 1) out.push(`${c.replicas} replicas (--replicas)`)
+  return out
+}
+
 /** Refuse (exit 8) what the connected server would silently ignore. */
 export function checkKvCapabilities(c: Partial<KvConfig>, caps: Capabilities): void {
   for (const [f, what] of kvRequiredFeatures(c)) caps.require(f, what)
+  for (const what of kvClusterNeeds(c)) caps.requireCluster(what)
 }
 
 /** Options for nats.js `Kvm.create`. */

@@ -75,8 +75,10 @@ export function objRequiredFeatures(c: Partial<ObjConfig>): Array<[Feature, stri
   return out
 }
 
+/** Refuse (exit 8) what the connected server would silently ignore; more than one replica needs a cluster. */
 export function checkObjCapabilities(c: Partial<ObjConfig>, caps: Capabilities): void {
   for (const [f, what] of objRequiredFeatures(c)) caps.require(f, what)
+  if (c.replicas !== undefined && c.replicas > 1) caps.requireCluster(`${c.replicas} replicas (--replicas)`)
 }
 
 /** Options for nats.js `Objm.create`. */

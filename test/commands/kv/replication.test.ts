@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {KvBucketSummary, KvEntryRecord} from '../../../src/lib/kv/store.js'
 
 import {runCli} from '../../helpers/cli.js'
-import {type NatsServer, startServer, waitFor} from '../../helpers/servers.js'
+import {type Cluster, type NatsServer, startCluster, startServer, waitFor} from '../../helpers/servers.js'
 
 let server: NatsServer
 let nc: NatsConnection
@@ -150,14 +150,43 @@ describe('kv republish', () => {
 })
 
 describe('kv placement', () => {
-  it('--cluster and --tags are shown by kv info; kv edit --tags keeps the cluster', async () => {
-    const add = await kv('add', 'PLACED', '--cluster', 'east', '--json')
-    expect(add.code, add.stderr).toBe(0)
-    expect(add.json<KvBucketSummary>().placement).toEqual({cluster: 'east'})
-    const edit = await kv('edit', 'PLACED', '--tags', 'ssd', '--tags', 'fast', '--json')
-    expect(edit.code, edit.stderr).toBe(0)
-    expect(edit.json<KvBucketSummary>().placement).toEqual({cluster: 'east', tags: ['ssd', 'fast']})
-    expect((await kv('info', 'PLACED')).stdout).toMatch(/Placement: cluster east; tags ssd, fast\n/)
+  it('a lone server keeps placement and ignores it: --cluster, --tags and --replicas 3 are exit 8 there', async () => {
+    for (const flags of [['--cluster', 'east'], ['--tags', 'ssd'], ['--replicas', '3']]) {
+      const r = await kv('add', 'PLACED', ...flags)
+      expect(r.code, flags.join(' ')).toBe(8)
+      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/needs a clustered JetStream; the connected server \(2\.9\.\d+\) is not in a cluster/)])
+    }
+
+    expect((await kv('info', 'PLACED')).code).toBe(3)
+    await kv('add', 'LONE')
+    expect((await kv('edit', 'LONE', '--tags', 'ssd')).code).toBe(8)
+    expect((await kv('info', 'LONE', '--json')).json<KvBucketSummary>().placement).toBeUndefined()
+  })
+
+  describe('on a 3-node cluster', () => {
+    let cluster: Cluster
+    const ckv = (...args: string[]) => runCli(['kv', ...args, '-s', cluster.servers[0].url])
+    beforeAll(async () => {
+      cluster = await startCluster(3, {config: 'server_tags: ["ssd", "fast"]\n'})
+    })
+    afterAll(async () => {
+      await cluster?.destroy()
+    })
+
+    it('--cluster and --tags are kept and shown by kv info; kv edit --tags keeps the cluster', async () => {
+      const add = await ckv('add', 'PLACED', '--cluster', 'natsx-test', '--replicas', '3', '--json')
+      expect(add.code, add.stderr).toBe(0)
+      expect(add.json<KvBucketSummary>()).toMatchObject({placement: {cluster: 'natsx-test'}, replicas: 3})
+      const edit = await ckv('edit', 'PLACED', '--tags', 'ssd', '--tags', 'fast', '--json')
+      expect(edit.code, edit.stderr).toBe(0)
+      expect(edit.json<KvBucketSummary>().placement).toEqual({cluster: 'natsx-test', tags: ['ssd', 'fast']})
+      expect((await ckv('info', 'PLACED')).stdout).toMatch(/Placement: cluster natsx-test; tags ssd, fast\n/)
+      // no server has this tag: the server refuses, nothing changes
+      const nowhere = await ckv('add', 'NOWHERE', '--tags', 'gpu')
+      expect(nowhere.code).toBe(2)
+      expect(errorLines(nowhere.stderr)).toEqual([expect.stringContaining('no suitable peers for placement')])
+      expect((await ckv('info', 'NOWHERE')).code).toBe(3)
+    })
   })
 })
 

@@ -79,6 +79,8 @@ describe('object edit on one server', () => {
       [['--max-bucket-size', 'lots'], 2, '--max-bucket-size'],
       [['--storage', 'memory'], 2, '--storage'],
       [['--metadata', 'team:ops'], 8, 'requires nats-server 2.10.0'],
+      // a lone server would keep the number and still hold one copy
+      [['--replicas', '3'], 8, '3 replicas (--replicas) needs a clustered JetStream'],
     ]
     for (const [flags, code, message] of cases) {
       const r = await obj('edit', 'KEEP', ...flags, '--description', 'changed')

@@ -3,7 +3,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {loadSpec, subjectsOverlap} from '../../../src/lib/apply/spec.js'
+import {capabilityProblems, loadSpec, subjectsOverlap} from '../../../src/lib/apply/spec.js'
+import {Capabilities} from '../../../src/lib/capabilities.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'natsx-spec-'))
 const file = (name: string, text: string): string => {
@@ -58,5 +59,23 @@ describe('loadSpec', () => {
     const p = file('s.json', '{\n  "streams": [\n    {"name": "J", "max_msgs": "many"}\n  ]\n}\n')
     const {problems} = await loadSpec([p], {})
     expect(problems).toMatchObject([{line: 3, path: 'streams[0].max_msgs'}])
+  })
+})
+
+describe('capabilityProblems', () => {
+  it('a lone server: bucket placement and replicas > 1 are exit 8 at their own lines, as for streams', async () => {
+    const p = file(
+      'lone.yaml',
+      'kv:\n  - bucket: placed\n    placement: {cluster: east}\n  - bucket: fine\n    replicas: 1\nobjects:\n  - bucket: copies\n    replicas: 3\n',
+    )
+    const {problems, spec} = await loadSpec([p], {})
+    expect(problems).toEqual([])
+    const lone = capabilityProblems(spec, new Capabilities('2.9.10', 0, false))
+    expect(lone.map((x) => [x.code, x.path, x.line])).toEqual([
+      [8, 'kv[0].placement', 3],
+      [8, 'objects[0].replicas', 8],
+    ])
+    expect(lone[0].message).toContain('needs a clustered JetStream')
+    expect(capabilityProblems(spec, new Capabilities('2.9.10', 0, true))).toEqual([])
   })
 })

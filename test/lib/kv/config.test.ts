@@ -77,6 +77,14 @@ describe('kv mirror, sources, republish and placement', () => {
     expect(() => checkKvCapabilities({bucket: 'ALL', sources: [{bucket: 'ALL', domain: 'leaf'}]}, new Capabilities('2.9.10'))).not.toThrow()
   })
 
+  it('placement and more than one replica need a cluster (exit 8 on a lone server)', () => {
+    const lone = new Capabilities('2.9.10', 0, false)
+    expect(() => checkKvCapabilities(kvChangesFromFlags({cluster: 'east'}, 'B'), lone)).toThrow(expect.objectContaining({exitCode: 8, message: expect.stringContaining('--cluster')}))
+    expect(() => checkKvCapabilities({replicas: 3}, lone)).toThrow(expect.objectContaining({exitCode: 8}))
+    expect(() => checkKvCapabilities({replicas: 1}, lone)).not.toThrow()
+    expect(() => checkKvCapabilities({placement: {tags: ['ssd']}, replicas: 3}, new Capabilities('2.9.10', 0, true))).not.toThrow()
+  })
+
   it('a republish source defaults to the whole bucket; removing placement or republish clears them', () => {
     const sc = {name: 'KV_B', placement: {cluster: 'east', tags: []}, republish: {dest: 'x.>', src: '$KV.B.>'}}
     expect(normalizeKvConfig(sc)).toMatchObject({placement: {cluster: 'east'}, republish: {dest: 'x.>', src: '$KV.B.>'}})
