@@ -5,7 +5,7 @@ import type {ObjectEditResult} from '../../../src/commands/object/edit.js'
 import type {ObjBucketSummary, ObjectRecord} from '../../../src/lib/objects/store.js'
 
 import {runCli} from '../../helpers/cli.js'
-import {type Cluster, type NatsServer, startCluster, startServer} from '../../helpers/servers.js'
+import {type Cluster, type NatsServer, startCluster, startServer, waitFor} from '../../helpers/servers.js'
 
 /** stderr without node's own warnings */
 const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.trim() && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
@@ -120,9 +120,13 @@ describe('object edit on a 3-node cluster', () => {
     const r = await obj('edit', 'R', '--replicas', '3', '--json')
     expect(r.code, r.stderr).toBe(0)
     expect(r.json<ObjectEditResult>()).toMatchObject({applied: true, changes: [{field: 'replicas', from: 1, to: 3}], replicas: 3})
-    // the stream really has two more peers, as the server reports them
-    const info = await runCli(['stream', 'info', 'OBJ_R', '--json', '-s', cluster.servers[0].url])
-    expect(info.code, info.stderr).toBe(0)
-    expect(info.json<{cluster?: {replicas?: unknown[]}}>().cluster?.replicas).toHaveLength(2)
+    // the stream really gets a peer on each node (the peer set settles a moment after the update)
+    const peers = await waitFor(async () => {
+      const info = await runCli(['stream', 'info', 'OBJ_R', '--json', '-s', cluster.servers[0].url])
+      const c = info.json<{cluster?: {leader?: string; replicas?: Array<{name: string}>}}>().cluster
+      const names = [c?.leader, ...(c?.replicas ?? []).map((r) => r.name)].filter(Boolean).sort()
+      return c?.replicas?.length === 2 && new Set(names).size === 3 ? names : undefined
+    }, 15_000, 'three peers of OBJ_R')
+    expect(peers).toEqual(['n1', 'n2', 'n3'])
   })
 })
