@@ -158,6 +158,17 @@ describe('apply: the order pipeline example', () => {
   })
 })
 
+describe('apply: a republish change on 2.9', () => {
+  it('is exit 8 naming the setting; the bucket keeps its republish', async () => {
+    const v1 = 'kv:\n  - bucket: repub\n    republish: {src: "$KV.repub.>", dest: "out.one.>"}\n'
+    expect((await cli(['apply', '-f', spec('repub-1.yaml', v1)])).code).toBe(0)
+    const r = await cli(['apply', '-f', spec('repub-2.yaml', v1.replace('out.one', 'out.two'))])
+    expect(r.code, r.stderr).toBe(8)
+    expect(r.stderr).toMatch(/cannot change the republish setting of an existing bucket/)
+    expect((await exported('repub')).kv).toMatchObject([{bucket: 'repub', republish: {dest: 'out.one.>'}}])
+  })
+})
+
 describe('apply: changes the server cannot make in place', () => {
   const v1 = `streams:\n  - name: RC\n    subjects: [rc.>]\n    consumers:\n      - name: reader\n        deliver_policy: all\n`
   const v2 = v1.replace('deliver_policy: all', 'deliver_policy: new')

@@ -57,6 +57,8 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     let n = 0
     try {
       for await (const e of iter) {
+        // nats.js's ignoreDeletes leaves PURGE markers in
+        if (flags['ignore-deletes'] && e.operation !== 'PUT') continue
         const rec = entryRecord(e, bucket)
         this.writeLine(this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec))
         n++

@@ -20,6 +20,7 @@ import {
   type KvStreamConfigLike,
   normalizeKvConfig,
 } from '../kv/config.js'
+import {updateBucketStream} from '../kv/store.js'
 import {
   applyObjChanges,
   normalizeObjConfig,
@@ -120,7 +121,7 @@ export async function updateBucket(
   const changes = Object.fromEntries(diff.map((d) => [d.field, d.desired])) as Partial<KvConfig>
   const next =
     kind === 'kv' ? applyKvChanges(si.config as KvStreamConfigLike, changes) : applyObjChanges(si.config, changes as Partial<ObjConfig>)
-  await jsm.streams.update(si.config.name, next as StreamConfig)
+  await updateBucketStream(jsm, undefined, next as StreamConfig)
 }
 
 export async function deleteBucket(jsm: JetStreamManager, kind: BucketKind, bucket: string): Promise<void> {

@@ -66,13 +66,13 @@ export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, buc
 }
 
 /** Write a changed bucket stream config. A server that cannot change republish (2.9.10 and older) is exit 8. */
-export async function updateBucketStream(jsm: JetStreamManager, caps: Capabilities, next: StreamConfig): Promise<StreamInfo> {
+export async function updateBucketStream(jsm: JetStreamManager, caps: Capabilities | undefined, next: StreamConfig): Promise<StreamInfo> {
   try {
     return await jsm.streams.update(next.name, next)
   } catch (error) {
     // refused before nats-server#3803 (early 2023); the server changed nothing
     if (/can not change RePublish/i.test(toNatsxError(error).message)) {
-      throw unsupported(`nats-server ${caps.version} cannot change the republish setting of an existing bucket (--republish-*)`, 'upgrade the server, or make a new bucket with the republish flags')
+      throw unsupported(`${caps ? `nats-server ${caps.version}` : 'the connected server'} cannot change the republish setting of an existing bucket`, 'upgrade the server, or make a new bucket with the republish setting')
     }
 
     throw error

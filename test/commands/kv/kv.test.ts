@@ -257,6 +257,7 @@ describe('kv watch', () => {
     const upd = spawnCli(['kv', 'watch', 'W2', '--updates-only', '--ignore-deletes', '--count', '2', '--json', ...s])
     await upd.waitFor('watching', 'stderr')
     await kv('del', 'W2', 'b.k', '--force')
+    await kv('purge', 'W2', 'b.k', '--force')
     await kv('put', 'W2', 'a.k', '4')
     await kv('put', 'W2', 'b.k', '5')
     const r = await upd.done

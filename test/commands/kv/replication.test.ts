@@ -139,7 +139,7 @@ describe('kv republish', () => {
     const r = await kv('edit', 'AUDIT', '--republish-destination', 'audit.v2.>')
     expect(r.code).toBe(8)
     expect(errorLines(r.stderr)).toEqual([
-      'natsx: nats-server 2.9.10 cannot change the republish setting of an existing bucket (--republish-*); upgrade the server, or make a new bucket with the republish flags',
+      'natsx: nats-server 2.9.10 cannot change the republish setting of an existing bucket; upgrade the server, or make a new bucket with the republish setting',
     ])
     expect((await kv('info', 'AUDIT', '--json')).json<KvBucketSummary>().republish).toEqual({dest: 'audit.v1.>', src: '$KV.AUDIT.>'})
     // an edit that leaves republish as it is still works
