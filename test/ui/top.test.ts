@@ -6,6 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import type {ConnRow, ServerRow, TopSnapshot} from '../../src/lib/monitoring/feed.js'
 import type {SnapshotListener, TopSource} from '../../src/lib/monitoring/source.js'
 
+import {CONN_COLUMNS, fitColumns, renderRow} from '../../src/lib/monitoring/view.js'
 import {TopApp} from '../../src/ui/top/TopApp.js'
 
 class FakeSource implements TopSource {
@@ -71,9 +72,9 @@ function names(f: string): string[] {
 let app: ReturnType<typeof render> | undefined
 afterEach(() => app?.unmount())
 
-function start(conns: ConnRow[], opts: {rows?: number; servers?: ServerRow[]} = {}) {
+function start(conns: ConnRow[], opts: {columns?: number; rows?: number; servers?: ServerRow[]} = {}) {
   const src = new FakeSource()
-  app = render(createElement(TopApp, {columns: 140, initial: {filter: '', raw: false, reverse: false, sort: 'cid'}, rows: opts.rows ?? 30, source: src}))
+  app = render(createElement(TopApp, {columns: opts.columns ?? 140, initial: {filter: '', raw: false, reverse: false, sort: 'cid'}, rows: opts.rows ?? 30, source: src}))
   src.emit(snapshot(conns, opts.servers))
   return {app, src}
 }
@@ -190,5 +191,35 @@ describe('top view on a fake feed (140 columns)', () => {
     await until(app.lastFrame, (x) => x.includes('123K'))
     app.stdin.write('b')
     await until(app.lastFrame, (x) => x.includes('123456') && x.includes('raw'))
+  })
+})
+
+describe('top view at 160 columns: the rows on screen only', () => {
+  it('draws a row as one table line although it is two blocks (ASCII columns, then RTT/UPTIME/IDLE with µs)', async () => {
+    const rows = [
+      conn('n1', 1, 'conn-a', 5, {idle_ms: 0.25, rtt_ms: 0.688}),
+      conn('n2', 2, 'conn-b', 7, {rtt_ms: 12.4, uptime_ms: 3_725_000}),
+      conn('n2', 3, 'conn-old', 0, {rates: null, rtt_ms: 0.1, stale: true}),
+    ]
+    const {app} = start(rows, {columns: 160})
+    const f = await until(app.lastFrame, (x) => x.includes('conn-old'))
+    const lines = f.split('\n').filter((l) => /conn-\w+/.test(l))
+    const cols = fitColumns(CONN_COLUMNS, 160)
+    expect(cols.at(-1)?.key).toBe('idle')
+    expect(lines).toEqual(rows.map((r) => renderRow(cols, r, false)))
+    expect(lines[0]).toMatch(/ 688µs +5s +250µs$/)
+  })
+
+  it('formats only the rows that fit the screen, whatever the number of connections', async () => {
+    const many = Array.from({length: 1000}, (_, i) => conn(`n${(i % 3) + 1}`, i + 1, `conn-${i + 1}`, i % 17))
+    const servers = [server('n1'), server('n2'), server('n3')]
+    const {app} = start(many, {columns: 160, rows: 30, servers})
+    // 30 rows - 3 servers - 6 lines of chrome = 21 rows on screen
+    const f = await until(app.lastFrame, (x) => x.includes('rows 1–21 of 1000'))
+    expect(names(f)).toHaveLength(21)
+    expect(f.split('\n').length).toBeLessThanOrEqual(30)
+    app.stdin.write('G')
+    const last = await until(app.lastFrame, (x) => x.includes('rows 980–1000 of 1000'))
+    expect(names(last)).toHaveLength(21)
   })
 })

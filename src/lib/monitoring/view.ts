@@ -14,6 +14,8 @@ export interface Column<R> {
   key: string
   label: string
   text(row: R, raw: boolean): string
+  /** its text is often not ASCII (`µs` durations), which costs Ink a slower width measure per line */
+  unicode?: boolean
   value(row: R): number | string
   width: number
 }
@@ -147,6 +149,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     key: 'rtt',
     label: 'RTT',
     text: (r) => (r.rtt_ms === undefined ? '' : formatDuration(r.rtt_ms)),
+    unicode: true,
     value: (r) => r.rtt_ms ?? -1,
     width: 7,
   },
@@ -155,10 +158,19 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     key: 'uptime',
     label: 'UPTIME',
     text: (r) => dur(r.uptime_ms),
+    unicode: true,
     value: (r) => r.uptime_ms ?? -1,
     width: 7,
   },
-  {align: 'right', key: 'idle', label: 'IDLE', text: (r) => dur(r.idle_ms), value: (r) => r.idle_ms ?? -1, width: 6},
+  {
+    align: 'right',
+    key: 'idle',
+    label: 'IDLE',
+    text: (r) => dur(r.idle_ms),
+    unicode: true,
+    value: (r) => r.idle_ms ?? -1,
+    width: 6,
+  },
 ]
 
 export const SORT_KEYS = CONN_COLUMNS.map((c) => c.key)
@@ -208,6 +220,16 @@ export function cell(text: string, width: number, align: 'left' | 'right'): stri
 
 export function renderRow<R>(columns: ReadonlyArray<Column<R>>, row: R, raw: boolean): string {
   return columns.map((c) => cell(c.text(row, raw), c.width, c.align)).join(' ')
+}
+
+/**
+ * The columns before the first `unicode` one, and the rest. Drawn as two blocks side by side, they look like one
+ * table, but the wide block of each line stays ASCII, which Ink measures on string-width's fast path; a line with one
+ * `µs` in it would send the whole line through grapheme segmentation, twice per frame.
+ */
+export function splitColumns<R>(columns: ReadonlyArray<Column<R>>): [ascii: Array<Column<R>>, rest: Array<Column<R>>] {
+  const i = columns.findIndex((c) => c.unicode)
+  return i === -1 ? [[...columns], []] : [columns.slice(0, i), columns.slice(i)]
 }
 
 export function renderHead<R>(columns: ReadonlyArray<Column<R>>, sortKey?: string, reverse = false): string {

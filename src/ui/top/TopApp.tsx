@@ -17,6 +17,7 @@ import {
   renderRow,
   rowsLabel,
   sortConnections,
+  splitColumns,
 } from '../../lib/monitoring/view.js'
 import {HealthPane, HelpOverlay, JetStreamPane, RoutesPane, ServerHeader} from './panes.js'
 
@@ -170,7 +171,16 @@ export function TopApp(props: Readonly<TopAppProps>) {
 
   const up = servers.filter((s) => s.up).length
   const cols = fitColumns(CONN_COLUMNS, columns)
+  const [asciiCols, restCols] = splitColumns(cols)
   const visible = conns.slice(first, first + pageSize)
+  // only the rows on screen are formatted; a stale row (its server is down) is dimmed
+  const block = (cs: typeof cols, lead: string): string =>
+    visible
+      .map((r) => {
+        const line = lead + renderRow(cs, r, raw)
+        return r.stale ? chalk.dim(line) : line
+      })
+      .join('\n')
   const title = `natsx top — ${up}/${servers.length} servers up — ${snap?.transport ?? ''} every ${((snap?.interval_ms ?? 0) / 1000).toString()}s${paused ? ' — PAUSED' : ''}${raw ? ' — raw' : ''}`
 
   return (
@@ -209,10 +219,11 @@ export function TopApp(props: Readonly<TopAppProps>) {
           <Text bold wrap="truncate">
             {renderHead(cols, sort, reverse)}
           </Text>
-          {/* one Text for all rows: a fraction of the layout work of a node per row (see bench/README.md) */}
-          <Text>
-            {visible.map((r) => (r.stale ? chalk.dim(renderRow(cols, r, raw)) : renderRow(cols, r, raw))).join('\n')}
-          </Text>
+          {/* one Text per block of columns for all rows, not a node per row or cell (see bench/README.md) */}
+          <Box>
+            <Text>{block(asciiCols, '')}</Text>
+            {restCols.length > 0 ? <Text>{block(restCols, asciiCols.length > 0 ? ' ' : '')}</Text> : null}
+          </Box>
         </Box>
       ) : pane === 'jetstream' ? (
         <Box marginTop={1}>
