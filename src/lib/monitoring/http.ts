@@ -11,6 +11,9 @@ import type {Endpoint, EndpointTypes, ServerRef, ServerResult, Varz} from './typ
 import {parseMonitorJson} from './json.js'
 import {type EndpointOptions, httpQuery, type MonitorTransport} from './transport.js'
 
+// a connz page holds a `µs` per connection; TextDecoder reads such UTF-8 about twice as fast as Buffer#toString
+const UTF8 = new TextDecoder()
+
 export interface HttpTransportOptions {
   timeoutMs: number
   tls?: {ca?: string; cert?: string; key?: string}
@@ -95,7 +98,9 @@ export class HttpTransport implements MonitorTransport {
         (res: IncomingMessage) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve({body: Buffer.concat(chunks).toString('utf8'), status: res.statusCode ?? 0}))
+          res.on('end', () =>
+            resolve({body: UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)), status: res.statusCode ?? 0}),
+          )
           res.on('error', reject)
         },
       )

@@ -27,6 +27,14 @@ describe('monitoring JSON', () => {
   it('parses nanosecond timestamps and Go durations', () => {
     expect(parseTime('2026-11-23T05:06:17.15503859Z') - Date.parse('2026-11-23T05:06:17Z')).toBeCloseTo(155.038_59, 3)
     expect(Number.isNaN(parseTime('0001-01-01T00:00:00Z'))).toBe(true)
+    // the server's form is read without Date.parse; offsets, odd forms and nonsense give what Date.parse gives
+    expect(parseTime('2026-11-23T06:06:17.5+01:00')).toBe(Date.parse('2026-11-23T05:06:17.500Z'))
+    expect(parseTime('2026-11-23T00:06:17-05:30')).toBe(Date.parse('2026-11-23T05:36:17Z'))
+    expect(parseTime('2026-11-23T05:06:17.000000001Z')).toBeCloseTo(Date.parse('2026-11-23T05:06:17Z'), 5)
+    for (const odd of ['2026-11-23 05:06:17Z', '2026-11-23T05:06:17', '2026-11-23T05:06:17+0100'])
+      expect(parseTime(odd)).toBe(Date.parse(odd))
+    for (const bad of ['2026-13-01T00:00:00Z', '2026-11-23T25:06:17Z', '2026-11-23T05:06:17.Z', '2026-11-23T05:06:17.1x2Z', 'soon'])
+      expect(Number.isNaN(parseTime(bad))).toBe(true)
     expect(parseGoDuration('688µs')).toBeCloseTo(0.688)
     expect(parseGoDuration('2.489615ms')).toBeCloseTo(2.489_615)
     expect(parseGoDuration('1m47.922127283s')).toBeCloseTo(107_922.127, 2)
