@@ -195,7 +195,7 @@ describe('top view on a fake feed (140 columns)', () => {
 })
 
 describe('top view at 160 columns: the rows on screen only', () => {
-  it('draws a row as one table line although it is two blocks (ASCII columns, then RTT/UPTIME/IDLE with µs)', async () => {
+  it('draws the column blocks as one table line per row, µs durations included', async () => {
     const rows = [
       conn('n1', 1, 'conn-a', 5, {idle_ms: 0.25, rtt_ms: 0.688}),
       conn('n2', 2, 'conn-b', 7, {rtt_ms: 12.4, uptime_ms: 3_725_000}),

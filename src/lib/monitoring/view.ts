@@ -14,8 +14,6 @@ export interface Column<R> {
   key: string
   label: string
   text(row: R, raw: boolean): string
-  /** its text is often not ASCII (`µs` durations), which costs Ink a slower width measure per line */
-  unicode?: boolean
   value(row: R): number | string
   width: number
 }
@@ -149,7 +147,6 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     key: 'rtt',
     label: 'RTT',
     text: (r) => (r.rtt_ms === undefined ? '' : formatDuration(r.rtt_ms)),
-    unicode: true,
     value: (r) => r.rtt_ms ?? -1,
     width: 7,
   },
@@ -158,19 +155,10 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     key: 'uptime',
     label: 'UPTIME',
     text: (r) => dur(r.uptime_ms),
-    unicode: true,
     value: (r) => r.uptime_ms ?? -1,
     width: 7,
   },
-  {
-    align: 'right',
-    key: 'idle',
-    label: 'IDLE',
-    text: (r) => dur(r.idle_ms),
-    unicode: true,
-    value: (r) => r.idle_ms ?? -1,
-    width: 6,
-  },
+  {align: 'right', key: 'idle', label: 'IDLE', text: (r) => dur(r.idle_ms), value: (r) => r.idle_ms ?? -1, width: 6},
 ]
 
 export const SORT_KEYS = CONN_COLUMNS.map((c) => c.key)
@@ -223,13 +211,27 @@ export function renderRow<R>(columns: ReadonlyArray<Column<R>>, row: R, raw: boo
 }
 
 /**
- * The columns before the first `unicode` one, and the rest. Drawn as two blocks side by side, they look like one
- * table, but the wide block of each line stays ASCII, which Ink measures on string-width's fast path; a line with one
- * `µs` in it would send the whole line through grapheme segmentation, twice per frame.
+ * The rows as one text block per column (padded cells, a space before every column but the first), to be drawn side
+ * by side: the same screen as one line per row, for a fraction of Ink's work. Ink's output pass costs per character of
+ * every line it writes (tokenised grapheme by grapheme, styles attached), but reads each distinct line once per frame:
+ * a column whose cells repeat (server, account, the rates of idle clients) costs a few short lines instead of its
+ * share of every row; and a `µs` in the RTT column no longer sends whole rows down string-width's slow (non-ASCII)
+ * path. `style` wraps each cell (a dimmed stale row).
  */
-export function splitColumns<R>(columns: ReadonlyArray<Column<R>>): [ascii: Array<Column<R>>, rest: Array<Column<R>>] {
-  const i = columns.findIndex((c) => c.unicode)
-  return i === -1 ? [[...columns], []] : [columns.slice(0, i), columns.slice(i)]
+export function columnBlocks<R>(
+  columns: ReadonlyArray<Column<R>>,
+  rows: readonly R[],
+  raw: boolean,
+  style?: (row: R, text: string) => string,
+): string[] {
+  return columns.map((c, i) =>
+    rows
+      .map((r) => {
+        const text = (i > 0 ? ' ' : '') + cell(c.text(r, raw), c.width, c.align)
+        return style ? style(r, text) : text
+      })
+      .join('\n'),
+  )
 }
 
 export function renderHead<R>(columns: ReadonlyArray<Column<R>>, sortKey?: string, reverse = false): string {

@@ -10,14 +10,13 @@ import type {TopSnapshot} from '../../lib/monitoring/feed.js'
 import type {TopSource} from '../../lib/monitoring/source.js'
 
 import {
+  columnBlocks,
   CONN_COLUMNS,
   filterConnections,
   fitColumns,
   renderHead,
-  renderRow,
   rowsLabel,
   sortConnections,
-  splitColumns,
 } from '../../lib/monitoring/view.js'
 import {HealthPane, HelpOverlay, JetStreamPane, RoutesPane, ServerHeader} from './panes.js'
 
@@ -171,16 +170,9 @@ export function TopApp(props: Readonly<TopAppProps>) {
 
   const up = servers.filter((s) => s.up).length
   const cols = fitColumns(CONN_COLUMNS, columns)
-  const [asciiCols, restCols] = splitColumns(cols)
   const visible = conns.slice(first, first + pageSize)
   // only the rows on screen are formatted; a stale row (its server is down) is dimmed
-  const block = (cs: typeof cols, lead: string): string =>
-    visible
-      .map((r) => {
-        const line = lead + renderRow(cs, r, raw)
-        return r.stale ? chalk.dim(line) : line
-      })
-      .join('\n')
+  const blocks = columnBlocks(cols, visible, raw, (r, text) => (r.stale ? chalk.dim(text) : text))
   const title = `natsx top — ${up}/${servers.length} servers up — ${snap?.transport ?? ''} every ${((snap?.interval_ms ?? 0) / 1000).toString()}s${paused ? ' — PAUSED' : ''}${raw ? ' — raw' : ''}`
 
   return (
@@ -219,10 +211,11 @@ export function TopApp(props: Readonly<TopAppProps>) {
           <Text bold wrap="truncate">
             {renderHead(cols, sort, reverse)}
           </Text>
-          {/* one Text per block of columns for all rows, not a node per row or cell (see bench/README.md) */}
+          {/* one Text per column holding the rows on screen, side by side (see columnBlocks, bench/README.md) */}
           <Box>
-            <Text>{block(asciiCols, '')}</Text>
-            {restCols.length > 0 ? <Text>{block(restCols, asciiCols.length > 0 ? ' ' : '')}</Text> : null}
+            {cols.map((c, i) => (
+              <Text key={c.key}>{blocks[i]}</Text>
+            ))}
           </Box>
         </Box>
       ) : pane === 'jetstream' ? (
