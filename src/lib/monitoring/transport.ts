@@ -6,6 +6,8 @@
 import type {Endpoint, EndpointTypes, ServerResult} from './types.js'
 
 export interface EndpointOptions {
+  /** accountz: the details of this account */
+  account?: string
   accounts?: boolean
   auth?: boolean
   config?: boolean
@@ -46,6 +48,7 @@ const SUBS_PAGED: Param[] = [['subs', 'subs', 'subscriptions'], ...PAGING]
 
 /** Each endpoint's neutral options, with their HTTP query names and the `$SYS` body names (the Go structs' JSON). */
 const PARAMS: Partial<Record<Endpoint, Param[]>> = {
+  accountz: [['account', 'acc', 'account']],
   connz: [['subs', 'subs', 'subscriptions'], ['auth', 'auth', 'auth'], ['sort', 'sort', 'sort'], ['state', 'state', 'state'], ...PAGING],
   healthz: [
     ['js_enabled_only', 'js-enabled-only', 'js-enabled-only'],

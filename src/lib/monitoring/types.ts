@@ -161,9 +161,21 @@ export interface Healthz {
 }
 
 export interface Accountz {
+  /** with the `account` option: that account on this server */
+  account_detail?: AccountDetail
   accounts?: string[]
   server_id?: string
   system_account?: string
+}
+
+export interface AccountDetail {
+  account_name: string
+  client_connections?: number
+  expired?: boolean
+  is_system?: boolean
+  jetstream_enabled?: boolean
+  leafnode_connections?: number
+  subscriptions?: number
 }
 
 export interface ReplicaInfo {

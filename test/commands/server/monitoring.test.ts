@@ -45,6 +45,23 @@ describe('server commands on a 3-node cluster', () => {
     expect(text.stdout).toContain('6 route(s); n1: 2, n2: 2, n3: 2')
   })
 
+  it('report accounts: APP with the traffic connections, SYS marked, summed over the three servers, both transports', async () => {
+    for (const t of [sys, http]) {
+      const r = await runCli(['server', 'report', 'accounts', ...t, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      const out = r.json<{accounts: Array<{account: string; connections: number; jetstream: boolean; servers: number; subscriptions: number; system: boolean}>}>()
+      const app = out.accounts.find((a) => a.account === 'APP')!
+      expect(app).toMatchObject({jetstream: true, servers: 3, system: false})
+      expect(app.connections).toBeGreaterThanOrEqual(traffic.conns.length)
+      expect(app.subscriptions).toBeGreaterThan(0)
+      expect(out.accounts.find((a) => a.account === 'SYS')).toMatchObject({servers: 3, system: true})
+    }
+
+    const text = await runCli(['server', 'report', 'accounts', ...sys])
+    expect(text.stdout).toMatch(/SYS \(system\) +│/)
+    expect(text.stdout).toMatch(/account\(s\) on 3 server\(s\)/)
+  })
+
   it('server features: the cluster is seen as one (placement and replicas allowed)', async () => {
     const r = await runCli(['server', 'features', '--json', '--server', cluster.servers[0].url, '--user', 'app', '--password', 'app'])
     expect(r.code, r.stderr).toBe(0)

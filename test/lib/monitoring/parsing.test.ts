@@ -93,6 +93,8 @@ describe('transport options', () => {
     expect(sysBody('connz', {auth: true, limit: 10, state: 'closed', subs: true})).toEqual({auth: true, limit: 10, state: 1, subscriptions: true})
     expect(sysBody('jsz', {consumers: true, streams: true})).toEqual({consumer: true, streams: true})
     expect(httpQuery('healthz', {js_server_only: true}).toString()).toBe('js-server-only=true')
+    expect(httpQuery('accountz', {account: 'APP'}).toString()).toBe('acc=APP')
+    expect(sysBody('accountz', {account: 'APP'})).toEqual({account: 'APP'})
   })
 
   it('accepts host:port and full URLs for --monitor', () => {
