@@ -28,7 +28,8 @@ async function loads(args: string[]): Promise<string[]> {
 }
 
 const HOOK = join(ROOT, 'test', 'helpers', 'trace-loads.mjs')
-const REACT_OR_INK = /\/node_modules\/(react|ink|react-reconciler|yoga-layout)\//
+// react and ink from node_modules, or the live view that bundles them (dist/ui/render-top.mjs)
+const REACT_OR_INK = /\/node_modules\/(react|ink|react-reconciler|yoga-layout)\/|\/dist\/ui\//
 
 describe('start-up stays lazy', () => {
   it('the hook sees react and ink loaded by import() and by require() (so the checks below can fail)', async () => {
@@ -36,6 +37,8 @@ describe('start-up stays lazy', () => {
     expect(imported.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
     const required = await loads(['-e', "require('react')"])
     expect(required.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
+    const view = await loads(['--input-type=module', '-e', "await import('./dist/ui/render-top.mjs')"])
+    expect(view.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
   })
 
   it('natsx runs from the bundle', async () => {

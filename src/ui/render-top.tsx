@@ -11,10 +11,20 @@ import {TopApp, type TopViewOptions} from './top/TopApp.js'
 
 export async function renderTop(
   feed: {poll(): Promise<TopSnapshot>},
-  options: TopViewOptions & {interval: number; signal: AbortSignal},
+  options: TopViewOptions & {
+    interval: number
+    signal: AbortSignal
+    /** the terminal (default: this process's); bench/top-memory.mjs passes a fake one */
+    stdin?: NodeJS.ReadStream
+    stdout?: NodeJS.WriteStream
+  },
 ): Promise<void> {
   const source = new PollingSource(() => feed.poll(), options.interval)
-  const app = render(<TopApp initial={options} source={source} />, {exitOnCtrlC: false})
+  const app = render(<TopApp initial={options} source={source} />, {
+    exitOnCtrlC: false,
+    ...(options.stdin ? {stdin: options.stdin} : {}),
+    ...(options.stdout ? {patchConsole: false, stdout: options.stdout} : {}),
+  })
   const onAbort = (): void => app.unmount()
   options.signal.addEventListener('abort', onAbort, {once: true})
   source.start()

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Does a long-running `natsx top` grow? Drives the shipped view (dist/ui/render-top.mjs, Ink bundled in) into a
+// 160×50 fake terminal from a fake feed whose numbers change every frame, as live traffic does, and prints the
+// heap after a full GC every --every frames.
+// Usage: npm run build && node --expose-gc bench/top-memory.mjs [--frames 2000] [--every 400] [--conns 1000]
+import {dirname, join} from 'node:path'
+import {PassThrough, Writable} from 'node:stream'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+delete process.env.CI // Ink renders only the last frame in CI mode
+process.env.NODE_ENV ??= 'production' // as `natsx top` does before it loads React
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? def : Number(process.argv[i + 1])
+}
+
+const FRAMES = arg('frames', 2000)
+const EVERY = arg('every', 400)
+const CONNS = arg('conns', 1000)
+if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const {renderTop} = await import(pathToFileURL(join(root, 'dist', 'ui', 'render-top.mjs')).href)
+
+const rnd = (k) => Math.floor(Math.random() * k)
+let n = 0
+function snapshot() {
+  n++
+  const servers = ['n1', 'n2', 'n3'].map((name) => ({
+    cluster: 'c1', connections: CONNS / 3, cpu: rnd(100) / 10, id: `ID${name}`, in_bytes: n * 1e6, in_msgs: n * 1e4, jetstream: true, leafnodes: 0,
+    mem: 20e6 + rnd(1e6), name, out_bytes: n * 1e6, out_msgs: n * 1e4, rates: {in_bytes: rnd(1e6), in_msgs: rnd(1e4), out_bytes: rnd(1e6), out_msgs: rnd(1e4)},
+    restarted: false, routes: 2, slow_consumers: 0, slow_consumers_delta: 0, stale: false, subscriptions: 10, target: name, up: true, uptime_ms: n * 1000, version: '2.9.10',
+  }))
+  const connections = Array.from({length: CONNS}, (_, i) => ({
+    account: 'APP', cid: i + 1, idle_ms: rnd(5000), in_bytes: n * i, in_msgs: n * i, ip: '127.0.0.1', lang: 'nats.js', name: `pub-${i}`, new: false, out_bytes: 0,
+    out_msgs: 0, pending_bytes: 0, port: 40_000 + i, rates: {in_bytes: rnd(1e5), in_msgs: rnd(1e3), out_bytes: 0, out_msgs: 0}, rtt_ms: rnd(1000) / 1000,
+    server: `n${(i % 3) + 1}`, server_id: `IDn${(i % 3) + 1}`, stale: false, subscriptions: 1, uptime_ms: n * 1000, version: '3.4.0',
+  }))
+  return {connections, connections_total: CONNS, consumers: [], health: [], interval_ms: 1000, leafs: [], routes: [], seq: n, servers, streams: [], time: new Date().toISOString(), transport: 'http'}
+}
+
+const heap = () => {
+  globalThis.gc()
+  return process.memoryUsage().heapUsed / 2 ** 20
+}
+
+const stdout = new Writable({write: (_c, _e, cb) => cb()})
+Object.assign(stdout, {columns: 160, isTTY: true, rows: 50})
+const stdin = new PassThrough()
+Object.assign(stdin, {isTTY: true, ref() {}, setRawMode() {}, unref() {}})
+const stop = new AbortController()
+const rows = []
+// each poll is a frame; the heap is read inside the poll, between frames
+const feed = {
+  async poll() {
+    if (n % EVERY === 0) rows.push([n, heap()])
+    if (n >= FRAMES) stop.abort()
+    return snapshot()
+  },
+}
+await renderTop(feed, {filter: '', interval: 1, raw: false, reverse: false, signal: stop.signal, sort: 'in_msgs_rate', stdin, stdout})
+process.stdout.write(`frames  heap MiB after a full GC (${CONNS} connections, 160×50)\n`)
+for (const [f, h] of rows) process.stdout.write(`${String(f).padStart(6)}  ${h.toFixed(1)}\n`)
