@@ -40,7 +40,8 @@ step consumer next ORDERS fulfilment --count 1 --json
 step kv put config shipping.carrier acme
 step kv get config shipping.carrier --json
 printf 'invoice for order 1\n' >"$work/invoice-1.txt"
-step object put artifacts "$work/invoice-1.txt" --name invoice-1.txt
+# --force: the development server keeps its data between runs, and replacing an object is a destructive verb
+step object put artifacts "$work/invoice-1.txt" --name invoice-1.txt --force
 step object ls artifacts
 step export ORDERS config artifacts
 
