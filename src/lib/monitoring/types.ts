@@ -142,11 +142,25 @@ export interface Leafz {
 }
 
 export interface Gatewayz {
-  inbound_gateways?: null | Record<string, unknown[]>
+  inbound_gateways?: null | Record<string, GatewayLink[]>
   name?: string
   now?: string
-  outbound_gateways?: null | Record<string, unknown>
+  outbound_gateways?: null | Record<string, GatewayLink>
   server_id?: string
+}
+
+export interface GatewayLink {
+  accounts?: null | unknown[]
+  configured?: boolean
+  connection?: {
+    in_msgs?: number
+    ip?: string
+    name?: string
+    out_msgs?: number
+    pending_bytes?: number
+    port?: number
+    rtt?: string
+  }
 }
 
 export interface Subsz {

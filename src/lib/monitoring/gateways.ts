@@ -1,0 +1,73 @@
+/**
+ * `server report gateways`: every gateway connection of every server (gatewayz), outbound and inbound, one row each.
+ */
+import type {MonitorTransport} from './transport.js'
+import type {GatewayLink} from './types.js'
+
+import {parseGoDuration} from './json.js'
+
+export interface GatewayRow {
+  /** accounts with gateway interest state on an outbound link */
+  accounts?: number
+  configured: boolean
+  direction: 'inbound' | 'outbound'
+  /** the server's own gateway (its cluster's name for the super-cluster) */
+  gateway?: string
+  in_msgs: number
+  ip?: string
+  out_msgs: number
+  pending_bytes: number
+  port?: number
+  /** the gateway on the other end */
+  remote: string
+  /** the server on the other end (its id) */
+  remote_server?: string
+  rtt_ms?: number
+  server: string
+}
+
+export interface GatewaysReport {
+  gateways: GatewayRow[]
+  servers: Array<{error?: string; gateway?: string; ok: boolean; server: string}>
+}
+
+function row(server: string, gateway: string | undefined, remote: string, direction: GatewayRow['direction'], l: GatewayLink): GatewayRow {
+  const c = l.connection ?? {}
+  return {
+    ...(direction === 'outbound' ? {accounts: l.accounts?.length ?? 0} : {}),
+    configured: Boolean(l.configured),
+    direction,
+    gateway,
+    in_msgs: c.in_msgs ?? 0,
+    ip: c.ip,
+    out_msgs: c.out_msgs ?? 0,
+    pending_bytes: c.pending_bytes ?? 0,
+    port: c.port,
+    remote,
+    remote_server: c.name,
+    rtt_ms: parseGoDuration(c.rtt),
+    server,
+  }
+}
+
+export async function gatewaysReport(t: MonitorTransport): Promise<GatewaysReport> {
+  const results = await t.gather('gatewayz')
+  const gateways: GatewayRow[] = []
+  const servers: GatewaysReport['servers'] = []
+  for (const r of results) {
+    if (!r.ok) {
+      servers.push({error: r.error, ok: false, server: r.server?.name ?? r.target})
+      continue
+    }
+
+    const name = r.server.name
+    servers.push({gateway: r.data.name, ok: true, server: name})
+    for (const [remote, l] of Object.entries(r.data.outbound_gateways ?? {})) gateways.push(row(name, r.data.name, remote, 'outbound', l))
+    for (const [remote, links] of Object.entries(r.data.inbound_gateways ?? {})) {
+      for (const l of links ?? []) gateways.push(row(name, r.data.name, remote, 'inbound', l))
+    }
+  }
+
+  gateways.sort((a, b) => a.server.localeCompare(b.server) || a.direction.localeCompare(b.direction) || a.remote.localeCompare(b.remote))
+  return {gateways, servers}
+}
