@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {usageError} from '../../lib/errors.js'
+import {parseKeyValues} from '../../lib/key-values.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'
 import {monitorFlags} from '../../lib/monitoring/options.js'
 import {type RawReply, requestEndpoint, requireAnswer} from '../../lib/monitoring/servers.js'
@@ -33,11 +33,8 @@ Values true/false and numbers are sent as JSON booleans and numbers over $SYS.`
   async run(): Promise<ServerRequestResult> {
     const {args, flags} = this
     const raw: Record<string, boolean | number | string> = {}
-    for (const a of flags.arg ?? []) {
-      const i = a.indexOf('=')
-      if (i <= 0) throw usageError(`--arg "${a}" is not key=value`, 'write it as --arg subs=1')
-      const v = a.slice(i + 1)
-      raw[a.slice(0, i)] = v === 'true' ? true : v === 'false' ? false : /^-?\d+$/.test(v) ? Number(v) : v
+    for (const [k, v] of Object.entries(parseKeyValues(flags.arg ?? [], 'arg', 'write it as --arg subs=1'))) {
+      raw[k] = v === 'true' ? true : v === 'false' ? false : /^-?\d+$/.test(v) ? Number(v) : v
     }
 
     this.transportChoice()

@@ -9,6 +9,7 @@ import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
 import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
+import {parseKeyValues} from '../key-values.js'
 import {validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
 
 export type ConsumerConfigInput = Partial<ConsumerConfig> & Record<string, unknown>
@@ -160,16 +161,7 @@ export function consumerConfigFromFlags(f: ConsumerFlagValues): ConsumerConfigIn
     c.sample_freq = `${f.sample}%`
   }
 
-  if (f.metadata) {
-    const md: Record<string, string> = {}
-    for (const kv of f.metadata) {
-      const i = kv.indexOf('=')
-      if (i <= 0) throw usageError(`--metadata "${kv}" is not key=value`)
-      md[kv.slice(0, i)] = kv.slice(i + 1)
-    }
-
-    c.metadata = md
-  }
+  if (f.metadata) c.metadata = parseKeyValues(f.metadata, 'metadata')
 
   if (f['pause-until'] !== undefined) {
     const t = Date.parse(f['pause-until'])

@@ -9,6 +9,7 @@ import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
 import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
+import {parseKeyValues} from '../key-values.js'
 import {validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
 
 export type StreamConfigInput = Partial<StreamConfig> & Record<string, unknown>
@@ -147,16 +148,7 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
   }
 
   if (f.cluster !== undefined || f.tag) c.placement = {cluster: f.cluster ?? '', tags: f.tag ?? []}
-  if (f.metadata) {
-    const md: Record<string, string> = {}
-    for (const kv of f.metadata) {
-      const i = kv.indexOf('=')
-      if (i <= 0) throw usageError(`--metadata "${kv}" is not key=value`)
-      md[kv.slice(0, i)] = kv.slice(i + 1)
-    }
-
-    c.metadata = md
-  }
+  if (f.metadata) c.metadata = parseKeyValues(f.metadata, 'metadata')
 
   if (f['transform-source'] !== undefined || f['transform-destination'] !== undefined) {
     c.subject_transform = {dest: f['transform-destination'] ?? '', src: f['transform-source'] ?? ''}
