@@ -84,6 +84,26 @@ export class Capabilities {
   }
 }
 
+/**
+ * What only a clustered JetStream honours: a placement and more than one replica. `field` is where the value sits
+ * (a spec path), `what` names it in the refusal, by its flags when `flags` is set.
+ */
+export function clusterNeeds(
+  c: {placement?: {cluster?: string; tags?: string[]}; replicas?: number},
+  options: {flags?: boolean; replicasField?: string} = {},
+): Array<{field: string; what: string}> {
+  const needs: Array<{field: string; what: string}> = []
+  if (c.placement?.cluster || (c.placement?.tags?.length ?? 0) > 0) {
+    needs.push({field: 'placement', what: options.flags ? 'placement (--cluster, --tags)' : 'placement (cluster, tags)'})
+  }
+
+  if ((c.replicas ?? 1) > 1) {
+    needs.push({field: options.replicasField ?? 'replicas', what: `${c.replicas} replicas${options.flags ? ' (--replicas)' : ''}`})
+  }
+
+  return needs
+}
+
 export interface FeatureRow {
   feature: Feature
   label: string

@@ -6,9 +6,9 @@
  */
 import type {JetStreamClient, JetStreamManager, StreamConfig, StreamInfo} from '@nats-io/jetstream'
 
-import type {Feature} from '../capabilities.js'
 import type {FieldDiff} from '../config-file.js'
 
+import {clusterNeeds, type Feature} from '../capabilities.js'
 import {ExitCode, toNatsxError} from '../errors.js'
 import {
   applyKvChanges,
@@ -79,10 +79,7 @@ export function bucketCapabilityNeeds(kind: BucketKind, c: BucketConfig): Array<
 
 /** Fields only a clustered JetStream honours (placement, replicas > 1), for kv and object buckets alike. */
 export function bucketClusterNeeds(c: BucketConfig): Array<{field: string; what: string}> {
-  const needs: Array<{field: string; what: string}> = []
-  if (c.placement?.cluster || c.placement?.tags?.length) needs.push({field: 'placement', what: 'placement (cluster, tags)'})
-  if (c.replicas !== undefined && c.replicas > 1) needs.push({field: 'replicas', what: `${c.replicas} replicas`})
-  return needs
+  return clusterNeeds(c)
 }
 
 /** The live bucket stream, or undefined. */

@@ -2,8 +2,7 @@
  * Key-Value bucket configuration as pure data: flags → a bucket config, the server's view normalised to the same
  * shape, a diff of two configs, and the features a config needs from the server. `natsx apply` reuses these.
  */
-import type {Capabilities, Feature} from '../capabilities.js'
-
+import {type Capabilities, clusterNeeds, type Feature} from '../capabilities.js'
 import {NatsxError, usageError} from '../errors.js'
 import {msToNanos, nanosToMs} from '../format/duration.js'
 import {streamConfigFromFlags} from '../streams/config.js'
@@ -220,18 +219,10 @@ export function kvRequiredFeatures(c: Partial<KvConfig>): Array<[Feature, string
 
 const origin = (o: KvOrigin): {domain?: string; name: string} => ({name: o.bucket, ...(o.domain ? {domain: o.domain} : {})})
 
-/** What only a clustered JetStream honours (a lone server keeps placement and, on edit, replicas, and ignores them). */
-export function kvClusterNeeds(c: Partial<KvConfig>): string[] {
-  const out: string[] = []
-  if (c.placement?.cluster || c.placement?.tags?.length) out.push('placement (--cluster, --tags)')
-  if (c.replicas !== undefined && c.replicas > 1) out.push(`${c.replicas} replicas (--replicas)`)
-  return out
-}
-
-/** Refuse (exit 8) what the connected server would silently ignore. */
+/** Refuse (exit 8) what the connected server would silently ignore, a lone server's placement and replicas too. */
 export function checkKvCapabilities(c: Partial<KvConfig>, caps: Capabilities): void {
   for (const [f, what] of kvRequiredFeatures(c)) caps.require(f, what)
-  for (const what of kvClusterNeeds(c)) caps.requireCluster(what)
+  for (const need of clusterNeeds(c, {flags: true})) caps.requireCluster(need.what)
 }
 
 /** Options for nats.js `Kvm.create`. */

@@ -2,8 +2,7 @@
  * Object Store bucket configuration as pure data (flags → config, server view normalised, capability checks).
  * `natsx apply` reuses these.
  */
-import type {Capabilities, Feature} from '../capabilities.js'
-
+import {type Capabilities, clusterNeeds, type Feature} from '../capabilities.js'
 import {usageError} from '../errors.js'
 import {msToNanos, nanosToMs} from '../format/duration.js'
 import {parseMetadata, parseStorage, type StorageName, validateBucketName} from '../kv/config.js'
@@ -78,7 +77,7 @@ export function objRequiredFeatures(c: Partial<ObjConfig>): Array<[Feature, stri
 /** Refuse (exit 8) what the connected server would silently ignore; more than one replica needs a cluster. */
 export function checkObjCapabilities(c: Partial<ObjConfig>, caps: Capabilities): void {
   for (const [f, what] of objRequiredFeatures(c)) caps.require(f, what)
-  if (c.replicas !== undefined && c.replicas > 1) caps.requireCluster(`${c.replicas} replicas (--replicas)`)
+  for (const need of clusterNeeds({replicas: c.replicas}, {flags: true})) caps.requireCluster(need.what)
 }
 
 /** Options for nats.js `Objm.create`. */

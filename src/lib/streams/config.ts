@@ -5,7 +5,7 @@
  */
 import type {StreamConfig} from '@nats-io/jetstream'
 
-import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
+import {type Capabilities, clusterNeeds, type Feature, FEATURES} from '../capabilities.js'
 import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
@@ -359,10 +359,7 @@ export function streamCapabilityNeeds(c: StreamConfigInput): Array<{feature: Fea
 
 /** Fields only a clustered JetStream honours; a lone 2.9 server keeps placement and ignores it. */
 export function streamClusterNeeds(c: StreamConfigInput): Array<{field: string; what: string}> {
-  const needs: Array<{field: string; what: string}> = []
-  if (c.placement?.cluster || (c.placement?.tags?.length ?? 0) > 0) needs.push({field: 'placement', what: 'placement (cluster, tags)'})
-  if ((c.num_replicas ?? 1) > 1) needs.push({field: 'num_replicas', what: `${c.num_replicas} replicas`})
-  return needs
+  return clusterNeeds({placement: c.placement, replicas: c.num_replicas}, {replicasField: 'num_replicas'})
 }
 
 export function checkStreamCapabilities(c: StreamConfigInput, caps: Capabilities): void {
