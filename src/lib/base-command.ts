@@ -43,15 +43,17 @@ protected args!: BaseArgs<T>
     const nc = await this.nc()
     const version = nc.info?.version ?? '0.0.0'
     let level = 0
+    let jetstream = false
     try {
       const jsm = await this.jsm()
       const info = await jsm.getAccountInfo()
       level = (info as {api?: {level?: number}}).api?.level ?? 0
+      jetstream = true
     } catch {
       // no JetStream or no permission: the version alone decides
     }
 
-    this._caps = new Capabilities(version, level, Boolean(nc.info?.cluster))
+    this._caps = new Capabilities(version, level, Boolean(nc.info?.cluster), jetstream)
     return this._caps
   }
 

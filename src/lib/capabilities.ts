@@ -51,12 +51,15 @@ export class Capabilities {
   readonly apiLevel: number
   /** whether the server runs in a cluster; a lone server keeps placement in the config and ignores it */
   readonly clustered: boolean
+  /** whether JetStream answered for this account (undefined: not asked) */
+  readonly jetstream?: boolean
   readonly version: string
 
-  constructor(version: string, apiLevel = 0, clustered = true) {
+  constructor(version: string, apiLevel = 0, clustered = true, jetstream?: boolean) {
     this.version = version
     this.apiLevel = apiLevel
     this.clustered = clustered
+    this.jetstream = jetstream
   }
 
   has(feature: Feature): boolean {

@@ -18,13 +18,7 @@ export default class ServerFeatures extends BaseCommand<typeof ServerFeatures> {
 
   async run(): Promise<ServerFeaturesResult> {
     const caps = await this.capabilities()
-    let jetstream = true
-    try {
-      await (await this.jsm()).getAccountInfo()
-    } catch {
-      jetstream = false
-    }
-
+    const jetstream = Boolean(caps.jetstream)
     const features = featureRows(caps)
     const result = {...caps.toJSON(), features, jetstream}
     this.say(`nats-server ${caps.version}, JetStream API level ${caps.apiLevel}, ${caps.clustered ? 'in a cluster' : 'not in a cluster'}, JetStream ${jetstream ? 'available' : 'not available to this account'}\n`)
