@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ServerFeaturesResult} from '../../../src/commands/server/features.js'
 
 import {runCli} from '../../helpers/cli.js'
-import {type NatsServer, startServer} from '../../helpers/servers.js'
+import {freePort, type NatsServer, startServer} from '../../helpers/servers.js'
 
 describe('server features', () => {
   let js: NatsServer
@@ -36,5 +36,17 @@ describe('server features', () => {
     const r = await runCli(['server', 'features', '--json', '-s', plain.url])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json<ServerFeaturesResult>()).toMatchObject({clustered: false, jetstream: false})
+  })
+})
+
+describe('server report accounts|routes|leafnodes|gateways: bad input and no answer', () => {
+  it.each(['accounts', 'routes', 'leafnodes', 'gateways'])('%s: a bad --monitor is exit 2, a server that does not answer exit 6, one line each', async (report) => {
+    const bad = await runCli(['server', 'report', report, '--monitor', 'ftp://x'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr.trim()).toBe('natsx: --monitor "ftp://x" is not an http(s) monitoring URL')
+    const port = await freePort()
+    const gone = await runCli(['server', 'report', report, '--monitor', `127.0.0.1:${port}`, '--timeout', '1s', '--json'])
+    expect(gone.code).toBe(6)
+    expect(JSON.parse(gone.stderr).error).toMatchObject({code: 6, kind: 'connection'})
   })
 })
