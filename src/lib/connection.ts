@@ -225,9 +225,9 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
 
     const mapped = toNatsxError(error, {servers})
     if (mapped.exitCode === ExitCode.AUTH && s.creds) throw explainCredsRefusal(mapped, s.creds)
-    if (mapped.exitCode === ExitCode.CONNECTION && /EPIPE|ECONNRESET/.test(mapped.message)) {
-      const refusal = await serverRefusal(s.servers, Math.min(s.timeoutMs, 1000))
-      if (refusal) throw serverRefused(refusal.server, refusal.message)
+    if (mapped.exitCode === ExitCode.CONNECTION && /EPIPE|ECONNRESET|disconnected before secure TLS/.test(mapped.message)) {
+      const refusal = refusalIn(await serverGreetings(s.servers, Math.min(s.timeoutMs, 1000)), Boolean(s.tls?.cert))
+      if (refusal) throw refusal
     }
 
     throw mapped
@@ -237,19 +237,29 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
 }
 
 /**
- * A server at a connection limit sends `-ERR 'maximum connections exceeded'` and hangs up; nats.js is still writing
- * its CONNECT and reports the broken pipe instead. On that failure only, natsx reads what each server says to a
- * fresh socket, so the message names the real reason.
+ * Some refusals reach nats.js only as a broken pipe or a reset, because the server hung up while the client was still
+ * writing and the kernel dropped the server's last words:
+ * - a server at a connection limit sends `-ERR 'maximum connections exceeded'` and hangs up;
+ * - a server that verifies client certificates (`verify: true`) sends a TLS alert to a client without one and hangs
+ *   up; on a busy machine the client's CONNECT can reach the closed socket first, and the reset wins over the alert.
+ * On those failures only, natsx reads what each server says to a fresh socket: its -ERR, or the INFO flag
+ * `tls_verify`, so the message names the real reason.
  */
-async function serverRefusal(servers: string[], waitMs: number): Promise<undefined | {message: string; server: string}> {
+export interface ServerGreeting {
+  err?: string
+  server: string
+  tlsVerify: boolean
+}
+
+export async function serverGreetings(servers: string[], waitMs: number): Promise<ServerGreeting[]> {
   const {connect} = await import('node:net')
-  const probe = (server: string): Promise<string | undefined> =>
+  const greet = (server: string): Promise<ServerGreeting> =>
     new Promise((resolve) => {
       let url: URL
       try {
         url = new URL(server.includes('://') ? server : `nats://${server}`)
       } catch {
-        resolve(undefined)
+        resolve({server, tlsVerify: false})
         return
       }
 
@@ -258,20 +268,31 @@ async function serverRefusal(servers: string[], waitMs: number): Promise<undefin
       const done = (): void => {
         clearTimeout(timer)
         socket.destroy()
-        resolve(/^-ERR '?([^'\r\n]+)'?/m.exec(text)?.[1])
+        resolve({err: /^-ERR '?([^'\r\n]+)'?/m.exec(text)?.[1], server, tlsVerify: /^INFO .*"tls_verify":\s*true/m.test(text)})
       }
 
       const timer = setTimeout(done, waitMs)
       socket.on('data', (b: Buffer) => {
         text += b.toString('latin1')
-        if (/^-ERR /m.test(text)) done()
+        // an -ERR is the answer; so is an INFO that asks for client certificates, as nothing follows it in clear text
+        if (/^-ERR /m.test(text) || /^INFO .*"tls_verify":\s*true.*\r?\n/m.test(text)) done()
       })
       socket.on('close', done)
       socket.on('error', done)
     })
-  const answers = await Promise.all(servers.slice(0, 3).map(async (server) => ({message: await probe(server), server})))
-  const found = answers.find((a) => a.message)
-  return found?.message ? {message: found.message, server: found.server} : undefined
+  return Promise.all(servers.slice(0, 3).map((server) => greet(server)))
+}
+
+/** The reason in what the servers said, if there is one: their -ERR, or a client certificate they need and lack. */
+export function refusalIn(greetings: ServerGreeting[], hasClientCert: boolean): NatsxError | undefined {
+  const refused = greetings.find((g) => g.err)
+  if (refused?.err) return serverRefused(refused.server, refused.err)
+  const verifying = hasClientCert ? undefined : greetings.find((g) => g.tlsVerify)
+  if (!verifying) return undefined
+  return authError(
+    `${verifying.server} refused the TLS client certificate (the server verifies client certificates and none was given)`,
+    'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts',
+  )
 }
 
 /**

@@ -1,6 +1,7 @@
 import {type AddressInfo, createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {refusalIn, serverGreetings} from '../../src/lib/connection.js'
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {
   makePki,
@@ -131,10 +132,26 @@ describe('mutual TLS (the server verifies client certificates)', () => {
 
   it('no client certificate exits 7 with one line naming the server and the flags', async () => {
     const res = await runCli(['pub', 'mtls.x', 'v', '-s', mtls.server.url, ...ca()])
-    expect(res.code).toBe(7)
+    expect(res.code, res.stderr).toBe(7)
     expect(res.stderr.trim().split('\n')).toHaveLength(1)
     expect(res.stderr).toContain(`${mtls.server.url} refused the TLS client certificate`)
     expect(res.stderr).toMatch(/--tlscert and --tlskey/)
+  })
+
+  // On a busy machine the client's CONNECT can meet the closed socket before the server's TLS alert is read: nats.js
+  // then reports a reset. natsx asks the server again on a fresh socket; these show that answer and its reading.
+  it('after a reset, a fresh look at the server finds that it wants a client certificate', async () => {
+    const [verifying, plain] = await Promise.all([serverGreetings([mtls.server.url], 5000), serverGreetings([secure.server.url], 5000)])
+    expect(verifying).toEqual([{err: undefined, server: mtls.server.url, tlsVerify: true}])
+    expect(plain).toEqual([{err: undefined, server: secure.server.url, tlsVerify: false}])
+
+    const refusal = refusalIn(verifying, false)
+    expect(refusal?.exitCode).toBe(7)
+    expect(refusal?.line()).toContain(`${mtls.server.url} refused the TLS client certificate (the server verifies client certificates and none was given)`)
+    expect(refusal?.line()).toMatch(/--tlscert and --tlskey/)
+    // with a certificate, or from a server that does not verify, a reset stays a connection failure
+    expect(refusalIn(verifying, true)).toBeUndefined()
+    expect(refusalIn(plain, false)).toBeUndefined()
   })
 })
 
@@ -174,6 +191,9 @@ describe('connection failures', () => {
       expect(res.code).toBe(6)
       expect(res.stderr.trim().split('\n')).toHaveLength(1)
       expect(res.stderr).toContain(`${full.url} refused the connection: maximum connections exceeded; the server or account is at its connection limit`)
+      const [greeting] = await serverGreetings([full.url], 5000)
+      expect(greeting).toEqual({err: 'maximum connections exceeded', server: full.url, tlsVerify: false})
+      expect(refusalIn([greeting], false)?.exitCode).toBe(6)
     } finally {
       holder.child.kill('SIGINT')
       await holder.done

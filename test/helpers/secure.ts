@@ -69,7 +69,7 @@ tls {
   cert_file: "${pki.serverCert}"
   key_file: "${pki.serverKey}"
   ca_file: "${pki.ca}"
-  timeout: 2
+  timeout: 10
 }
 authorization {
   users: [
@@ -145,7 +145,7 @@ tls {
   key_file: "${pki.serverKey}"
   ca_file: "${pki.ca}"
   verify: true
-  timeout: 2
+  timeout: 10
 }
 `
   return startServer({config, jetstream: false})
