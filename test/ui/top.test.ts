@@ -48,9 +48,9 @@ const tick = () => new Promise((r) => {
   setTimeout(r, 20)
 })
 
-/** type keys and wait until the frame satisfies `ok` (a condition, bounded) */
+/** type keys and wait until the frame satisfies `ok` (a condition, bounded at 10 s for a loaded machine) */
 async function until(frame: () => string | undefined, ok: (f: string) => boolean): Promise<string> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     const f = frame() ?? ''
     if (ok(f)) return f
     await tick()
