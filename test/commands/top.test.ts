@@ -1,8 +1,10 @@
 // `natsx top` in batch mode (no Ink): NDJSON snapshots whose rates match the traffic, CSV, text, and usage errors.
+import {connect} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {TopSnapshot} from '../../src/lib/monitoring/feed.js'
 
+import {displayWidth} from '../../src/lib/format/width.js'
 import {runCli} from '../helpers/cli.js'
 import {type NatsServer, startServer} from '../helpers/servers.js'
 import {startTraffic, type Traffic} from '../helpers/traffic.js'
@@ -63,6 +65,26 @@ describe('top --iterations (batch mode)', () => {
     expect(r.stdout).toContain('rows 1–1 of 1')
     expect(r.stdout).toMatch(/pub-0/)
     expect(r.stdout).not.toMatch(/sub-0/)
+  })
+
+  it('keeps the columns straight when a connection name has wide (CJK) characters', async () => {
+    const wide = await connect({name: '注文処理サービス', servers: server.url})
+    try {
+      await wide.flush()
+      const r = await runCli(['top', '--monitor', server.monitorUrl, '--interval', '200ms', '--sort', 'cid'])
+      expect(r.code, r.stderr).toBe(0)
+      const rows = r.stdout.split('\n').filter((l) => / 127\.0\.0\.1:\d+/.test(l))
+      const wideRow = rows.find((l) => l.includes('注文'))
+      expect(wideRow, r.stdout).toBeDefined()
+      expect(rows.length).toBeGreaterThan(1)
+      // the IP column starts at the same terminal column on every row, and the wide name is cut to its 13 columns
+      const ipColumn = (line: string): number => displayWidth(line.slice(0, line.search(/ 127\.0\.0\.1:/)))
+      expect(new Set(rows.map((l) => ipColumn(l))).size, rows.join('\n')).toBe(1)
+      expect(wideRow).toContain('注文処理サー~ ')
+      expect(rows.every((l) => displayWidth(l) === displayWidth(rows[0])), rows.join('\n')).toBe(true)
+    } finally {
+      await wide.close()
+    }
   })
 
   it('refuses bad input with exit 2 before any request, and an unreachable server with exit 6', async () => {

@@ -3,6 +3,7 @@
  */
 import type {TopSnapshot} from './feed.js'
 
+import {padWidth} from '../format/width.js'
 import {CONN_COLUMNS, fitColumns, renderHead, renderRow, rowsLabel, serverLine} from './view.js'
 
 export const CSV_HEADER = [
@@ -106,7 +107,7 @@ export function textFrame(
     `natsx top  ${snap.time}  ${snap.servers.filter((s) => s.up).length}/${snap.servers.length} servers up  (${snap.transport})`,
   ]
   for (const s of snap.servers)
-    out.push(s.up ? serverLine(s, options.raw) : `${s.name.padEnd(10)}  DOWN: ${s.error ?? 'no answer'}`)
+    out.push(s.up ? serverLine(s, options.raw) : `${padWidth(s.name, 10)}  DOWN: ${s.error ?? 'no answer'}`)
   const cols = fitColumns(CONN_COLUMNS, options.width)
   out.push(
     '',

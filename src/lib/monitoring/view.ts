@@ -7,6 +7,7 @@ import type {ConnRow, ServerRow} from './feed.js'
 
 import {formatDuration} from '../format/duration.js'
 import {formatSize} from '../format/size.js'
+import {fitWidth, padWidth} from '../format/width.js'
 
 export interface Column<R> {
   align: 'left' | 'right'
@@ -200,10 +201,12 @@ export function fitColumns<R>(columns: ReadonlyArray<Column<R>>, width: number):
   return out
 }
 
-/** A fixed-width cell. Cut text ends in an ASCII `~`: all-ASCII lines take the terminal's fast width path. */
+/**
+ * A fixed-width cell, measured in terminal columns (a CJK name takes two per character). Cut text ends in an ASCII
+ * `~`: all-ASCII lines take the terminal's fast width path.
+ */
 export function cell(text: string, width: number, align: 'left' | 'right'): string {
-  const t = text.length > width ? text.slice(0, Math.max(0, width - 1)) + '~' : text
-  return align === 'right' ? t.padStart(width) : t.padEnd(width)
+  return fitWidth(text, width, align)
 }
 
 export function renderRow<R>(columns: ReadonlyArray<Column<R>>, row: R, raw: boolean): string {
@@ -244,7 +247,7 @@ export function renderHead<R>(columns: ReadonlyArray<Column<R>>, sortKey?: strin
 export function serverLine(s: ServerRow, raw: boolean): string {
   const r = s.rates
   const parts = [
-    s.name.padEnd(10),
+    padWidth(s.name, 10),
     `v${s.version}`,
     s.cluster ? `cluster ${s.cluster}` : 'no cluster',
     `up ${dur(s.uptime_ms)}`,

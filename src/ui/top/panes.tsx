@@ -7,9 +7,10 @@ import type {ConsumerRow, HealthRow, LeafRow, RouteRow, ServerRow, StreamRow} fr
 
 import {formatDuration} from '../../lib/format/duration.js'
 import {formatSize} from '../../lib/format/size.js'
+import {cutWidth, padWidth} from '../../lib/format/width.js'
 import {cell, formatCompact, formatRate, serverLine} from '../../lib/monitoring/view.js'
 
-const cut = (s: string, width: number): string => (s.length > width ? s.slice(0, Math.max(0, width - 1)) + '…' : s)
+const cut = (s: string, width: number): string => cutWidth(s, width, '…')
 
 export function ServerHeader(props: Readonly<{raw: boolean; servers: readonly ServerRow[]; width: number}>) {
   return (
@@ -184,7 +185,7 @@ export function HealthPane(props: Readonly<{health: readonly HealthRow[]; width:
       {props.health.length === 0 ? <Text dimColor>(waiting)</Text> : null}
       {props.health.map((h) => (
         <Text key={h.server} wrap="truncate">
-          {h.server.padEnd(12)} <Text color={h.status === 'ok' ? 'green' : 'red'}>{h.status}</Text>
+          {padWidth(h.server, 12)} <Text color={h.status === 'ok' ? 'green' : 'red'}>{h.status}</Text>
           {h.error ? ` ${cut(h.error, props.width - 25)}` : ''}
         </Text>
       ))}

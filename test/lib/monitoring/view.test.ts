@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {ConnRow} from '../../../src/lib/monitoring/feed.js'
 
+import {displayWidth} from '../../../src/lib/format/width.js'
 import {columnBlocks, CONN_COLUMNS, fitColumns, renderRow} from '../../../src/lib/monitoring/view.js'
 
 const row = (cid: number, extra: Partial<ConnRow> = {}): ConnRow => ({
@@ -28,6 +29,16 @@ describe('connection table as column blocks', () => {
     const blocks = columnBlocks(cols, rows, true, (r, t) => (r.stale ? `<${t}>` : t))
     expect(blocks[1].split('\n')[2]).toBe('<   333>')
     expect(blocks[0].split('\n')[0]).toBe('n1      ')
+  })
+
+  it('pads and cuts by terminal columns, so a wide (CJK) name keeps every column straight', () => {
+    const mixed = [row(1), row(2, {name: '注文処理'}), row(3, {name: '注文処理サービス'})]
+    const cols = fitColumns(CONN_COLUMNS, 160)
+    const widths = mixed.map((r) => displayWidth(renderRow(cols, r, false)))
+    expect(new Set(widths).size).toBe(1)
+    for (const block of columnBlocks(cols, mixed, false)) {
+      expect(new Set(block.split('\n').map((l) => displayWidth(l))).size, block).toBe(1)
+    }
   })
 
   it('gives empty blocks for no rows', () => {
