@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {durationFlag, intFlag} from '../../lib/flags.js'
+import {padWidth} from '../../lib/format/width.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'
 import {monitorFlags} from '../../lib/monitoring/options.js'
 import {type CheckResult, checkServers, nagiosText, prometheusText} from '../../lib/monitoring/servers.js'
@@ -47,7 +48,7 @@ EXIT CODES (the one exception to natsx's exit-code table, so monitoring systems 
       }
 
       default: {
-        for (const c of result.checks) this.writeLine(`${c.status.toUpperCase().padEnd(8)} ${c.server.padEnd(16)} ${c.check.padEnd(10)} ${c.message}`)
+        for (const c of result.checks) this.writeLine(`${c.status.toUpperCase().padEnd(8)} ${padWidth(c.server, 16)} ${c.check.padEnd(10)} ${c.message}`)
         this.writeLine(`\n${nagiosText(result)}`)
       }
     }

@@ -1,3 +1,4 @@
+import {padWidth} from '../../lib/format/width.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'
 import {monitorFlags} from '../../lib/monitoring/options.js'
 import {type PingRow, pingServers, requireAnswer} from '../../lib/monitoring/servers.js'
@@ -16,7 +17,7 @@ export default class ServerPing extends MonitorCommand<typeof ServerPing> {
     const servers = await pingServers(await this.transport())
     requireAnswer(servers)
     for (const s of servers) {
-      this.say(s.ok ? `${s.name.padEnd(20)} rtt ${s.rtt_ms?.toFixed(3)}ms  ${s.cluster ?? ''}` : `${s.name.padEnd(20)} FAILED: ${s.error}`)
+      this.say(s.ok ? `${padWidth(s.name, 20)} rtt ${s.rtt_ms?.toFixed(3)}ms  ${s.cluster ?? ''}` : `${padWidth(s.name, 20)} FAILED: ${s.error}`)
     }
 
     this.say(`\n${servers.filter((s) => s.ok).length} of ${servers.length} server(s) answered`)

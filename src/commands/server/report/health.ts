@@ -1,5 +1,6 @@
 import type {HealthRow} from '../../../lib/monitoring/feed.js'
 
+import {padWidth} from '../../../lib/format/width.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
 import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
@@ -19,7 +20,7 @@ export default class ServerReportHealth extends MonitorCommand<typeof ServerRepo
     this.transportChoice()
     const snap = await reportSnapshot(await this.transport(), true)
     requireAnswer(snap.servers)
-    for (const h of snap.health) this.say(`${h.server.padEnd(20)} ${h.status}${h.error ? `  ${h.error}` : ''}`)
+    for (const h of snap.health) this.say(`${padWidth(h.server, 20)} ${h.status}${h.error ? `  ${h.error}` : ''}`)
     return {healthy: snap.health.filter((h) => h.status === 'ok').length, servers: snap.health}
   }
 }
