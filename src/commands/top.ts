@@ -15,7 +15,7 @@ import {filterConnections, SORT_KEYS, sortConnections} from '../lib/monitoring/v
 export type TopResult = TopSnapshot
 
 export default class Top extends BaseCommand<typeof Top> {
-  static description = `A live, cluster-wide view: one header line per server, every connection across the servers with per-second rates computed from each server's own clock, and panes for JetStream, routes/leafnodes and health. Keys: ? help, q quit.
+  static description = `A live, cluster-wide view: one header line per server, every connection across the servers with per-second rates computed from each server's own clock, and panes for JetStream, routes/leafnodes/gateways and health. Keys: ? help, q quit.
 Servers come from --monitor URLs (HTTP, default http://127.0.0.1:8222) or, with --sys, from the system account over NATS (every server of the cluster is discovered).
 Without a terminal, or with --iterations, --json or --csv, it prints snapshots instead: --json prints one JSON snapshot per line (NDJSON), every snapshot with rates (one extra poll primes them).`
   static examples = [
@@ -72,7 +72,7 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
         ? Math.min(settings.timeoutMs, Math.max(500, flags.interval))
         : Math.min(settings.timeoutMs, Math.max(1000, flags.interval * 2))
     const transport = await openTransport(choice, settings, () => this.nc({reconnect: true}), timeout)
-    // live, JetStream/routes/leafnodes/health are read about every 5 s (servers and connections every interval);
+    // live, JetStream/routes/leafnodes/gateways/health are read about every 5 s (servers and connections every interval);
     // batch snapshots are always complete
     const detailsEvery = live ? Math.max(1, Math.round(5000 / flags.interval)) : 1
     const feed = new TopFeed(transport, {detailsEvery, interval_ms: flags.interval, maxConns: flags['max-conns']})

@@ -39,7 +39,7 @@ function conn(srv: string, cid: number, name: string, rate: number, extra: Parti
 }
 
 function snapshot(conns: ConnRow[], servers = [server('n1'), server('n2')]): TopSnapshot {
-  return {connections: conns, connections_total: conns.length, consumers: [], health: servers.map((s) => ({server: s.name, status: 'ok'})), interval_ms: 1000, leafs: [],
+  return {connections: conns, connections_total: conns.length, consumers: [], gateways: [], health: servers.map((s) => ({server: s.name, status: 'ok'})), interval_ms: 1000, leafs: [],
     routes: [], seq: 1, servers, streams: [{account: 'APP', bytes: 2048, consumers: 1, ingest_rate: 42, leader: 'n1', messages: 10, name: 'ORDERS', replicas: [{current: false, lag: 3, name: 'n2', offline: false}], replicas_ok: false, subjects: ['orders.>']}],
     time: '2026-11-24T00:00:00Z', transport: 'http'}
 }
@@ -184,6 +184,17 @@ describe('top view on a fake feed (140 columns)', () => {
     expect(f).toContain('reverse the sort order')
     app.stdin.write('x')
     await until(app.lastFrame, (x) => !x.includes('natsx top keys'))
+  })
+
+  it('lists gateway links under routes and leafnodes', async () => {
+    const {app, src} = start(rows)
+    await until(app.lastFrame, (x) => x.includes('conn-d'))
+    const link = {configured: true, direction: 'outbound' as const, gateway: 'east', in_msgs: 1500, ip: '127.0.0.1', out_msgs: 7, pending_bytes: 0, port: 7222, remote: 'west', rtt_ms: 0.4, server: 'n1'}
+    src.emit({...snapshot(rows), gateways: [link, {...link, configured: false, direction: 'inbound', port: 50_001, server: 'n2'}]})
+    app.stdin.write('3')
+    const f = await until(app.lastFrame, (x) => x.includes('Gateways (2)'))
+    expect(f).toMatch(/n1 +west +out 127\.0\.0\.1:7222 +400µs +1\.5K +7 +0 B/)
+    expect(f).toMatch(/n2 +west +in +127\.0\.0\.1:50001/)
   })
 
   it('switches to raw numbers with b', async () => {

@@ -5,6 +5,7 @@
  */
 import type {ConnInfo, Jsz, ServerRef, ServerResult, StreamDetail, Varz} from './types.js'
 
+import {type GatewayRow, gatewayRows} from './gateways.js'
 import {parseGoDuration, parseTime} from './json.js'
 import {RateBook} from './rates.js'
 import {type MonitorTransport} from './transport.js'
@@ -140,6 +141,8 @@ export interface TopSnapshot {
   /** the server-side total of connections (may exceed the rows when --max-conns cuts the list) */
   connections_total: number
   consumers: ConsumerRow[]
+  /** gateway links (super-clusters): outbound and inbound, as `server report gateways` lists them */
+  gateways: GatewayRow[]
   health: HealthRow[]
   interval_ms: number
   leafs: LeafRow[]
@@ -152,7 +155,7 @@ export interface TopSnapshot {
 }
 
 export interface FeedOptions {
-  /** poll JetStream, routes, leafnodes and health (default true) */
+  /** poll JetStream, routes, leafnodes, gateways and health (default true) */
   details?: boolean
   /** poll those details only every Nth poll (default 1: every poll); the last ones are shown in between */
   detailsEvery?: number
@@ -175,6 +178,7 @@ export class TopFeed {
   private readonly last = new Map<string, ServerMemory>()
   private readonly lastDetails = {
     consumers: [] as ConsumerRow[],
+    gateways: [] as GatewayRow[],
     health: new Map<string, HealthRow>(),
     leafs: [] as LeafRow[],
     routes: [] as RouteRow[],
@@ -198,24 +202,26 @@ export class TopFeed {
   /** One poll of everything. Never throws for a server that does not answer; throws only when nothing can be asked. */
   async poll(): Promise<TopSnapshot> {
     const details = this.options.details !== false && this.seq % Math.max(1, this.options.detailsEvery ?? 1) === 0
-    const [varz, connz, jsz, routez, leafz, healthz] = await Promise.all([
+    const [varz, connz, jsz, routez, leafz, gatewayz, healthz] = await Promise.all([
       this.transport.gather('varz'),
       this.gatherConnz(),
       details ? this.transport.gather('jsz', {config: true, consumers: true, streams: true}) : Promise.resolve([]),
       details ? this.transport.gather('routez') : Promise.resolve([]),
       details ? this.transport.gather('leafz') : Promise.resolve([]),
+      details ? this.transport.gather('gatewayz') : Promise.resolve([]),
       details ? this.transport.gather('healthz') : Promise.resolve([]),
     ])
     const servers = varz.map((r) => this.serverRow(r))
     for (const s of servers) this.nameById.set(s.id, s.name)
     const connections = this.connections(servers, connz)
     const total = connz.reduce((n, c) => n + (c.ok ? c.total : 0), 0)
-    if (details) this.details(jsz, routez, leafz, healthz)
+    if (details) this.details(jsz, routez, leafz, gatewayz, healthz)
     this.seq++
     return {
       connections,
       connections_total: total,
       consumers: this.lastDetails.consumers,
+      gateways: this.lastDetails.gateways,
       health: [...this.lastDetails.health.values()],
       interval_ms: this.options.interval_ms,
       leafs: this.lastDetails.leafs,
@@ -292,6 +298,7 @@ export class TopFeed {
     jsz: Array<ServerResult<Jsz>>,
     routez: Array<ServerResult<import('./types.js').Routez>>,
     leafz: Array<ServerResult<import('./types.js').Leafz>>,
+    gatewayz: Array<ServerResult<import('./types.js').Gatewayz>>,
     healthz: Array<ServerResult<import('./types.js').Healthz>>,
   ): void {
     for (const h of healthz) {
@@ -354,6 +361,9 @@ export class TopFeed {
     }
 
     this.lastDetails.leafs = leafs
+    // a server that did not answer keeps its last links, as routes do
+    const silent = new Set(gatewayz.filter((g) => !g.ok).map((g) => g.server?.name ?? g.target))
+    this.lastDetails.gateways = [...this.lastDetails.gateways.filter((g) => silent.has(g.server)), ...gatewayRows(gatewayz)]
     if (jsz.some((j) => j.ok)) this.jetstream(jsz)
   }
 

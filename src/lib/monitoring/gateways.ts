@@ -2,7 +2,7 @@
  * `server report gateways`: every gateway connection of every server (gatewayz), outbound and inbound, one row each.
  */
 import type {MonitorTransport} from './transport.js'
-import type {GatewayLink} from './types.js'
+import type {GatewayLink, Gatewayz, ServerResult} from './types.js'
 
 import {parseGoDuration} from './json.js'
 
@@ -50,24 +50,23 @@ function row(server: string, gateway: string | undefined, remote: string, direct
   }
 }
 
-export async function gatewaysReport(t: MonitorTransport): Promise<GatewaysReport> {
-  const results = await t.gather('gatewayz')
+/** One row per gateway link of every server that answered, sorted by server, direction and remote. */
+export function gatewayRows(results: ReadonlyArray<ServerResult<Gatewayz>>): GatewayRow[] {
   const gateways: GatewayRow[] = []
-  const servers: GatewaysReport['servers'] = []
   for (const r of results) {
-    if (!r.ok) {
-      servers.push({error: r.error, ok: false, server: r.server?.name ?? r.target})
-      continue
-    }
-
+    if (!r.ok) continue
     const name = r.server.name
-    servers.push({gateway: r.data.name, ok: true, server: name})
     for (const [remote, l] of Object.entries(r.data.outbound_gateways ?? {})) gateways.push(row(name, r.data.name, remote, 'outbound', l))
     for (const [remote, links] of Object.entries(r.data.inbound_gateways ?? {})) {
       for (const l of links ?? []) gateways.push(row(name, r.data.name, remote, 'inbound', l))
     }
   }
 
-  gateways.sort((a, b) => a.server.localeCompare(b.server) || a.direction.localeCompare(b.direction) || a.remote.localeCompare(b.remote))
-  return {gateways, servers}
+  return gateways.sort((a, b) => a.server.localeCompare(b.server) || a.direction.localeCompare(b.direction) || a.remote.localeCompare(b.remote))
+}
+
+export async function gatewaysReport(t: MonitorTransport): Promise<GatewaysReport> {
+  const results = await t.gather('gatewayz')
+  const servers = results.map((r) => (r.ok ? {gateway: r.data.name, ok: true, server: r.server.name} : {error: r.error, ok: false, server: r.server?.name ?? r.target}))
+  return {gateways: gatewayRows(results), servers}
 }

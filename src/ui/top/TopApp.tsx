@@ -230,7 +230,7 @@ export function TopApp(props: Readonly<TopAppProps>) {
         </Box>
       ) : pane === 'routes' ? (
         <Box marginTop={1}>
-          <RoutesPane leafs={snap?.leafs ?? []} raw={raw} routes={snap?.routes ?? []} width={columns} />
+          <RoutesPane gateways={snap?.gateways ?? []} leafs={snap?.leafs ?? []} raw={raw} routes={snap?.routes ?? []} width={columns} />
         </Box>
       ) : (
         <Box marginTop={1}>

@@ -4,6 +4,7 @@
 import {Box, Text} from 'ink'
 
 import type {ConsumerRow, HealthRow, LeafRow, RouteRow, ServerRow, StreamRow} from '../../lib/monitoring/feed.js'
+import type {GatewayRow} from '../../lib/monitoring/gateways.js'
 
 import {formatDuration} from '../../lib/format/duration.js'
 import {formatSize} from '../../lib/format/size.js'
@@ -130,7 +131,7 @@ export function JetStreamPane(
 }
 
 export function RoutesPane(
-  props: Readonly<{leafs: readonly LeafRow[]; raw: boolean; routes: readonly RouteRow[]; width: number}>,
+  props: Readonly<{gateways: readonly GatewayRow[]; leafs: readonly LeafRow[]; raw: boolean; routes: readonly RouteRow[]; width: number}>,
 ) {
   const n = (v: number): string => (props.raw ? String(v) : formatCompact(v))
   return (
@@ -172,6 +173,25 @@ export function RoutesPane(
         width={props.width}
         widths={[10, 10, 21, 8, 9, 9, 6]}
       />
+      <Text bold color="cyan">
+        Gateways ({props.gateways.length})
+      </Text>
+      <Table
+        align={['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right']}
+        head={['SERVER', 'REMOTE', 'DIR', 'ADDRESS', 'RTT', 'MSGS IN', 'MSGS OUT', 'PENDING']}
+        rows={props.gateways.map((g) => [
+          g.server,
+          g.remote,
+          g.direction === 'outbound' ? 'out' : 'in',
+          `${g.ip ?? ''}:${g.port ?? ''}`,
+          g.rtt_ms === undefined ? '' : formatDuration(g.rtt_ms),
+          n(g.in_msgs),
+          n(g.out_msgs),
+          formatSize(g.pending_bytes),
+        ])}
+        width={props.width}
+        widths={[10, 10, 3, 21, 8, 9, 9, 9]}
+      />
     </Box>
   )
 }
@@ -198,7 +218,7 @@ export const HELP_LINES = [
   '',
   '  ?            this help (any key closes it)',
   '  q, Ctrl-C    quit',
-  '  1 2 3 4, Tab panes: connections, JetStream, routes/leafnodes, health',
+  '  1 2 3 4, Tab panes: connections, JetStream, routes/leafnodes/gateways, health',
   '  < > or s     previous / next sort column',
   '  r            reverse the sort order',
   '  /            filter by text (name, ip, account, server); Enter keeps it, Esc clears it',

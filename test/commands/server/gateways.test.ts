@@ -2,6 +2,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ServerReportGatewaysResult} from '../../../src/commands/server/report/gateways.js'
+import type {TopSnapshot} from '../../../src/lib/monitoring/feed.js'
 
 import {runCli} from '../../helpers/cli.js'
 import {freePort, type NatsServer, startServer, waitFor} from '../../helpers/servers.js'
@@ -53,5 +54,18 @@ describe('server report gateways', () => {
     const text = await runCli(['server', 'report', 'gateways', '--monitor', b.monitorUrl])
     expect(text.stdout).toMatch(/b1 +│ west +│ outbound +│ east +│ yes/)
     expect(text.stdout).toContain('2 gateway connection(s) on 1 server(s)')
+  })
+
+  it('top --json carries the same links in each snapshot', async () => {
+    const r = await runCli(['top', '--monitor', a.monitorUrl, '--monitor', b.monitorUrl, '--iterations', '1', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const [snap] = r.ndjson<TopSnapshot>()
+    expect(snap.gateways.map((g) => [g.server, g.direction, g.remote, g.configured])).toEqual([
+      ['a1', 'inbound', 'west', false],
+      ['a1', 'outbound', 'west', false],
+      ['b1', 'inbound', 'east', false],
+      ['b1', 'outbound', 'east', true],
+    ])
+    expect(snap.gateways.every((g) => g.ip === '127.0.0.1' && g.port! > 0)).toBe(true)
   })
 })
