@@ -7,7 +7,7 @@ import type {KV, KvEntry, KvWatchEntry, KvWatchOptions} from '@nats-io/kv'
 
 import type {Capabilities} from '../capabilities.js'
 
-import {conflict, notFound, toNatsxError, unsupported} from '../errors.js'
+import {conflict, ExitCode, NatsxError, notFound, toNatsxError, unsupported} from '../errors.js'
 import {encodeData} from '../messages.js'
 import {type KvConfig, normalizeKvConfig} from './config.js'
 
@@ -62,7 +62,38 @@ export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, buc
   const {Kvm} = await import('../nats/kv.js')
   const origin = info.config.mirror?.name.replace(/^KV_/, '')
   const kv = await new Kvm(js).open(origin ?? bucket, {allow_direct: info.config.allow_direct, ...(origin ? {streamName: info.config.name} : {})})
-  return {info, kv}
+  // open() derives the write prefix from a bare config; the mirror's own config says where its origin is. For a
+  // mirror of a bucket in another JetStream domain, writes then go through that domain
+  // (`$JS.<domain>.API.$KV.<origin>.<key>`, which the origin's server maps to `$KV.<origin>.<key>`), as nats.go does.
+  if (origin) (kv as unknown as {initializePrefixes?: (si: StreamInfo) => void}).initializePrefixes?.(info)
+  return {info, kv: withWriteErrors(kv, bucket, info)}
+}
+
+/**
+ * nats.js reports a write that no stream took (a 503 to the publish) as "JetStream is not enabled", but the bucket
+ * was just found, so JetStream is on: say which bucket missed the write, and for a mirror, that its origin is where the
+ * write goes.
+ */
+function withWriteErrors(kv: KV, bucket: string, info: StreamInfo): KV {
+  const mirror = info.config.mirror
+  const where = mirror
+    ? `bucket "${bucket}" is a mirror and its writes go to bucket "${mirror.name.replace(/^KV_/, '')}"${mirror.external?.api ? ` through ${mirror.external.api}` : ''}, which did not answer`
+    : `no stream took the write to bucket "${bucket}"`
+  const hint = mirror ? 'check that the origin bucket exists and is reachable from this server, or write to it directly' : 'check the bucket with `natsx kv info`'
+  const wrap =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await f(...args)
+      } catch (error) {
+        if ((error as Error).name === 'JetStreamNotEnabled') throw new NatsxError(ExitCode.CONNECTION, `no responders: ${where}`, {hint})
+        throw error
+      }
+    }
+
+  const k = kv as unknown as Record<'create' | 'delete' | 'purge' | 'put' | 'update', (...args: unknown[]) => Promise<unknown>>
+  for (const m of ['create', 'delete', 'purge', 'put', 'update'] as const) k[m] = wrap(k[m].bind(kv))
+  return kv
 }
 
 /** Write a changed bucket stream config. A server that cannot change republish (2.9.10 and older) is exit 8. */
