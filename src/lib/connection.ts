@@ -9,7 +9,11 @@ import {homedir} from 'node:os'
 
 import type {NatsContext} from './context.js'
 
-import {authError, connectionError, ExitCode, type NatsxError, serverRefused, toNatsxError, usageError} from './errors.js'
+import {compareVersions} from './capabilities.js'
+import {authError, connectionError, ExitCode, type NatsxError, serverRefused, toNatsxError, unsupported, usageError} from './errors.js'
+
+/** the first nats-server with `handshake_first` for client connections */
+const TLS_FIRST_VERSION = '2.10.4'
 
 export const DEFAULT_SERVER = 'nats://127.0.0.1:4222'
 export const DEFAULT_TIMEOUT_MS = 5000
@@ -225,6 +229,11 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
 
     const mapped = toNatsxError(error, {servers})
     if (mapped.exitCode === ExitCode.AUTH && s.creds) throw explainCredsRefusal(mapped, s.creds)
+    if (s.tls?.handshakeFirst && mapped.exitCode === ExitCode.CONNECTION) {
+      const clear = (await serverGreetings(s.servers, Math.min(s.timeoutMs, 1000), 'info')).find((g) => g.version)
+      if (clear) throw noTlsFirst(clear)
+    }
+
     if (mapped.exitCode === ExitCode.CONNECTION && /EPIPE|ECONNRESET|disconnected before secure TLS/.test(mapped.message)) {
       const refusal = refusalIn(await serverGreetings(s.servers, Math.min(s.timeoutMs, 1000)), Boolean(s.tls?.cert))
       if (refusal) throw refusal
@@ -243,15 +252,18 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
  * - a server that verifies client certificates (`verify: true`) sends a TLS alert to a client without one and hangs
  *   up; on a busy machine the client's CONNECT can reach the closed socket first, and the reset wins over the alert.
  * On those failures only, natsx reads what each server says to a fresh socket: its -ERR, or the INFO flag
- * `tls_verify`, so the message names the real reason.
+ * `tls_verify`, so the message names the real reason. Under --tlsfirst, an INFO in clear text is the reason.
  */
 export interface ServerGreeting {
   err?: string
   server: string
   tlsVerify: boolean
+  /** the version in the server's INFO, when it sent one in clear text */
+  version?: string
 }
 
-export async function serverGreetings(servers: string[], waitMs: number): Promise<ServerGreeting[]> {
+/** `until: 'info'` stops at the first INFO line; by default an -ERR may follow it and is waited for. */
+export async function serverGreetings(servers: string[], waitMs: number, until: 'info' | 'refusal' = 'refusal'): Promise<ServerGreeting[]> {
   const {connect} = await import('node:net')
   const greet = (server: string): Promise<ServerGreeting> =>
     new Promise((resolve) => {
@@ -265,17 +277,27 @@ export async function serverGreetings(servers: string[], waitMs: number): Promis
 
       let text = ''
       const socket = connect({host: url.hostname, port: Number(url.port || 4222)})
+      const info = (): undefined | {tls_verify?: boolean; version?: string} => {
+        const line = /^INFO (\{.*\})[ \t]*\r?\n/m.exec(text)?.[1]
+        try {
+          return line ? (JSON.parse(line) as {tls_verify?: boolean; version?: string}) : undefined
+        } catch {
+          return undefined
+        }
+      }
+
       const done = (): void => {
         clearTimeout(timer)
         socket.destroy()
-        resolve({err: /^-ERR '?([^'\r\n]+)'?/m.exec(text)?.[1], server, tlsVerify: /^INFO .*"tls_verify":\s*true/m.test(text)})
+        const i = info()
+        resolve({err: /^-ERR '?([^'\r\n]+)'?/m.exec(text)?.[1], server, tlsVerify: i?.tls_verify === true, ...(i ? {version: i.version ?? '?'} : {})})
       }
 
       const timer = setTimeout(done, waitMs)
       socket.on('data', (b: Buffer) => {
         text += b.toString('latin1')
         // an -ERR is the answer; so is an INFO that asks for client certificates, as nothing follows it in clear text
-        if (/^-ERR /m.test(text) || /^INFO .*"tls_verify":\s*true.*\r?\n/m.test(text)) done()
+        if (/^-ERR /m.test(text) || (until === 'info' && info()) || info()?.tls_verify) done()
       })
       socket.on('close', done)
       socket.on('error', done)
@@ -293,6 +315,15 @@ export function refusalIn(greetings: ServerGreeting[], hasClientCert: boolean): 
     `${verifying.server} refused the TLS client certificate (the server verifies client certificates and none was given)`,
     'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts',
   )
+}
+
+/** A server that sent its INFO in clear text to a client that started with TLS (--tlsfirst). */
+export function noTlsFirst(g: ServerGreeting): NatsxError {
+  const hint =
+    g.version && /^\d/.test(g.version) && compareVersions(g.version, TLS_FIRST_VERSION) < 0
+      ? `--tlsfirst needs nats-server ${TLS_FIRST_VERSION} or later with handshake_first in its tls block; connect without --tlsfirst`
+      : 'its tls block does not set handshake_first; set it there, or connect without --tlsfirst'
+  return unsupported(`${g.server} (nats-server ${g.version ?? '?'}) sends its INFO before TLS, so it does not take --tlsfirst`, hint)
 }
 
 /**

@@ -1,7 +1,7 @@
 import {type AddressInfo, createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {refusalIn, serverGreetings} from '../../src/lib/connection.js'
+import {noTlsFirst, refusalIn, serverGreetings} from '../../src/lib/connection.js'
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {
   makePki,
@@ -141,9 +141,10 @@ describe('mutual TLS (the server verifies client certificates)', () => {
   // On a busy machine the client's CONNECT can meet the closed socket before the server's TLS alert is read: nats.js
   // then reports a reset. natsx asks the server again on a fresh socket; these show that answer and its reading.
   it('after a reset, a fresh look at the server finds that it wants a client certificate', async () => {
-    const [verifying, plain] = await Promise.all([serverGreetings([mtls.server.url], 5000), serverGreetings([secure.server.url], 5000)])
-    expect(verifying).toEqual([{err: undefined, server: mtls.server.url, tlsVerify: true}])
-    expect(plain).toEqual([{err: undefined, server: secure.server.url, tlsVerify: false}])
+    // (the one that does not verify is read until natsx's 1 s bound, as an -ERR could still follow its INFO)
+    const [verifying, plain] = await Promise.all([serverGreetings([mtls.server.url], 5000), serverGreetings([secure.server.url], 1000)])
+    expect(verifying).toEqual([{err: undefined, server: mtls.server.url, tlsVerify: true, version: '2.9.10'}])
+    expect(plain).toEqual([{err: undefined, server: secure.server.url, tlsVerify: false, version: '2.9.10'}])
 
     const refusal = refusalIn(verifying, false)
     expect(refusal?.exitCode).toBe(7)
@@ -152,6 +153,22 @@ describe('mutual TLS (the server verifies client certificates)', () => {
     // with a certificate, or from a server that does not verify, a reset stays a connection failure
     expect(refusalIn(verifying, true)).toBeUndefined()
     expect(refusalIn(plain, false)).toBeUndefined()
+  })
+})
+
+describe('--tlsfirst', () => {
+  it('against a server that sends its INFO before TLS (2.9.10) is exit 8 naming the version it needs', async () => {
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--user', secure.user.user, '--password', secure.user.password, ...tls(), '--tlsfirst'])
+    expect(res.code, res.stderr).toBe(8)
+    expect(res.stderr.trim().split('\n')).toEqual([
+      `natsx: ${secure.server.url} (nats-server 2.9.10) sends its INFO before TLS, so it does not take --tlsfirst; --tlsfirst needs nats-server 2.10.4 or later with handshake_first in its tls block; connect without --tlsfirst`,
+    ])
+  })
+
+  it('against a server new enough, the fix is in its configuration', () => {
+    const e = noTlsFirst({server: 'nats://h:4222', tlsVerify: false, version: '2.10.7'})
+    expect(e.exitCode).toBe(8)
+    expect(e.line()).toBe('nats://h:4222 (nats-server 2.10.7) sends its INFO before TLS, so it does not take --tlsfirst; its tls block does not set handshake_first; set it there, or connect without --tlsfirst')
   })
 })
 
@@ -192,7 +209,7 @@ describe('connection failures', () => {
       expect(res.stderr.trim().split('\n')).toHaveLength(1)
       expect(res.stderr).toContain(`${full.url} refused the connection: maximum connections exceeded; the server or account is at its connection limit`)
       const [greeting] = await serverGreetings([full.url], 5000)
-      expect(greeting).toEqual({err: 'maximum connections exceeded', server: full.url, tlsVerify: false})
+      expect(greeting).toEqual({err: 'maximum connections exceeded', server: full.url, tlsVerify: false, version: '2.9.10'})
       expect(refusalIn([greeting], false)?.exitCode).toBe(6)
     } finally {
       holder.child.kill('SIGINT')
