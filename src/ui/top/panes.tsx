@@ -130,6 +130,9 @@ export function JetStreamPane(
   )
 }
 
+const address = (x: {ip?: string; port?: number}): string => `${x.ip ?? ''}:${x.port ?? ''}`
+const rtt = (x: {rtt_ms?: number}): string => (x.rtt_ms === undefined ? '' : formatDuration(x.rtt_ms))
+
 export function RoutesPane(
   props: Readonly<{gateways: readonly GatewayRow[]; leafs: readonly LeafRow[]; raw: boolean; routes: readonly RouteRow[]; width: number}>,
 ) {
@@ -145,8 +148,8 @@ export function RoutesPane(
         rows={props.routes.map((r) => [
           r.server,
           r.remote,
-          `${r.ip ?? ''}:${r.port ?? ''}`,
-          r.rtt_ms === undefined ? '' : formatDuration(r.rtt_ms),
+          address(r),
+          rtt(r),
           formatRate(r.rates?.in_msgs, props.raw),
           formatRate(r.rates?.out_msgs, props.raw),
           n(r.in_msgs),
@@ -164,8 +167,8 @@ export function RoutesPane(
         rows={props.leafs.map((l) => [
           l.server,
           l.account ?? '',
-          `${l.ip ?? ''}:${l.port ?? ''}`,
-          l.rtt_ms === undefined ? '' : formatDuration(l.rtt_ms),
+          address(l),
+          rtt(l),
           n(l.in_msgs),
           n(l.out_msgs),
           String(l.subscriptions),
@@ -183,8 +186,8 @@ export function RoutesPane(
           g.server,
           g.remote,
           g.direction === 'outbound' ? 'out' : 'in',
-          `${g.ip ?? ''}:${g.port ?? ''}`,
-          g.rtt_ms === undefined ? '' : formatDuration(g.rtt_ms),
+          address(g),
+          rtt(g),
           n(g.in_msgs),
           n(g.out_msgs),
           formatSize(g.pending_bytes),
