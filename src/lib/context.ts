@@ -90,6 +90,8 @@ export function configRoot(env: NodeJS.ProcessEnv = process.env): string {
 const contextDir = (env?: NodeJS.ProcessEnv): string => join(configRoot(env), 'context')
 const contextFile = (name: string, env?: NodeJS.ProcessEnv): string => join(contextDir(env), `${name}.json`)
 const selectionFile = (env?: NodeJS.ProcessEnv): string => join(configRoot(env), 'context.txt')
+/** natscli keeps the context selected before the current one here (`nats context previous`) */
+const previousFile = (env?: NodeJS.ProcessEnv): string => join(configRoot(env), 'previous-context.txt')
 
 /** natscli refuses names with path separators, dots at the start and blanks; natsx does the same. */
 export function validateContextName(name: string): void {
@@ -163,9 +165,9 @@ export async function removeContext(name: string, env?: NodeJS.ProcessEnv): Prom
   })
 }
 
-export async function selectedContext(env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function readName(file: string): Promise<string | undefined> {
   try {
-    const name = (await readFile(selectionFile(env), 'utf8')).trim()
+    const name = (await readFile(file, 'utf8')).trim()
     return name.length > 0 ? name : undefined
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
@@ -173,6 +175,24 @@ export async function selectedContext(env?: NodeJS.ProcessEnv): Promise<string |
   }
 }
 
+/** Write a small file whole or not at all: a reader never sees half a name. */
+async function writeName(file: string, name: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`
+  await writeFile(tmp, name)
+  await rename(tmp, file)
+}
+
+export async function selectedContext(env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return readName(selectionFile(env))
+}
+
+/** The context `context previous` would select; undefined when there is none other than `except`. */
+export async function previousContext(env?: NodeJS.ProcessEnv, except?: string): Promise<string | undefined> {
+  const name = await readName(previousFile(env))
+  return name === except ? undefined : name
+}
+
+/** Select `name`; the context selected until now (when another) becomes the previous one, as natscli does. */
 export async function selectContext(name: string, env?: NodeJS.ProcessEnv): Promise<void> {
   validateContextName(name)
   if (!(await contextExists(name, env))) {
@@ -180,7 +200,17 @@ export async function selectContext(name: string, env?: NodeJS.ProcessEnv): Prom
   }
 
   await mkdir(configRoot(env), {recursive: true})
-  await writeFile(selectionFile(env), name)
+  const current = await selectedContext(env)
+  if (current && current !== name) await writeName(previousFile(env), current)
+  await writeName(selectionFile(env), name)
+}
+
+/** Select nothing (commands then use flags, env and defaults); the context selected until now becomes the previous one. */
+export async function unselectContext(env?: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const current = await selectedContext(env)
+  if (current) await writeName(previousFile(env), current)
+  await rm(selectionFile(env), {force: true})
+  return current
 }
 
 /** A copy with secrets replaced by `********` (empty values stay empty). */

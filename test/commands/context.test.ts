@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -104,7 +104,7 @@ describe('contexts shared with natscli', () => {
     expect((await runCli(['context', 'ls', '--json'], {env})).json<unknown[]>()).toHaveLength(2)
     expect((await runCli(['context', 'rm', 'b', '--force'], {env})).code).toBe(0)
     expect((await runCli(['context', 'select', 'b'], {env})).code).toBe(3)
-    expect((await runCli(['context', 'select', 'a', '--json'], {env})).json()).toEqual({selected: 'a'})
+    expect((await runCli(['context', 'select', 'a', '--json'], {env})).json()).toEqual({previous: null, selected: 'a'})
   })
 
   it('validate names missing files (exit 2) and failed connections (exit 6)', async () => {
@@ -124,5 +124,55 @@ describe('contexts shared with natscli', () => {
     expect((await runCli(['pub', 'x', 'y'], {env: {XDG_CONFIG_HOME: home}})).stderr).toMatch(/selected context "gone" does not exist/)
     const bad = await runCli(['context', 'add', '../evil', '--server', server.url], {env: {XDG_CONFIG_HOME: home}})
     expect(bad.code).toBe(2)
+  })
+})
+
+describe('context select, previous and unselect (natscli\'s previous-context.txt)', () => {
+  it('remembers the context selected before, swaps back and forth, and unselects', async () => {
+    const home = natscliHome({dead: {url: deadUrl}, live: {url: server.url}}, 'dead')
+    const env = {XDG_CONFIG_HOME: home}
+    const file = (name: string): string => readFileSync(join(home, 'nats', name), 'utf8')
+
+    const sel = await runCli(['context', 'select', 'live', '--json'], {env})
+    expect(sel.code, sel.stderr).toBe(0)
+    expect(sel.json()).toEqual({previous: 'dead', selected: 'live'})
+    expect([file('context.txt'), file('previous-context.txt')]).toEqual(['live', 'dead'])
+    expect((await runCli(['pub', 'p.x', 'v'], {env})).code).toBe(0)
+
+    const back = await runCli(['context', 'previous', '--json'], {env})
+    expect(back.code, back.stderr).toBe(0)
+    expect(back.json()).toEqual({previous: 'live', selected: 'dead'})
+    expect((await runCli(['pub', 'p.x', 'v', '--timeout', '1s'], {env})).code).toBe(6)
+    expect((await runCli(['context', 'previous'], {env})).stdout).toContain('Selected context "live"')
+    expect(file('context.txt')).toBe('live')
+
+    // selecting the selected one again keeps the previous one
+    await runCli(['context', 'select', 'live'], {env})
+    expect(file('previous-context.txt')).toBe('dead')
+
+    const un = await runCli(['context', 'unselect', '--json'], {env})
+    expect(un.code, un.stderr).toBe(0)
+    expect(un.json()).toEqual({unselected: 'live'})
+    expect(existsSync(join(home, 'nats', 'context.txt'))).toBe(false)
+    const none = await runCli(['context', 'unselect', '--json'], {env})
+    expect(none.json()).toEqual({unselected: null})
+    expect((await runCli(['context', 'previous', '--json'], {env})).json()).toEqual({previous: null, selected: 'live'})
+    // and now there is no other one to go back to
+    expect((await runCli(['context', 'previous'], {env})).code).toBe(3)
+  })
+
+  it('previous with no history is exit 3, and a previous context that was removed is exit 3 too', async () => {
+    const home = natscliHome({a: {url: server.url}, b: {url: server.url}})
+    const env = {XDG_CONFIG_HOME: home}
+    const none = await runCli(['context', 'previous'], {env})
+    expect(none.code).toBe(3)
+    expect(none.stderr.trim()).toBe('natsx: no context was selected before; select one with `natsx context select NAME`')
+    await runCli(['context', 'select', 'a'], {env})
+    await runCli(['context', 'select', 'b'], {env})
+    expect((await runCli(['context', 'rm', 'a', '--force'], {env})).code).toBe(0)
+    const gone = await runCli(['context', 'previous'], {env})
+    expect(gone.code).toBe(3)
+    expect(gone.stderr).toContain('context "a" does not exist')
+    expect(readFileSync(join(home, 'nats', 'context.txt'), 'utf8')).toBe('b')
   })
 })
