@@ -4,8 +4,8 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
 import {durationFlag, headerFlag, intFlag, parseHeaders} from '../lib/flags.js'
-import {readStdin} from '../lib/io.js'
-import {publish, type PublishResult} from '../lib/pubsub.js'
+import {readLines, readStdin} from '../lib/io.js'
+import {publish, type PublishBodies, type PublishResult} from '../lib/pubsub.js'
 import {validatePublishSubject} from '../lib/subjects.js'
 import {expandTemplate, validateTemplate} from '../lib/templates.js'
 
@@ -17,21 +17,29 @@ export default class Pub extends BaseCommand<typeof Pub> {
     body: Args.string({description: 'message body; read from stdin when omitted', ignoreStdin: true}),
   }
   static description = `Templates in the subject, body and header values: {{Count}}, {{ID}}, {{Time}}, {{TimeStamp}}, {{Unix}}, {{UnixNano}}, {{Random min max}}.
-With --jetstream the command waits for the stream's acknowledgement and reports stream and sequence; --msg-id sets Nats-Msg-Id so the stream drops duplicates.`
+With --jetstream the command waits for the stream's acknowledgement and reports stream and sequence; --msg-id sets Nats-Msg-Id so the stream drops duplicates.
+With --send-on newline and no BODY, every line of stdin is one message, published as it arrives, until stdin ends (or Ctrl-C); {{Count}} is the line number and, with --jetstream, each line waits for its acknowledgement.`
   static examples = [
     '<%= config.bin %> pub orders.new \'{"id":1}\'',
     '<%= config.bin %> pub orders.new --count 10 "order {{Count}} at {{TimeStamp}}"',
     'echo hello | <%= config.bin %> pub greet --header source:shell',
     '<%= config.bin %> pub orders.new "x" --jetstream --msg-id order-1 --json',
+    'tail -f app.log | <%= config.bin %> pub logs.app --send-on newline',
   ]
   static flags = {
-    count: intFlag({min: 1})({default: 1, description: 'publish this many messages'}),
+    count: intFlag({min: 1})({description: 'publish this many messages [default: 1]; not with --send-on newline'}),
     header: headerFlag,
     jetstream: Flags.boolean({char: 'J', description: 'publish to JetStream and wait for the acknowledgement'}),
     'msg-id': Flags.string({description: 'Nats-Msg-Id for JetStream de-duplication (templates allowed)'}),
     quiet: Flags.boolean({char: 'q', description: 'print nothing on success'}),
     reply: Flags.string({description: 'reply subject to send with the message'}),
-    sleep: durationFlag({description: 'pause between messages, e.g. 100ms'}),
+    'send-on': Flags.option({
+      default: 'eof' as const,
+      description:
+        'with the body from stdin: eof = all of stdin is one message; newline = each line is a message (without its "\\n" or "\\r\\n"; an empty line is an empty message; line bodies are not templates)',
+      options: ['eof', 'newline'] as const,
+    })(),
+    sleep: durationFlag({description: 'pause between messages (with --send-on newline, between lines), e.g. 100ms'}),
   }
   static hiddenAliases = ['publish']
   static summary = 'Publish messages, optionally to JetStream with acknowledgement.'
@@ -47,15 +55,19 @@ With --jetstream the command waits for the stream's acknowledgement and reports 
       validateTemplate(v, `header ${k}`)
       return [k, v]
     })
+    const newline = flags['send-on'] === 'newline'
+    if (newline && flags.count !== undefined) throw usageError('--count cannot be used with --send-on newline', 'each line of stdin is one message; drop --count')
+    if (newline && args.body !== undefined) throw usageError('--send-on newline cannot be used with a BODY argument', 'pipe the lines to stdin, or drop --send-on newline')
     if (args.body !== undefined) validateTemplate(args.body, 'the body')
-    const body = args.body ?? (await readStdin())
+    const count = flags.count ?? 1
+    // readLines is lazy: publish() reads each line as it goes, once connected.
+    const bodies: PublishBodies = newline ? {lines: readLines(process.stdin, this.interrupt.signal)} : {body: args.body ?? (await readStdin()), count}
 
     const nc = await this.nc()
     const result = await publish(
       nc,
       {
-        body,
-        count: flags.count,
+        ...bodies,
         headers,
         js: flags.jetstream ? await this.js() : undefined,
         msgId: flags['msg-id'],
@@ -66,7 +78,7 @@ With --jetstream the command waits for the stream's acknowledgement and reports 
         timeoutMs: (await this.connectionSettings()).timeoutMs,
       },
       (ack, n) => {
-        if (!flags.quiet && flags.count <= 100) {
+        if (!flags.quiet && (newline || count <= 100)) {
           this.say(`[#${n}] Stored in stream ${ack.stream} sequence ${ack.seq}${ack.duplicate ? ' (duplicate, not stored again)' : ''}`)
         }
       },

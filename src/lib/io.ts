@@ -1,4 +1,6 @@
 /** Reading input that commands take from files or stdin. */
+import type {Readable} from 'node:stream'
+
 import {readFile} from 'node:fs/promises'
 
 /** All of stdin; empty when stdin is a terminal (natsx never waits on a person for a body). */
@@ -17,4 +19,62 @@ export async function readStdin(): Promise<Buffer> {
 
 export async function readTextFile(path: string): Promise<string> {
   return readFile(path, 'utf8')
+}
+
+const NL = 0x0a
+const CR = 0x0d
+
+function withoutCR(line: Buffer): Buffer {
+  return line.length > 0 && line.at(-1) === CR ? line.subarray(0, -1) : line
+}
+
+/**
+ * The lines of a stream as they arrive, as bytes (binary-safe), each without its "\n" and a "\r" before it. An empty
+ * line is an empty buffer; a last line without "\n" is a line; a "\n" at the very end starts no further line. Ends at
+ * the end of the stream (or a read error, as readStdin does), or when `signal` aborts: an unfinished line is then
+ * dropped. Stopping early (break, an error in the consumer, an abort) closes the stream.
+ * @yields each line, as it is complete
+ */
+export async function* readLines(input: Readable, signal?: AbortSignal): AsyncGenerator<Buffer, void, undefined> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>
+  let stop!: (end: IteratorReturnResult<undefined>) => void
+  const aborted = new Promise<IteratorReturnResult<undefined>>((resolve) => {
+    stop = resolve
+  })
+  const onAbort = (): void => stop({done: true, value: undefined})
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, {once: true})
+  let partial: Buffer[] = []
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer | string>
+      try {
+        next = await Promise.race([chunks.next(), aborted])
+      } catch {
+        break
+      }
+
+      if (next.done) break
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value
+      let start = 0
+      for (let nl = chunk.indexOf(NL); nl !== -1; nl = chunk.indexOf(NL, start)) {
+        const piece = chunk.subarray(start, nl)
+        const line = partial.length > 0 ? Buffer.concat([...partial, piece]) : piece
+        partial = []
+        start = nl + 1
+        yield withoutCR(line)
+        if (signal?.aborted) return
+      }
+
+      if (start < chunk.length) partial.push(chunk.subarray(start))
+    }
+
+    if (!signal?.aborted && partial.length > 0) yield withoutCR(Buffer.concat(partial))
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    // A read may still be pending (aborted while waiting for input): destroying the stream settles it, so the
+    // iterator can finish.
+    input.destroy()
+    await chunks.return?.().catch(() => {})
+  }
 }

@@ -25,16 +25,23 @@ async function buildHeaders(pairs: Array<[string, string]>, count: number): Prom
 
 // ---------------------------------------------------------------- publish
 
-export interface PublishOptions {
-  body: string | Uint8Array
-  count: number
+/**
+ * What is published: `count` messages of one body (a string body is a template, expanded per message), or one
+ * message per item of `lines` (`--send-on newline`), each published as it arrives, until the lines end. Line bodies
+ * are data: never template-expanded.
+ */
+export type PublishBodies = {body: string | Uint8Array; count: number} | {lines: AsyncIterable<Uint8Array>}
+
+export type PublishOptions = PublishBodies & {
   headers: Array<[string, string]>
-  /** JetStream: wait for the PubAck */
+  /** JetStream: wait for the PubAck of each message before the next */
   js?: JetStreamClient
   msgId?: string
   reply?: string
   signal?: AbortSignal
+  /** pause between messages */
   sleepMs?: number
+  /** a template: {{Count}} is the message number (the line number with `lines`), from 1 */
   subject: string
   timeoutMs: number
 }
@@ -49,23 +56,32 @@ export interface PubAckRecord {
 export interface PublishResult {
   bytes: number
   jetstream?: PubAckRecord[]
+  /** messages published: with --send-on newline, the lines */
   messages: number
+  /** the last subject published to (templates expanded) */
   subject: string
 }
 
 export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ack: PubAckRecord, n: number) => void): Promise<PublishResult> {
   const result: PublishResult = {bytes: 0, messages: 0, subject: o.subject}
   if (o.js) result.jetstream = []
-  const bodyIsTemplate = typeof o.body === 'string' && hasTemplate(o.body)
-  const fixedBody = typeof o.body === 'string' ? enc.encode(o.body) : o.body
-  for (let i = 1; i <= o.count; i++) {
-    if (o.signal?.aborted) break
-    const subject = expandTemplate(o.subject, {count: i})
-    const data = bodyIsTemplate ? enc.encode(expandTemplate(o.body as string, {count: i})) : fixedBody
-    const headers = await buildHeaders(o.headers, i)
+
+  /** false when interrupted during the pause */
+  const pause = async (n: number): Promise<boolean> => {
+    if (!o.sleepMs || n === 1) return true
+    try {
+      await delay(o.sleepMs, undefined, {signal: o.signal})
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  const send = async (n: number, data: Uint8Array): Promise<void> => {
+    const subject = expandTemplate(o.subject, {count: n})
+    const headers = await buildHeaders(o.headers, n)
     if (o.js) {
-      const msgID = o.msgId === undefined ? undefined : expandTemplate(o.msgId, {count: i})
-       
+      const msgID = o.msgId === undefined ? undefined : expandTemplate(o.msgId, {count: n})
       const ack = await o.js.publish(subject, data, {headers, msgID, timeout: o.timeoutMs}).catch((error: Error) => {
         // nats.js reports a 503 (no stream listens on the subject) as "jetstream is not enabled".
         if (error.name === 'JetStreamNotEnabled') {
@@ -76,22 +92,33 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
       })
       const rec = {duplicate: Boolean(ack.duplicate), seq: ack.seq, stream: ack.stream, subject}
       result.jetstream!.push(rec)
-      onAck?.(rec, i)
+      onAck?.(rec, n)
     } else {
       nc.publish(subject, data, {headers, reply: o.reply})
       // Keep client buffers bounded on long runs.
-      if (i % 10_000 === 0) await nc.flush()
+      if (n % 10_000 === 0) await nc.flush()
     }
 
     result.messages++
     result.bytes += data.length
     result.subject = subject
-    if (o.sleepMs && i < o.count) {
-      try {
-        await delay(o.sleepMs, undefined, {signal: o.signal})
-      } catch {
-        break
-      }
+  }
+
+  if ('lines' in o) {
+    let n = 0
+    for await (const line of o.lines) {
+      if (o.signal?.aborted) break
+      n++
+      if (!(await pause(n))) break
+      await send(n, line)
+    }
+  } else {
+    const isTemplate = typeof o.body === 'string' && hasTemplate(o.body)
+    const fixed = typeof o.body === 'string' ? enc.encode(o.body) : o.body
+    for (let n = 1; n <= o.count; n++) {
+      if (o.signal?.aborted) break
+      if (!(await pause(n))) break
+      await send(n, isTemplate ? enc.encode(expandTemplate(o.body as string, {count: n})) : fixed)
     }
   }
 

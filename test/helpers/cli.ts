@@ -25,6 +25,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>
   /** bytes for stdin; stdin is closed when absent */
   input?: Buffer | string
+  /** keep stdin open as a pipe (spawnCli): `input`, if any, is written first; the test writes more to `child.stdin` and ends it */
+  openStdin?: boolean
   timeoutMs?: number
 }
 
@@ -81,7 +83,7 @@ export interface RunningCli {
 
 export function spawnCli(args: string[], options: CliOptions = {}): RunningCli {
   const env = options.env && 'XDG_CONFIG_HOME' in options.env ? {...baseEnv(), ...options.env} : baseEnv(options.env)
-  const child = spawn(process.execPath, [BIN, ...args], {env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']})
+  const child = spawn(process.execPath, [BIN, ...args], {env, stdio: [options.input === undefined && !options.openStdin ? 'ignore' : 'pipe', 'pipe', 'pipe']})
   let out = ''
   let err = ''
   const waiters: Array<() => void> = []
@@ -93,7 +95,8 @@ export function spawnCli(args: string[], options: CliOptions = {}): RunningCli {
     err += b.toString()
     for (const w of waiters) w()
   })
-  if (options.input !== undefined) child.stdin!.end(options.input)
+  if (options.openStdin && options.input !== undefined) child.stdin!.write(options.input)
+  else if (options.input !== undefined) child.stdin!.end(options.input)
   const timeoutMs = options.timeoutMs ?? 30_000
   const done = new Promise<CliResult>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
