@@ -7,6 +7,7 @@ import {readStdin} from '../lib/io.js'
 import {request, type RequestResult} from '../lib/pubsub.js'
 import {validatePublishSubject} from '../lib/subjects.js'
 import {expandTemplate, validateTemplate} from '../lib/templates.js'
+import {displayData, translateWarning} from '../lib/translate.js'
 
 export default class Request extends BaseCommand<typeof Request> {
   static args = {
@@ -14,16 +15,23 @@ export default class Request extends BaseCommand<typeof Request> {
     body: Args.string({description: 'request body; read from stdin when omitted', ignoreStdin: true}),
   }
   static description = `Waits --timeout for the reply. --replies N collects up to N replies; --replies 0 collects all that arrive before the timeout.
-No responders exits 6. --json prints {"subject","replies":[{...message, "rtt_ms"}]}.`
+No responders exits 6. --json prints {"subject","replies":[{...message, "rtt_ms"}]}.
+--translate CMD pipes each reply body through /bin/sh -c CMD (one reply at a time, in order; NATS_SUBJECT is the
+reply's subject) and shows its stdout instead, also in --raw and in --json ("data", "encoding", "size").`
   static examples = [
     '<%= config.bin %> request svc.echo "hello"',
     '<%= config.bin %> request svc.time --json',
     '<%= config.bin %> request svc.ping "" --replies 0 --timeout 1s',
+    `<%= config.bin %> request svc.orders.get 42 --translate 'jq .status'`,
   ]
   static flags = {
     header: headerFlag,
     raw: Flags.boolean({char: 'r', description: 'print only the reply bodies'}),
     replies: intFlag()({default: 1, description: 'replies to wait for; 0 waits for all until the timeout'}),
+    translate: Flags.string({
+      description:
+        'pipe each reply body through this shell command (body on stdin, NATS_SUBJECT set) and show its stdout; when the command fails the body is shown untranslated, with a warning on stderr and "translate_error" in --json',
+    }),
   }
   static hiddenAliases = ['req']
   static summary = 'Send a request and print the reply.'
@@ -36,8 +44,18 @@ No responders exits 6. --json prints {"subject","replies":[{...message, "rtt_ms"
     const body = args.body === undefined ? await readStdin() : Buffer.from(expandTemplate(args.body, {count: 1}))
     const nc = await this.nc()
     const settings = await this.connectionSettings()
-    const result = await request(nc, {body, headers, replies: flags.replies, subject: args.subject, timeoutMs: settings.timeoutMs})
-    for (const r of result.replies) {
+    const result = await request(nc, {
+      body,
+      headers,
+      replies: flags.replies,
+      signal: this.interrupt.signal,
+      subject: args.subject,
+      timeoutMs: settings.timeoutMs,
+      translate: flags.translate,
+    })
+    for (const rec of result.replies) {
+      if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
+      const r = flags.translate === undefined ? rec : displayData(rec)
       if (flags.raw) this.say(r.encoding === 'utf8' ? r.data : Buffer.from(r.data, 'base64').toString('latin1'))
       else {
         this.say(`Received reply on "${r.subject}" with rtt ${r.rtt_ms.toFixed(3)}ms`)

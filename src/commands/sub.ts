@@ -9,6 +9,7 @@ import {durationFlag, intFlag} from '../lib/flags.js'
 import {humanMessage, type MessageRecord} from '../lib/messages.js'
 import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.js'
 import {validateFilterSubject, validateName} from '../lib/subjects.js'
+import {displayData, translateWarning} from '../lib/translate.js'
 
 export default class Sub extends BaseCommand<typeof Sub> {
   static args = {
@@ -16,12 +17,15 @@ export default class Sub extends BaseCommand<typeof Sub> {
   }
   static description = `Prints each message as it arrives. With --json every message is one line of JSON (NDJSON):
 {"subject","reply","headers","data","encoding","size","received","jetstream":{"stream","sequence","time",...}}.
-With --stream, messages are replayed from a JetStream stream through an ordered consumer that is removed afterwards.`
+With --stream, messages are replayed from a JetStream stream through an ordered consumer that is removed afterwards.
+--translate CMD pipes each body through /bin/sh -c CMD (one message at a time, in order; NATS_SUBJECT is set) and
+shows its stdout instead, also in --raw and in the JSON records ("data", "encoding", "size").`
   static examples = [
     '<%= config.bin %> sub "orders.>"',
     '<%= config.bin %> sub orders.new --count 10 --json',
     '<%= config.bin %> sub --stream ORDERS --all --count 100 --json',
     '<%= config.bin %> sub --stream ORDERS --since 1h "orders.eu.>"',
+    `<%= config.bin %> sub "orders.>" --translate 'jq .id'`,
   ]
   static flags = {
     all: Flags.boolean({description: 'replay: every message in the stream', exclusive: ['new', 'last', 'last-per-subject', 'since', 'start-sequence']}),
@@ -36,6 +40,10 @@ With --stream, messages are replayed from a JetStream stream through an ordered 
     since: durationFlag({description: 'replay: messages stored in the last DURATION, e.g. 1h', exclusive: ['all', 'new', 'last', 'last-per-subject', 'start-sequence']}),
     'start-sequence': intFlag({min: 1})({description: 'replay: from this stream sequence', exclusive: ['all', 'new', 'last', 'last-per-subject', 'since']}),
     stream: Flags.string({description: 'replay from this JetStream stream'}),
+    translate: Flags.string({
+      description:
+        'pipe each body through this shell command (body on stdin, NATS_SUBJECT set) and show its stdout; when the command fails the body is shown untranslated, with a warning on stderr and "translate_error" in --json records; --dump keeps the original',
+    }),
     wait: durationFlag({description: 'exit after this long without a message'}),
   }
   static hiddenAliases = ['subscribe']
@@ -51,6 +59,7 @@ With --stream, messages are replayed from a JetStream stream through an ordered 
     if (!flags.stream && subjects.length === 0) throw usageError('no subject given', 'pass a subject such as "orders.>" or --stream NAME')
     if (flags.stream) validateName(flags.stream, 'stream')
     if (flags.stream && flags.queue) throw usageError('--queue cannot be used with --stream', 'drop --queue')
+    if (flags.translate !== undefined && flags['headers-only']) throw usageError('--translate cannot be used with --headers-only', 'drop one of them')
     if (flags.dump) await mkdir(flags.dump, {recursive: true})
 
     const nc = await this.nc({reconnect: true})
@@ -79,18 +88,22 @@ With --stream, messages are replayed from a JetStream stream through an ordered 
         queue: flags.queue,
         signal: this.interrupt.signal,
         subjects,
+        translate: flags.translate,
         waitMs: flags.wait,
       },
-      (rec: MessageRecord, n: number) => {
+      (rec: MessageRecord, n: number, original: MessageRecord) => {
         if (flags['headers-only'] && !flags.stream) {
           rec.data = ''
           rec.encoding = 'utf8'
         }
 
-        if (flags.dump) pending.push(writeFile(join(flags.dump, `${n}.json`), JSON.stringify(rec) + '\n'))
+        // Dumps keep the message as it arrived.
+        if (flags.dump) pending.push(writeFile(join(flags.dump, `${n}.json`), JSON.stringify(original) + '\n'))
+        if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
+        const shown = flags.translate === undefined ? rec : displayData(rec)
         if (json) this.writeLine(JSON.stringify(rec))
-        else if (flags.raw) this.writeLine(rec.encoding === 'utf8' ? rec.data : Buffer.from(rec.data, 'base64').toString('latin1'))
-        else this.writeLine(humanMessage(n, rec, {headersOnly: flags['headers-only']}))
+        else if (flags.raw) this.writeLine(shown.encoding === 'utf8' ? shown.data : Buffer.from(shown.data, 'base64').toString('latin1'))
+        else this.writeLine(humanMessage(n, shown, {headersOnly: flags['headers-only']}))
       },
     )
     await Promise.all(pending)

@@ -23,6 +23,8 @@ export interface MessageRecord {
   reply?: string
   size: number
   subject: string
+  /** `--translate`: why the command failed; `data` is then the untranslated body */
+  translate_error?: string
 }
 
 const strict = new TextDecoder('utf-8', {fatal: true})

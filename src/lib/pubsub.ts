@@ -6,12 +6,13 @@
 import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
 import type {Msg, MsgHdrs, NatsConnection, Subscription} from '@nats-io/transport-node'
 
-import {spawn} from 'node:child_process'
 import {setTimeout as delay} from 'node:timers/promises'
 
 import {ExitCode, NatsxError, toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
+import {failureText, runShell, succeeded} from './shell.js'
 import {expandTemplate, hasTemplate} from './templates.js'
+import {translateRecord} from './translate.js'
 
 const enc = new TextEncoder()
 
@@ -147,6 +148,8 @@ export interface SubscribeOptions {
   queue?: string
   signal: AbortSignal
   subjects: string[]
+  /** pipe each body through this shell command (see translate.ts), one message at a time, in order */
+  translate?: string
   /** end after this long without a message */
   waitMs?: number
 }
@@ -156,9 +159,21 @@ export interface SubscribeSummary {
   messages: number
 }
 
-/** Deliver messages to `onMessage` until the count, an idle period or the signal ends the subscription. */
-export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessage: (rec: MessageRecord, n: number) => void): Promise<SubscribeSummary> {
+/**
+ * Deliver messages to `onMessage` until the count, an idle period or the signal ends the subscription. With
+ * `translate`, `rec` carries the translated body and `original` the message as it arrived (otherwise both are the same).
+ */
+export async function subscribe(
+  nc: NatsConnection,
+  o: SubscribeOptions,
+  onMessage: (rec: MessageRecord, n: number, original: MessageRecord) => void,
+): Promise<SubscribeSummary> {
   let n = 0
+  /** no more deliveries once the subscription has ended */
+  let closed = false
+  /** translations run one after the other, so messages come out in the order they arrived */
+  let chain = Promise.resolve()
+  let failure: unknown
   let ended: SubscribeSummary['ended'] = 'interrupted'
   let idleTimer: NodeJS.Timeout | undefined
   let finish!: () => void
@@ -174,10 +189,26 @@ export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessa
     }, o.waitMs)
   }
 
-  const deliver = (rec: MessageRecord): void => {
-    if (o.count !== undefined && n >= o.count) return
+  const deliver = (rec: MessageRecord, body: Uint8Array): void => {
+    if (closed || (o.count !== undefined && n >= o.count)) return
     n++
-    onMessage(rec, n)
+    const i = n
+    const command = o.translate
+    if (command === undefined) {
+      onMessage(rec, i, rec)
+    } else {
+      chain = chain
+        .then(async () => {
+          if (failure || o.signal.aborted) return
+          onMessage(await translateRecord(rec, body, command, o.signal), i, rec)
+        })
+        .catch((error: unknown) => {
+          if (o.signal.aborted) return
+          failure ??= error
+          finish()
+        })
+    }
+
     armIdle()
     if (o.count !== undefined && n >= o.count) {
       ended = 'count'
@@ -188,7 +219,6 @@ export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessa
   const onAbort = (): void => finish()
   o.signal.addEventListener('abort', onAbort, {once: true})
   armIdle()
-  let failure: unknown
   const cleanups: Array<() => Promise<void>> = []
   try {
     if (o.jetstream) {
@@ -206,7 +236,7 @@ export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessa
               return
             }
 
-            deliver(messageRecord(msg))
+            deliver(messageRecord(msg), msg.data)
           },
           queue: o.queue,
         }),
@@ -221,6 +251,8 @@ export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessa
     o.onReady?.()
 
     if (!(o.count !== undefined && n >= o.count)) await done
+    closed = true
+    await chain
   } finally {
     if (idleTimer) clearTimeout(idleTimer)
     o.signal.removeEventListener('abort', onAbort)
@@ -234,7 +266,7 @@ export async function subscribe(nc: NatsConnection, o: SubscribeOptions, onMessa
 async function startReplay(
   r: NonNullable<SubscribeOptions['jetstream']>,
   subjects: string[],
-  deliver: (rec: MessageRecord) => void,
+  deliver: (rec: MessageRecord, body: Uint8Array) => void,
   cleanups: Array<() => Promise<void>>,
   fail: (error: unknown) => void,
 ): Promise<void> {
@@ -283,7 +315,7 @@ async function startReplay(
   const consumer = await r.js.consumers.get(r.stream, opts)
   const messages = await consumer.consume({
     callback(m) {
-      deliver(jsMessageRecord(m))
+      deliver(jsMessageRecord(m), m.data)
     },
   })
   messages.closed().then((err) => {
@@ -303,8 +335,12 @@ export interface RequestOptions {
   headers: Array<[string, string]>
   /** 1 = first reply; 0 = all until the timeout; N = up to N */
   replies: number
+  /** aborts a running --translate command */
+  signal?: AbortSignal
   subject: string
   timeoutMs: number
+  /** pipe each reply body through this shell command (see translate.ts), one reply at a time, in order */
+  translate?: string
 }
 
 export interface ReplyRecord extends MessageRecord {
@@ -317,13 +353,22 @@ export interface RequestResult {
 }
 
 export async function request(nc: NatsConnection, o: RequestOptions): Promise<RequestResult> {
+  const received = await collectReplies(nc, o)
+  // Translated after all replies are in, so the command's run time is not part of any rtt_ms.
+  if (o.translate === undefined) return {replies: received.map((r) => r.rec), subject: o.subject}
+  const replies: ReplyRecord[] = []
+  for (const r of received) replies.push(await translateRecord(r.rec, r.body, o.translate, o.signal))
+  return {replies, subject: o.subject}
+}
+
+async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Array<{body: Uint8Array; rec: ReplyRecord}>> {
   const headers = await buildHeaders(o.headers, 1)
   const started = performance.now()
-  const stamp = (m: Msg): ReplyRecord => ({...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))})
+  const stamp = (m: Msg): {body: Uint8Array; rec: ReplyRecord} => ({body: m.data, rec: {...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))}})
   try {
     if (o.replies === 1) {
       const m = await nc.request(o.subject, o.body, {headers, timeout: o.timeoutMs})
-      return {replies: [stamp(m)], subject: o.subject}
+      return [stamp(m)]
     }
 
     const it = await nc.requestMany(o.subject, o.body, {
@@ -332,14 +377,14 @@ export async function request(nc: NatsConnection, o: RequestOptions): Promise<Re
       maxWait: o.timeoutMs,
       strategy: o.replies > 0 ? 'count' : 'timer',
     })
-    const replies: ReplyRecord[] = []
+    const replies: Array<{body: Uint8Array; rec: ReplyRecord}> = []
     for await (const m of it) {
       if (m.headers?.code === 503) throw new NatsxError(ExitCode.CONNECTION, `no responders on "${o.subject}"`, {hint: 'nothing is subscribed to that subject; start a responder or check the subject'})
       replies.push(stamp(m))
     }
 
     if (replies.length === 0) throw new NatsxError(ExitCode.CONNECTION, `no reply on "${o.subject}" within ${o.timeoutMs}ms`, {hint: 'raise --timeout or check the responder'})
-    return {replies, subject: o.subject}
+    return replies
   } catch (error) {
     throw toNatsxError(error, {subject: o.subject})
   }
@@ -373,20 +418,6 @@ export interface ReplySummary {
   requests: number
 }
 
-function runCommand(command: string, input: Uint8Array, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<{code: number; stderr: string; stdout: Buffer}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], {env, signal, stdio: ['pipe', 'pipe', 'pipe']})
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (b: Buffer) => out.push(b))
-    child.stderr.on('data', (b: Buffer) => err.push(b))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code: code ?? 1, stderr: Buffer.concat(err).toString('utf8').trim(), stdout: Buffer.concat(out)}))
-    child.stdin.on('error', () => {})
-    child.stdin.end(input)
-  })
-}
-
 export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onRequest: (rec: HandledRequest, n: number) => void): Promise<ReplySummary> {
   let n = 0
   let ended: ReplySummary['ended'] = 'interrupted'
@@ -404,9 +435,9 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
     let headers = await buildHeaders(o.headers, i)
     if (o.command) {
       const env = {...process.env, NATS_REQUEST_BODY: new TextDecoder().decode(m.data), NATS_REQUEST_SUBJECT: m.subject}
-      const res = await runCommand(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY}), m.data, env, o.signal)
-      if (res.code !== 0) {
-        rec.error = `command exited ${res.code}${res.stderr ? `: ${res.stderr.split('\n')[0]}` : ''}`
+      const res = await runShell(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY}), m.data, env, o.signal)
+      if (!succeeded(res)) {
+        rec.error = `command ${failureText(res)}`
         onRequest(rec, i)
         return
       }
