@@ -10,17 +10,17 @@ import {setTimeout as delay} from 'node:timers/promises'
 
 import {ExitCode, NatsxError, toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
-import {failureText, runShell, succeeded} from './shell.js'
-import {expandTemplate, hasTemplate} from './templates.js'
+import {failureText, runShell, shellSafe, succeeded} from './shell.js'
+import {expandTemplate, hasTemplate, subjectTokens, tokenReferences} from './templates.js'
 import {translateRecord} from './translate.js'
 
 const enc = new TextEncoder()
 
-async function buildHeaders(pairs: Array<[string, string]>, count: number): Promise<MsgHdrs | undefined> {
+async function buildHeaders(pairs: Array<[string, string]>, count: number, tokens?: string[]): Promise<MsgHdrs | undefined> {
   if (pairs.length === 0) return undefined
   const {headers} = await import('./nats/core.js')
   const h = headers()
-  for (const [k, v] of pairs) h.append(k, expandTemplate(v, {count}))
+  for (const [k, v] of pairs) h.append(k, expandTemplate(v, {count, tokens}))
   return h
 }
 
@@ -393,9 +393,12 @@ async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Ar
 // ---------------------------------------------------------------- reply
 
 export interface ReplyOptions {
-  /** a fixed (template) body */
+  /** a fixed (template) body; {{0}}, {{1}}, … are the tokens of the request subject */
   body?: string
-  /** run this shell command per request: request body on stdin, stdout is the reply */
+  /**
+   * run this shell command per request: request body on stdin, stdout is the reply. Subject tokens ({{1}}) are put in
+   * as they are, so a request whose referenced token is not shellSafe gets no reply.
+   */
   command?: string
   count?: number
   echo?: boolean
@@ -404,6 +407,8 @@ export interface ReplyOptions {
   onReady?: () => void
   queue?: string
   signal: AbortSignal
+  /** wait a random time from 0 up to this many milliseconds before each reply */
+  sleepMs?: number
   subject: string
 }
 
@@ -418,6 +423,16 @@ export interface ReplySummary {
   requests: number
 }
 
+/** Wait a random time in [0, maxMs); false when the signal ends the wait (at once). */
+async function randomPause(maxMs: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await delay(Math.random() * maxMs, undefined, {signal})
+    return true
+  } catch {
+    return false
+  }
+}
+
 export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onRequest: (rec: HandledRequest, n: number) => void): Promise<ReplySummary> {
   let n = 0
   let ended: ReplySummary['ended'] = 'interrupted'
@@ -430,12 +445,22 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
   // Requests are answered one at a time, in order, so --count and command output stay predictable.
   let chain = Promise.resolve()
   const handle = async (m: Msg, i: number): Promise<void> => {
+    // Interrupted while waiting: no reply and no record.
+    if (o.sleepMs && !(await randomPause(o.sleepMs, o.signal))) return
     const rec: HandledRequest = {...messageRecord(m), responded: false}
+    const tokens = subjectTokens(m.subject)
     let data: Uint8Array
-    let headers = await buildHeaders(o.headers, i)
+    let headers = await buildHeaders(o.headers, i, tokens)
     if (o.command) {
+      const unsafe = tokenReferences(o.command).find((t) => tokens[t] !== undefined && !shellSafe(tokens[t]))
+      if (unsafe !== undefined) {
+        rec.error = `subject token {{${unsafe}}} "${tokens[unsafe]}" is not safe in a shell command (letters, digits and _-+=@%:, only); read $NATS_REQUEST_SUBJECT instead`
+        onRequest(rec, i)
+        return
+      }
+
       const env = {...process.env, NATS_REQUEST_BODY: new TextDecoder().decode(m.data), NATS_REQUEST_SUBJECT: m.subject}
-      const res = await runShell(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY}), m.data, env, o.signal)
+      const res = await runShell(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY, tokens}), m.data, env, o.signal)
       if (!succeeded(res)) {
         rec.error = `command ${failureText(res)}`
         onRequest(rec, i)
@@ -447,7 +472,7 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
       data = m.data
       if (m.headers) headers = m.headers
     } else {
-      data = enc.encode(expandTemplate(o.body, {count: i, request: new TextDecoder().decode(m.data)}))
+      data = enc.encode(expandTemplate(o.body, {count: i, request: new TextDecoder().decode(m.data), tokens}))
     }
 
     if (m.reply) {

@@ -32,6 +32,14 @@ export function runShell(command: string, input: Uint8Array, env: NodeJS.Process
   })
 }
 
+/**
+ * Whether text can be put into a /bin/sh command line as it is, quoted or not, without the shell reading anything
+ * into it: letters, digits and `_ - + = @ % : ,` only (no `$`, quotes, `;`, `|`, `&`, globs, `~`, `#`, braces …).
+ */
+export function shellSafe(text: string): boolean {
+  return /^[\p{L}\p{N}_\-+=@%:,]+$/u.test(text)
+}
+
 /** Whether the command succeeded (exit status 0). */
 export function succeeded(res: ShellResult): boolean {
   return res.code === 0
