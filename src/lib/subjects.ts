@@ -37,3 +37,19 @@ export function validateName(name: string, what: string, extra: RegExp = /$^/): 
 
   if (name.length > 255) throw usageError(`invalid ${what} name "${name.slice(0, 20)}…": longer than 255 characters`)
 }
+
+/**
+ * Whether a filter subject (with `*` for exactly one token and `>` for one or more trailing tokens) matches a concrete
+ * subject, as the server matches subscriptions: `a.*` matches `a.b` but not `a.b.c` or `a`; `a.>` matches `a.b` and
+ * `a.b.c` but not `a`. Tokens compare exactly (case-sensitive).
+ */
+export function subjectMatches(filter: string, subject: string): boolean {
+  const f = filter.split('.')
+  const t = subject.split('.')
+  for (const [i, token] of f.entries()) {
+    if (token === '>') return t.length > i
+    if (i >= t.length || (token !== '*' && token !== t[i])) return false
+  }
+
+  return f.length === t.length
+}

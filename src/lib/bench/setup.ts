@@ -8,6 +8,7 @@ import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
 import type {BenchSpec} from './types.js'
 
 import {notFound, usageError} from '../errors.js'
+import {subjectMatches} from '../subjects.js'
 
 export interface StoreOptions {
   create: boolean
@@ -31,18 +32,6 @@ async function streamInfo(jsm: JetStreamManager, name: string) {
     if (isNotFound(error)) return undefined
     throw error
   }
-}
-
-/** Whether a subject filter (with `*` and `>`) matches a concrete subject. */
-export function subjectMatches(filter: string, subject: string): boolean {
-  const f = filter.split('.')
-  const t = subject.split('.')
-  for (const [i, token] of f.entries()) {
-    if (token === '>') return t.length > i
-    if (i >= t.length || (token !== '*' && token !== t[i])) return false
-  }
-
-  return f.length === t.length
 }
 
 /**

@@ -92,16 +92,3 @@ describe('bench text', () => {
     expect(text[5]).toMatch(/^ latency µs: min 1(49\.9|50\.0) \| avg 150\.0 .* p99\.9 150\.0 \(1 ops\)$/)
   })
 })
-
-describe('subjectMatches', () => {
-  it('matches * and > as the server does', async () => {
-    const {subjectMatches} = await import('../../../src/lib/bench/setup.js')
-    expect(subjectMatches('a.b', 'a.b')).toBe(true)
-    expect(subjectMatches('a.*', 'a.b')).toBe(true)
-    expect(subjectMatches('a.*', 'a.b.c')).toBe(false)
-    expect(subjectMatches('a.>', 'a.b.c')).toBe(true)
-    expect(subjectMatches('a.>', 'a')).toBe(false)
-    expect(subjectMatches('>', 'x')).toBe(true)
-    expect(subjectMatches('a.b', 'a')).toBe(false)
-  })
-})
