@@ -6,8 +6,9 @@ import {join} from 'node:path'
 import {BaseCommand} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
 import {durationFlag, intFlag} from '../lib/flags.js'
-import {humanMessage, type MessageRecord} from '../lib/messages.js'
+import {type MessageRecord} from '../lib/messages.js'
 import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.js'
+import {checkSubOutputFlags, subPrinter} from '../lib/sub-output.js'
 import {validateFilterSubject, validateName} from '../lib/subjects.js'
 import {displayData, translateWarning} from '../lib/translate.js'
 
@@ -19,19 +20,32 @@ export default class Sub extends BaseCommand<typeof Sub> {
 {"subject","reply","headers","data","encoding","size","received","jetstream":{"stream","sequence","time",...}}.
 With --stream, messages are replayed from a JetStream stream through an ordered consumer that is removed afterwards.
 --translate CMD pipes each body through /bin/sh -c CMD (one message at a time, in order; NATS_SUBJECT is set) and
-shows its stdout instead, also in --raw and in the JSON records ("data", "encoding", "size").`
+shows its stdout instead, also in --raw and in the JSON records ("data", "encoding", "size").
+--subjects-only, --timestamp and --delta-time shape the output for people; --json records are always whole.
+--ignore-subject drops matching messages before anything else: not shown, dumped or counted.`
   static examples = [
     '<%= config.bin %> sub "orders.>"',
     '<%= config.bin %> sub orders.new --count 10 --json',
     '<%= config.bin %> sub --stream ORDERS --all --count 100 --json',
     '<%= config.bin %> sub --stream ORDERS --since 1h "orders.eu.>"',
     `<%= config.bin %> sub "orders.>" --translate 'jq .id'`,
+    `<%= config.bin %> sub ">" --subjects-only --timestamp -I "_INBOX.>" -I '$JS.>'`,
   ]
   static flags = {
     all: Flags.boolean({description: 'replay: every message in the stream', exclusive: ['new', 'last', 'last-per-subject', 'since', 'start-sequence']}),
     count: intFlag({min: 1})({description: 'exit after this many messages'}),
+    'delta-time': Flags.boolean({
+      char: 'd',
+      description: 'lead each message with the time since the previous one (the first: since subscribing), as +0.250s; people only, --json records are unchanged',
+    }),
     dump: Flags.string({description: 'write each message as JSON to DIR/<n>.json'}),
     'headers-only': Flags.boolean({description: 'show headers only'}),
+    'ignore-subject': Flags.string({
+      char: 'I',
+      description: 'ignore messages on subjects matching this (wildcards * and >; repeatable): not shown, dumped, or counted for --count and --wait',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     last: Flags.boolean({description: 'replay: the last message of the stream', exclusive: ['all', 'new', 'last-per-subject', 'since', 'start-sequence']}),
     'last-per-subject': Flags.boolean({description: 'replay: the last message of each subject', exclusive: ['all', 'new', 'last', 'since', 'start-sequence']}),
     new: Flags.boolean({description: 'replay: only messages stored from now on (default with --stream)', exclusive: ['all', 'last', 'last-per-subject', 'since', 'start-sequence']}),
@@ -40,6 +54,13 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
     since: durationFlag({description: 'replay: messages stored in the last DURATION, e.g. 1h', exclusive: ['all', 'new', 'last', 'last-per-subject', 'start-sequence']}),
     'start-sequence': intFlag({min: 1})({description: 'replay: from this stream sequence', exclusive: ['all', 'new', 'last', 'last-per-subject', 'since']}),
     stream: Flags.string({description: 'replay from this JetStream stream'}),
+    'subjects-only': Flags.boolean({
+      description: "print only each message's subject, one a line; --json records stay whole; not with --raw, --headers-only or --translate",
+    }),
+    timestamp: Flags.boolean({
+      char: 't',
+      description: 'lead each message with the time it was received (UTC, RFC 3339 with milliseconds); people only, --json records have "received"',
+    }),
     translate: Flags.string({
       description:
         'pipe each body through this shell command (body on stdin, NATS_SUBJECT set) and show its stdout; when the command fails the body is shown untranslated, with a warning on stderr and "translate_error" in --json records; --dump keeps the original',
@@ -59,7 +80,7 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
     if (!flags.stream && subjects.length === 0) throw usageError('no subject given', 'pass a subject such as "orders.>" or --stream NAME')
     if (flags.stream) validateName(flags.stream, 'stream')
     if (flags.stream && flags.queue) throw usageError('--queue cannot be used with --stream', 'drop --queue')
-    if (flags.translate !== undefined && flags['headers-only']) throw usageError('--translate cannot be used with --headers-only', 'drop one of them')
+    checkSubOutputFlags(flags)
     if (flags.dump) await mkdir(flags.dump, {recursive: true})
 
     const nc = await this.nc({reconnect: true})
@@ -78,13 +99,25 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
     }
 
     const json = this.jsonEnabled()
+    const ignore = flags['ignore-subject']
     const pending: Array<Promise<void>> = []
+    const print = subPrinter({
+      clock: clockOf(flags),
+      headersOnly: flags['headers-only'],
+      startedMs: Date.now(),
+      view: flags.raw ? 'raw' : flags['subjects-only'] ? 'subjects' : 'human',
+    })
     const summary = await subscribe(
       nc,
       {
         count: flags.count,
+        ignore,
         jetstream,
-        onReady: () => process.stderr.write(`natsx: listening on ${flags.stream ? `stream ${flags.stream}` : subjects.map((s) => `"${s}"`).join(', ')}\n`),
+        onReady() {
+          const on = flags.stream ? `stream ${flags.stream}` : subjects.map((s) => `"${s}"`).join(', ')
+          const ignoring = ignore?.length ? ` (ignoring ${ignore.map((s) => `"${s}"`).join(', ')})` : ''
+          process.stderr.write(`natsx: listening on ${on}${ignoring}\n`)
+        },
         queue: flags.queue,
         signal: this.interrupt.signal,
         subjects,
@@ -101,15 +134,18 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
         if (flags.dump) pending.push(writeFile(join(flags.dump, `${n}.json`), JSON.stringify(original) + '\n'))
         if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
         const shown = flags.translate === undefined ? rec : displayData(rec)
-        if (json) this.writeLine(JSON.stringify(rec))
-        else if (flags.raw) this.writeLine(shown.encoding === 'utf8' ? shown.data : Buffer.from(shown.data, 'base64').toString('latin1'))
-        else this.writeLine(humanMessage(n, shown, {headersOnly: flags['headers-only']}))
+        this.writeLine(json ? JSON.stringify(rec) : print(shown, n))
       },
     )
     await Promise.all(pending)
     if (!json) process.stderr.write(`natsx: ${summary.messages} message${summary.messages === 1 ? '' : 's'} received (${summary.ended})\n`)
     // NDJSON is the --json output; no final object is printed.
   }
+}
+
+function clockOf(flags: {'delta-time'?: boolean; timestamp?: boolean}): 'delta' | 'timestamp' | undefined {
+  if (flags.timestamp) return 'timestamp'
+  return flags['delta-time'] ? 'delta' : undefined
 }
 
 function startPolicy(flags: {all?: boolean; last?: boolean; 'last-per-subject'?: boolean; new?: boolean; since?: number; 'start-sequence'?: number}): StartPolicy | undefined {

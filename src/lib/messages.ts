@@ -67,13 +67,14 @@ export function jsMessageRecord(m: JsMsg, received = new Date()): MessageRecord 
   return rec
 }
 
-/** natscli-style lines for people. */
-export function humanMessage(n: number, rec: MessageRecord, options: {headersOnly?: boolean} = {}): string {
+/** natscli-style lines for people; `prefix` (a time, say) leads the first line, followed by a space. */
+export function humanMessage(n: number, rec: MessageRecord, options: {headersOnly?: boolean; prefix?: string} = {}): string {
   const lines: string[] = []
+  const lead = options.prefix === undefined ? '' : `${options.prefix} `
   if (rec.jetstream) {
-    lines.push(`[#${n}] Received JetStream message: stream: ${rec.jetstream.stream} seq ${rec.jetstream.sequence} / subject: ${rec.subject} / time: ${rec.jetstream.time ?? ''}`)
+    lines.push(`${lead}[#${n}] Received JetStream message: stream: ${rec.jetstream.stream} seq ${rec.jetstream.sequence} / subject: ${rec.subject} / time: ${rec.jetstream.time ?? ''}`)
   } else {
-    lines.push(`[#${n}] Received on "${rec.subject}"${rec.reply ? ` with reply "${rec.reply}"` : ''}`)
+    lines.push(`${lead}[#${n}] Received on "${rec.subject}"${rec.reply ? ` with reply "${rec.reply}"` : ''}`)
   }
 
   for (const [k, vs] of Object.entries(rec.headers ?? {})) for (const v of vs) lines.push(`${k}: ${v}`)

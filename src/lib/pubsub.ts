@@ -11,6 +11,7 @@ import {setTimeout as delay} from 'node:timers/promises'
 import {ExitCode, NatsxError, toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
 import {failureText, runShell, shellSafe, succeeded} from './shell.js'
+import {subjectMatches} from './subjects.js'
 import {expandTemplate, hasTemplate, subjectTokens, tokenReferences} from './templates.js'
 import {translateRecord} from './translate.js'
 
@@ -133,6 +134,11 @@ export type StartPolicy = 'all' | 'last' | 'last-per-subject' | 'new' | 'since' 
 
 export interface SubscribeOptions {
   count?: number
+  /**
+   * messages on subjects matching one of these (wildcards allowed) are dropped as if never received: not delivered,
+   * not counted towards `count`, and they do not reset the `waitMs` idle clock
+   */
+  ignore?: string[]
   /** JetStream replay */
   jetstream?: {
     headersOnly?: boolean
@@ -189,8 +195,9 @@ export async function subscribe(
     }, o.waitMs)
   }
 
+  const ignored = (subject: string): boolean => o.ignore !== undefined && o.ignore.some((pattern) => subjectMatches(pattern, subject))
   const deliver = (rec: MessageRecord, body: Uint8Array): void => {
-    if (closed || (o.count !== undefined && n >= o.count)) return
+    if (closed || (o.count !== undefined && n >= o.count) || ignored(rec.subject)) return
     n++
     const i = n
     const command = o.translate

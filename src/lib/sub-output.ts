@@ -1,0 +1,79 @@
+/**
+ * How `sub` shows messages to people: natscli's block per message, only the bodies (`--raw`) or only the subjects
+ * (`--subjects-only`), the block and the subject line optionally led by the time the message was received
+ * (`--timestamp`) or the time since the previous message (`--delta-time`). Also the output flags that cannot go
+ * together, refused before connecting. `--json` records are not shaped here: they are always whole.
+ */
+import {usageError} from './errors.js'
+import {humanMessage, type MessageRecord} from './messages.js'
+import {validateFilterSubject} from './subjects.js'
+
+export interface SubOutputFlags {
+  'delta-time'?: boolean
+  'headers-only'?: boolean
+  'ignore-subject'?: string[]
+  raw?: boolean
+  'subjects-only'?: boolean
+  timestamp?: boolean
+  translate?: string
+}
+
+/** Pairs of flags that contradict each other: the first named first in the error. */
+const CONFLICTS: Array<[keyof SubOutputFlags, keyof SubOutputFlags]> = [
+  ['translate', 'headers-only'],
+  ['subjects-only', 'headers-only'],
+  ['subjects-only', 'translate'],
+  // --raw prints the bodies and nothing else: no subjects, no times
+  ['subjects-only', 'raw'],
+  ['timestamp', 'delta-time'],
+  ['timestamp', 'raw'],
+  ['delta-time', 'raw'],
+]
+
+const given = (v: SubOutputFlags[keyof SubOutputFlags]): boolean => v !== undefined && v !== false
+
+/** Exit 2 on contradicting output flags and on an `--ignore-subject` that is not a subject (wildcards allowed). */
+export function checkSubOutputFlags(flags: SubOutputFlags): void {
+  for (const [a, b] of CONFLICTS) {
+    if (given(flags[a]) && given(flags[b])) throw usageError(`--${a} cannot be used with --${b}`, 'drop one of them')
+  }
+
+  for (const pattern of flags['ignore-subject'] ?? []) validateFilterSubject(pattern, '--ignore-subject subject')
+}
+
+export interface SubPrinterOptions {
+  /** lead each message with the time it was received, or with the time since the previous one */
+  clock?: 'delta' | 'timestamp'
+  headersOnly?: boolean
+  /** when the subscription started (ms since the epoch): the first `--delta-time` counts from here */
+  startedMs: number
+  view: 'human' | 'raw' | 'subjects'
+}
+
+/**
+ * The text for each message, called once per message in the order they arrived (the delta clock runs from one to the
+ * next). The times are those of the records' `received`: UTC, RFC 3339 with milliseconds.
+ */
+export function subPrinter(o: SubPrinterOptions): (rec: MessageRecord, n: number) => string {
+  let previous = o.startedMs
+  const lead = (rec: MessageRecord): string | undefined => {
+    if (o.clock === 'timestamp') return rec.received
+    if (o.clock !== 'delta') return undefined
+    const at = Date.parse(rec.received)
+    const delta = formatDelta(at - previous)
+    previous = at
+    return delta
+  }
+
+  return (rec, n) => {
+    if (o.view === 'raw') return rec.encoding === 'utf8' ? rec.data : Buffer.from(rec.data, 'base64').toString('latin1')
+    const prefix = lead(rec)
+    if (o.view === 'subjects') return prefix === undefined ? rec.subject : `${prefix} ${rec.subject}`
+    return humanMessage(n, rec, {headersOnly: o.headersOnly, prefix})
+  }
+}
+
+/** `--delta-time`: seconds with milliseconds and a plus sign, `+0.004s`, `+61.250s` (never negative). */
+export function formatDelta(ms: number): string {
+  return `+${(Math.max(0, ms) / 1000).toFixed(3)}s`
+}
