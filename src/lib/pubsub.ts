@@ -8,7 +8,7 @@ import type {Msg, MsgHdrs, NatsConnection, Subscription} from '@nats-io/transpor
 
 import {setTimeout as delay} from 'node:timers/promises'
 
-import {ExitCode, NatsxError, toNatsxError} from './errors.js'
+import {ExitCode, interrupted, NatsxError, toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
 import {failureText, runShell, shellSafe, succeeded} from './shell.js'
 import {subjectMatches} from './subjects.js'
@@ -342,7 +342,7 @@ export interface RequestOptions {
   headers: Array<[string, string]>
   /** 1 = first reply; 0 = all until the timeout; N = up to N */
   replies: number
-  /** aborts a running --translate command */
+  /** Ctrl-C: stops waiting for replies and aborts a running --translate command */
   signal?: AbortSignal
   subject: string
   timeoutMs: number
@@ -368,13 +368,37 @@ export async function request(nc: NatsConnection, o: RequestOptions): Promise<Re
   return {replies, subject: o.subject}
 }
 
+/**
+ * `work`, or exit 130 as soon as `signal` aborts (Ctrl-C): nats.js cannot cancel a request, so natsx stops waiting
+ * for it; closing the connection then ends it, and its late rejection is ignored.
+ */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work
+  if (signal.aborted) {
+    work.catch(() => {})
+    throw interrupted()
+  }
+
+  let onAbort!: () => void
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(interrupted())
+    signal.addEventListener('abort', onAbort, {once: true})
+  })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    work.catch(() => {})
+  }
+}
+
 async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Array<{body: Uint8Array; rec: ReplyRecord}>> {
   const headers = await buildHeaders(o.headers, 1)
   const started = performance.now()
   const stamp = (m: Msg): {body: Uint8Array; rec: ReplyRecord} => ({body: m.data, rec: {...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))}})
   try {
     if (o.replies === 1) {
-      const m = await nc.request(o.subject, o.body, {headers, timeout: o.timeoutMs})
+      const m = await untilAborted(nc.request(o.subject, o.body, {headers, timeout: o.timeoutMs}), o.signal)
       return [stamp(m)]
     }
 
@@ -385,10 +409,19 @@ async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Ar
       strategy: o.replies > 0 ? 'count' : 'timer',
     })
     const replies: Array<{body: Uint8Array; rec: ReplyRecord}> = []
-    for await (const m of it) {
-      if (m.headers?.code === 503) throw new NatsxError(ExitCode.CONNECTION, `no responders on "${o.subject}"`, {hint: 'nothing is subscribed to that subject; start a responder or check the subject'})
-      replies.push(stamp(m))
+    // Ctrl-C ends the wait: the replies in so far are the result (and the exit code 130)
+    const stop = (): void => (it as unknown as {stop(): void}).stop()
+    o.signal?.addEventListener('abort', stop, {once: true})
+    try {
+      for await (const m of it) {
+        if (m.headers?.code === 503) throw new NatsxError(ExitCode.CONNECTION, `no responders on "${o.subject}"`, {hint: 'nothing is subscribed to that subject; start a responder or check the subject'})
+        replies.push(stamp(m))
+      }
+    } finally {
+      o.signal?.removeEventListener('abort', stop)
     }
+
+    if (o.signal?.aborted && replies.length === 0) throw interrupted()
 
     if (replies.length === 0) throw new NatsxError(ExitCode.CONNECTION, `no reply on "${o.subject}" within ${o.timeoutMs}ms`, {hint: 'raise --timeout or check the responder'})
     return replies

@@ -68,6 +68,26 @@ describe('request and reply', () => {
     expect(JSON.parse(json.stderr.trim())).toMatchObject({error: {code: 6, kind: 'connection'}})
   })
 
+  it('Ctrl-C ends a request that waits for a reply at once, with exit 130 (first reply, and all until the timeout)', async () => {
+    // a subscriber that never answers: the request waits for its 60 s timeout unless Ctrl-C ends it
+    const silent = spawnCli(['sub', 'svc.silent', '-s', server.url])
+    await silent.waitFor('listening', 'stderr')
+    try {
+      for (const [n, extra] of [[1, []], [2, ['--replies', '0']]] as const) {
+        const req = spawnCli(['request', 'svc.silent', `ask ${n}`, '--timeout', '60s', '-s', server.url, ...extra], {timeoutMs: 20_000})
+        await silent.waitFor(`ask ${n}`)
+        req.child.kill('SIGINT')
+        const res = await req.done
+        // without the fix the harness kills it at 20 s (code null); a timeout would be 6
+        expect(res.code, res.stderr).toBe(130)
+        expect(res.stderr.trim().split('\n')).toEqual(['natsx: interrupted'])
+      }
+    } finally {
+      silent.child.kill('SIGINT')
+      await silent.done
+    }
+  })
+
   it('Ctrl-C ends a subscription cleanly with exit 130', async () => {
     const sub = spawnCli(['sub', 'never.x', '-s', server.url])
     await sub.waitFor('listening', 'stderr')
