@@ -10,9 +10,9 @@ import {setTimeout as delay} from 'node:timers/promises'
 
 import {ExitCode, interrupted, NatsxError, toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
-import {failureText, runShell, shellSafe, succeeded} from './shell.js'
+import {failureText, runShell, shellSafe, shellSafeText, succeeded} from './shell.js'
 import {subjectMatches} from './subjects.js'
-import {expandTemplate, hasTemplate, subjectTokens, tokenReferences} from './templates.js'
+import {expandTemplate, hasTemplate, subjectTokens, tokenReferences, usesRequest} from './templates.js'
 import {translateRecord} from './translate.js'
 
 const enc = new TextEncoder()
@@ -500,6 +500,12 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
       }
 
       const env = {...process.env, NATS_REQUEST_BODY: new TextDecoder().decode(m.data), NATS_REQUEST_SUBJECT: m.subject}
+      if (usesRequest(o.command) && !shellSafeText(env.NATS_REQUEST_BODY)) {
+        rec.error = 'the request body is not safe in a shell command as {{Request}} (letters, digits, spaces and _-+=@%:,./ only); read it from stdin or $NATS_REQUEST_BODY instead'
+        onRequest(rec, i)
+        return
+      }
+
       const res = await runShell(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY, tokens}), m.data, env, o.signal)
       if (!succeeded(res)) {
         rec.error = `command ${failureText(res)}`

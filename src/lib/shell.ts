@@ -40,6 +40,14 @@ export function shellSafe(text: string): boolean {
   return /^[\p{L}\p{N}_\-+=@%:,]+$/u.test(text)
 }
 
+/**
+ * Whether a request body can be put into a /bin/sh command line ({{Request}} in `reply --command`) without the shell
+ * reading anything into it: `shellSafe`'s characters plus spaces, `.` and `/`. Spaces split words; they run nothing.
+ */
+export function shellSafeText(text: string): boolean {
+  return /^[\p{L}\p{N} _\-+=@%:,./]*$/u.test(text)
+}
+
 /** Whether the command succeeded (exit status 0). */
 export function succeeded(res: ShellResult): boolean {
   return res.code === 0

@@ -39,6 +39,11 @@ export function tokenReferences(s: string): number[] {
   return [...s.matchAll(TAG)].filter((m) => TOKEN.test(m[1])).map((m) => Number(m[1]))
 }
 
+/** Whether a template puts the request body in ({{Request}}). */
+export function usesRequest(s: string): boolean {
+  return hasTemplate(s) && [...s.matchAll(TAG)].some((m) => m[1] === 'Request')
+}
+
 /** Check every tag once, before sending anything: an unknown tag is a usage error. */
 export function validateTemplate(s: string, where: string, options: TemplateOptions = {}): void {
   if (!hasTemplate(s)) return

@@ -59,6 +59,25 @@ describe('reply subject tokens ({{0}}, {{1}}, … as natscli numbers them)', () 
     expect(handled[1]).toMatchObject({responded: true, subject: 'svc.fine'})
   })
 
+  it('--command does not run with a {{Request}} body the shell would read into; stdin and $NATS_REQUEST_BODY carry any body', async () => {
+    const rep = spawnCli(['reply', 'svc.body', '--command', 'echo {{Request}}', '--count', '2', '--json', '-s', server.url])
+    await rep.waitFor('listening', 'stderr')
+    const bad = await runCli(['request', 'svc.body', 'x; touch /tmp/natsx-pwned-$$', '--timeout', '1s', '-s', server.url])
+    expect(bad.code).toBe(6)
+    const ok = await runCli(['request', 'svc.body', 'hello there, 1.5 km/h', '--raw', '-s', server.url])
+    expect(ok.stdout.trim()).toBe('hello there, 1.5 km/h')
+    const handled = (await rep.done).ndjson<HandledRequest>()
+    expect(handled[0]).toMatchObject({responded: false})
+    expect(handled[0].error).toMatch(/the request body is not safe in a shell command as \{\{Request\}\}.*read it from stdin or \$NATS_REQUEST_BODY/)
+    expect(handled[1]).toMatchObject({responded: true})
+
+    const viaEnv = spawnCli(['reply', 'svc.env', '--command', 'printf "%s" "$NATS_REQUEST_BODY"', '--count', '1', '-s', server.url])
+    await viaEnv.waitFor('listening', 'stderr')
+    const any = await runCli(['request', 'svc.env', 'x; $(id) `id`', '--raw', '-s', server.url])
+    expect(any.stdout.trim()).toBe('x; $(id) `id`')
+    expect((await viaEnv.done).code).toBe(0)
+  })
+
   it('bad templates are exit 2 before connecting', async () => {
     // Nothing listens on this port: a connection attempt would be exit 6.
     const dead = `nats://127.0.0.1:${await freePort()}`
