@@ -23,8 +23,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   static enableJsonFlag = true
 protected args!: BaseArgs<T>
   protected flags!: BaseFlags<T>
-  /** aborted on Ctrl-C / SIGTERM; long-running commands stop on it */
-  protected readonly interrupt = new AbortController()
   /** all positional arguments (commands with `strict = false` take a variable number) */
   protected rest: string[] = []
   private _caps?: Capabilities
@@ -32,9 +30,27 @@ protected args!: BaseArgs<T>
   private _jsm?: JetStreamManager
   private _nc?: NatsConnection
   private _settings?: ConnectionSettings
+  private readonly interruptController = new AbortController()
+  /** set once the command has taken the interrupt signal to stop on it gracefully */
+  private interruptTaken = false
+  /**
+   * Ctrl-C (or SIGTERM). A command that has taken `interrupt.signal` stops gracefully on it (a subscription prints its
+   * summary, a publisher flushes); the connection is then closed in `finally`. Any other command, or a second Ctrl-C,
+   * ends the process at once with exit 130: nothing is left waiting on a server that does not answer.
+   */
   private readonly onSignal = (): void => {
-    if (this.interrupt.signal.aborted) process.exit(ExitCode.INTERRUPTED)
-    this.interrupt.abort()
+    if (this.interruptController.signal.aborted || !this.interruptTaken) {
+      this.report(interrupted())
+      process.exit(ExitCode.INTERRUPTED)
+    }
+
+    this.interruptController.abort()
+  }
+
+  /** Aborted on Ctrl-C / SIGTERM. Taking it means the command stops on it by itself (see onSignal). */
+  protected get interrupt(): {readonly signal: AbortSignal} {
+    this.interruptTaken = true
+    return this.interruptController
   }
 
   /** The server version and JetStream API level of the connected server. */
@@ -58,16 +74,11 @@ protected args!: BaseArgs<T>
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const err = this.interrupt.signal.aborted && !(error instanceof NatsxError) ? interrupted() : toNatsxError(error, {servers: this._settings?.servers.join(',')})
+    const err = this.interruptController.signal.aborted && !(error instanceof NatsxError) ? interrupted() : toNatsxError(error, {servers: this._settings?.servers.join(',')})
     process.exitCode = err.exitCode
     // A parse failure is reported here; oclif must not also warn that the command "did not parse".
     this.parsed = true
-    const wantJson = this.jsonEnabled() || (this.argv.includes('--json') && this.ctor.enableJsonFlag)
-    if (wantJson) {
-      process.stderr.write(JSON.stringify(err.toJSON()) + '\n')
-    } else {
-      process.stderr.write(`natsx: ${err.line()}\n`)
-    }
+    this.report(err)
 
     if (this.tracing()) process.stderr.write(`${(error as Error).stack ?? error}\n`)
   }
@@ -85,7 +96,7 @@ protected args!: BaseArgs<T>
     const {createInterface} = await import('node:readline/promises')
     const rl = createInterface({input: process.stdin, output: process.stderr})
     try {
-      const answer = await rl.question(`${question}? [y/N] `, {signal: this.interrupt.signal})
+      const answer = await rl.question(`${question}? [y/N] `, {signal: this.interruptController.signal})
       if (!/^y(es)?$/i.test(answer.trim())) throw new NatsxError(ExitCode.USAGE, 'cancelled')
     } finally {
       rl.close()
@@ -105,7 +116,7 @@ protected args!: BaseArgs<T>
     process.off('SIGINT', this.onSignal)
     process.off('SIGTERM', this.onSignal)
     await this.closeConnection()
-    if (!error && this.interrupt.signal.aborted && !process.exitCode) process.exitCode = ExitCode.INTERRUPTED
+    if (!error && this.interruptController.signal.aborted && !process.exitCode) process.exitCode = ExitCode.INTERRUPTED
     await super.finally(error)
   }
 
@@ -148,7 +159,7 @@ protected args!: BaseArgs<T>
     if (this._nc) return this._nc
     const settings = await this.connectionSettings()
     if (this.tracing()) process.stderr.write(`--- connecting: ${describeSettings(settings)}\n`)
-    this._nc = await openConnection(settings, options)
+    this._nc = await this.untilInterrupted(openConnection(settings, options), (nc) => nc.close())
     if (this.tracing()) {
       process.stderr.write(`--- connected to ${this._nc.info?.server_name ?? '?'} (nats-server ${this._nc.info?.version ?? '?'})\n`)
       traceRequests(this._nc, (line) => process.stderr.write(line + '\n'), settings.jsApiPrefix ? `${settings.jsApiPrefix}.` : '$JS.')
@@ -206,6 +217,34 @@ protected args!: BaseArgs<T>
       timeout: s.timeoutMs,
       ...(s.jsDomain ? {domain: s.jsDomain} : {}),
       ...(s.jsApiPrefix ? {apiPrefix: s.jsApiPrefix} : {}),
+    }
+  }
+
+  /** An error on stderr: one line for people, one JSON line under --json. */
+  private report(err: NatsxError): void {
+    const wantJson = (this.flags ? this.jsonEnabled() : false) || (this.argv.includes('--json') && this.ctor.enableJsonFlag)
+    process.stderr.write(wantJson ? JSON.stringify(err.toJSON()) + '\n' : `natsx: ${err.line()}\n`)
+  }
+
+  /**
+   * `work`, unless Ctrl-C comes first (for a command that has taken the interrupt signal): then exit 130 and let
+   * `dispose` clean up what `work` yields later.
+   */
+  private async untilInterrupted<R>(work: Promise<R>, dispose: (r: R) => Promise<unknown> | unknown): Promise<R> {
+    const {signal} = this.interruptController
+    let onAbort!: () => void
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(interrupted())
+      if (signal.aborted) onAbort()
+      else signal.addEventListener('abort', onAbort, {once: true})
+    })
+    try {
+      return await Promise.race([work, aborted])
+    } catch (error) {
+      if (signal.aborted) work.then((r) => dispose(r)).catch(() => {})
+      throw error
+    } finally {
+      signal.removeEventListener('abort', onAbort)
     }
   }
 }

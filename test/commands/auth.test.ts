@@ -199,6 +199,40 @@ describe('connection failures', () => {
     }
   })
 
+  it('Ctrl-C while connecting to a server that never answers ends at once with exit 130', async () => {
+    const accepted: Array<() => void> = []
+    const silent = createServer(() => accepted.shift()?.())
+    await new Promise<void>((resolve) => {
+      silent.listen(0, '127.0.0.1', () => resolve())
+    })
+    const url = `nats://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    const nextAccept = (): Promise<void> =>
+      new Promise((resolve) => {
+        accepted.push(resolve)
+      })
+    try {
+      // a command that does not stop on Ctrl-C by itself: the process ends at once
+      let accept = nextAccept()
+      const ls = spawnCli(['stream', 'ls', '-s', url, '--timeout', '60s'], {timeoutMs: 20_000})
+      await accept
+      ls.child.kill('SIGINT')
+      const lsRes = await ls.done
+      expect(lsRes.code, lsRes.stderr).toBe(130)
+      expect(lsRes.stderr.trim()).toBe('natsx: interrupted')
+
+      // one that does (pub reading lines): the wait for the connection gives way to it; the error is JSON under --json
+      accept = nextAccept()
+      const pub = spawnCli(['pub', 'x', '--send-on', 'newline', '-s', url, '--timeout', '60s', '--json'], {openStdin: true, timeoutMs: 20_000})
+      await accept
+      pub.child.kill('SIGINT')
+      const pubRes = await pub.done
+      expect(pubRes.code, pubRes.stderr).toBe(130)
+      expect(JSON.parse(pubRes.stderr.trim())).toEqual({error: {code: 130, kind: 'interrupted', message: 'interrupted'}})
+    } finally {
+      silent.close()
+    }
+  })
+
   it('a server at its connection limit: exit 6 with its reason, not a broken pipe', async () => {
     const full = await startServer({config: 'max_connections: 1\n', jetstream: false})
     const holder = spawnCli(['sub', 'hold.>', '-s', full.url])
