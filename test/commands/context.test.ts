@@ -176,3 +176,35 @@ describe('context select, previous and unselect (natscli\'s previous-context.txt
     expect(readFileSync(join(home, 'nats', 'context.txt'), 'utf8')).toBe('b')
   })
 })
+
+describe('context copy and ls --names', () => {
+  it('copies a natscli context under a new name with the flags given applied, natscli keys and mode 0600; refuses an existing name', async () => {
+    const home = natscliHome({prod: {description: 'production', url: deadUrl, user: 'app', password: 'pw'}}, 'prod')
+    const env = {XDG_CONFIG_HOME: home}
+    const cp = await runCli(['context', 'copy', 'prod', 'local', '--server', server.url, '--description', 'mine', '--select', '--json'], {env})
+    expect(cp.code, cp.stderr).toBe(0)
+    expect(cp.json()).toMatchObject({context: {description: 'mine', password: '********', url: server.url, user: 'app'}, created: true, name: 'local', selected: true})
+    const file = join(home, 'nats', 'context', 'local.json')
+    expect((statSync(file).mode % 0o1000).toString(8)).toBe('600')
+    const written = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    // every natscli key, the source's secrets kept, the flags applied
+    for (const k of CONTEXT_KEYS) expect(written, k).toHaveProperty(k)
+    expect(written).toMatchObject({password: 'pw', url: server.url, user: 'app'})
+    // the source is untouched
+    expect(JSON.parse(readFileSync(join(home, 'nats', 'context', 'prod.json'), 'utf8'))).toMatchObject({description: 'production', url: deadUrl})
+    // the copy is selected and works (user/password are ignored by this server without auth)
+    expect((await runCli(['pub', 'cp.x', 'v'], {env})).code).toBe(0)
+
+    const again = await runCli(['context', 'cp', 'prod', 'local'], {env})
+    expect(again.code).toBe(4)
+    expect(again.stderr.trim()).toBe('natsx: context "local" already exists; choose another name, or change it with `natsx context edit local`')
+    const missing = await runCli(['context', 'copy', 'nope', 'other'], {env})
+    expect(missing.code).toBe(3)
+    expect(existsSync(join(home, 'nats', 'context', 'other.json'))).toBe(false)
+
+    const names = await runCli(['context', 'ls', '--names'], {env})
+    expect(names.code, names.stderr).toBe(0)
+    expect(names.stdout).toBe('local\nprod\n')
+  })
+})
+
