@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/base-command.js'
 import {headerFlag, intFlag, parseHeaders} from '../lib/flags.js'
 import {readStdin} from '../lib/io.js'
-import {request, type RequestResult} from '../lib/pubsub.js'
+import {type ReplyRecord, request, type RequestResult} from '../lib/pubsub.js'
 import {validatePublishSubject} from '../lib/subjects.js'
 import {expandTemplate, validateTemplate} from '../lib/templates.js'
 import {displayData, translateWarning} from '../lib/translate.js'
@@ -44,23 +44,32 @@ reply's subject) and shows its stdout instead, also in --raw and in --json ("dat
     const body = args.body === undefined ? await readStdin() : Buffer.from(expandTemplate(args.body, {count: 1}))
     const nc = await this.nc()
     const settings = await this.connectionSettings()
-    const result = await request(nc, {
-      body,
-      headers,
-      replies: flags.replies,
-      signal: this.interrupt.signal,
-      subject: args.subject,
-      timeoutMs: settings.timeoutMs,
-      translate: flags.translate,
-    })
-    for (const rec of result.replies) {
-      if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
+    const show = (rec: ReplyRecord): void => {
       const r = flags.translate === undefined ? rec : displayData(rec)
       if (flags.raw) this.say(r.encoding === 'utf8' ? r.data : Buffer.from(r.data, 'base64').toString('latin1'))
       else {
         this.say(`Received reply on "${r.subject}" with rtt ${r.rtt_ms.toFixed(3)}ms`)
         for (const [k, vs] of Object.entries(r.headers ?? {})) for (const v of vs) this.say(`${k}: ${v}`)
         this.say(r.encoding === 'utf8' ? r.data : `(${r.size} bytes, base64) ${r.data}`)
+      }
+    }
+
+    // People see each reply as it arrives (translated ones once all are in); --json prints one document at the end.
+    const live = !this.jsonEnabled() && flags.translate === undefined
+    const result = await request(nc, {
+      body,
+      headers,
+      ...(live ? {onReply: show} : {}),
+      replies: flags.replies,
+      signal: this.interrupt.signal,
+      subject: args.subject,
+      timeoutMs: settings.timeoutMs,
+      translate: flags.translate,
+    })
+    if (!live) {
+      for (const rec of result.replies) {
+        if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
+        show(rec)
       }
     }
 

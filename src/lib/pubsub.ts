@@ -340,6 +340,8 @@ async function startReplay(
 export interface RequestOptions {
   body: Uint8Array
   headers: Array<[string, string]>
+  /** called with each reply as it arrives (without --translate, which runs once all are in) */
+  onReply?: (rec: ReplyRecord) => void
   /** 1 = first reply; 0 = all until the timeout; N = up to N */
   replies: number
   /** Ctrl-C: stops waiting for replies and aborts a running --translate command */
@@ -395,7 +397,12 @@ async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined
 async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Array<{body: Uint8Array; rec: ReplyRecord}>> {
   const headers = await buildHeaders(o.headers, 1)
   const started = performance.now()
-  const stamp = (m: Msg): {body: Uint8Array; rec: ReplyRecord} => ({body: m.data, rec: {...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))}})
+  const stamp = (m: Msg): {body: Uint8Array; rec: ReplyRecord} => {
+    const r = {body: m.data, rec: {...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))}}
+    if (o.translate === undefined) o.onReply?.(r.rec)
+    return r
+  }
+
   try {
     if (o.replies === 1) {
       const m = await untilAborted(nc.request(o.subject, o.body, {headers, timeout: o.timeoutMs}), o.signal)

@@ -88,6 +88,20 @@ describe('request and reply', () => {
     }
   })
 
+  it('--replies 0 shows each reply as it arrives; Ctrl-C then ends the wait with the replies so far and exit 130', async () => {
+    const rep = spawnCli(['reply', 'svc.live', 'pong', '--count', '1', '-s', server.url])
+    await rep.waitFor('listening', 'stderr')
+    const req = spawnCli(['request', 'svc.live', 'ping', '--replies', '0', '--timeout', '60s', '-s', server.url], {timeoutMs: 20_000})
+    // printed while the request still waits for more replies (its timeout is 60 s)
+    await req.waitFor('pong')
+    expect(req.stdout()).toMatch(/^Received reply on "_INBOX\.[^"]+" with rtt [\d.]+ms\npong\n$/)
+    req.child.kill('SIGINT')
+    const res = await req.done
+    expect(res.code, res.stderr).toBe(130)
+    expect(res.stdout.match(/pong/g)).toHaveLength(1)
+    expect((await rep.done).code).toBe(0)
+  })
+
   it('Ctrl-C ends a subscription cleanly with exit 130', async () => {
     const sub = spawnCli(['sub', 'never.x', '-s', server.url])
     await sub.waitFor('listening', 'stderr')
