@@ -9,6 +9,7 @@ import type * as Interfaces from '@oclif/core/interfaces'
 
 import {Command} from '@oclif/core/command'
 
+import {untilAborted} from './abort.js'
 import {Capabilities} from './capabilities.js'
 import {type ConnectionFlags, type ConnectionSettings, describeSettings, openConnection, resolveSettings, traceRequests} from './connection.js'
 import {resolveContext} from './context.js'
@@ -159,7 +160,7 @@ protected args!: BaseArgs<T>
     if (this._nc) return this._nc
     const settings = await this.connectionSettings()
     if (this.tracing()) process.stderr.write(`--- connecting: ${describeSettings(settings)}\n`)
-    this._nc = await this.untilInterrupted(openConnection(settings, options), (nc) => nc.close())
+    this._nc = await untilAborted(openConnection(settings, options), this.interruptController.signal, (nc) => nc.close())
     if (this.tracing()) {
       process.stderr.write(`--- connected to ${this._nc.info?.server_name ?? '?'} (nats-server ${this._nc.info?.version ?? '?'})\n`)
       traceRequests(this._nc, (line) => process.stderr.write(line + '\n'), settings.jsApiPrefix ? `${settings.jsApiPrefix}.` : '$JS.')
@@ -224,27 +225,5 @@ protected args!: BaseArgs<T>
   private report(err: NatsxError): void {
     const wantJson = (this.flags ? this.jsonEnabled() : false) || (this.argv.includes('--json') && this.ctor.enableJsonFlag)
     process.stderr.write(wantJson ? JSON.stringify(err.toJSON()) + '\n' : `natsx: ${err.line()}\n`)
-  }
-
-  /**
-   * `work`, unless Ctrl-C comes first (for a command that has taken the interrupt signal): then exit 130 and let
-   * `dispose` clean up what `work` yields later.
-   */
-  private async untilInterrupted<R>(work: Promise<R>, dispose: (r: R) => Promise<unknown> | unknown): Promise<R> {
-    const {signal} = this.interruptController
-    let onAbort!: () => void
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(interrupted())
-      if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, {once: true})
-    })
-    try {
-      return await Promise.race([work, aborted])
-    } catch (error) {
-      if (signal.aborted) work.then((r) => dispose(r)).catch(() => {})
-      throw error
-    } finally {
-      signal.removeEventListener('abort', onAbort)
-    }
   }
 }

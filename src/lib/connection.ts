@@ -215,27 +215,25 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
   const {connect} = await import('./nats/core.js')
   const opts = await buildConnectOptions(s, extra)
   const servers = s.servers.join(',')
+  const noAnswer = (): NatsxError => connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')
   let timer: NodeJS.Timeout | undefined
   try {
     // nats.js bounds each socket attempt by `timeout`; this bounds the whole handshake (TLS included).
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')), s.timeoutMs + 250)
+      timer = setTimeout(() => reject(noAnswer()), s.timeoutMs + 250)
     })
     return await Promise.race([connect(opts), deadline])
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') {
-      throw connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')
-    }
-
+    if ((error as Error).name === 'TimeoutError') throw noAnswer()
     const mapped = toNatsxError(error, {servers})
     if (mapped.exitCode === ExitCode.AUTH && s.creds) throw explainCredsRefusal(mapped, s.creds)
-    if (s.tls?.handshakeFirst && mapped.exitCode === ExitCode.CONNECTION) {
-      const clear = (await serverGreetings(s.servers, Math.min(s.timeoutMs, 1000), 'info')).find((g) => g.version)
+    // Under --tlsfirst, or after a reset or broken pipe, what the servers say to a fresh socket names the reason.
+    const tlsFirst = Boolean(s.tls?.handshakeFirst)
+    if (mapped.exitCode === ExitCode.CONNECTION && (tlsFirst || /EPIPE|ECONNRESET|disconnected before secure TLS/.test(mapped.message))) {
+      const greetings = await serverGreetings(s.servers, Math.min(s.timeoutMs, 1000), tlsFirst ? 'info' : 'refusal')
+      const clear = tlsFirst ? greetings.find((g) => g.version) : undefined
       if (clear) throw noTlsFirst(clear)
-    }
-
-    if (mapped.exitCode === ExitCode.CONNECTION && /EPIPE|ECONNRESET|disconnected before secure TLS/.test(mapped.message)) {
-      const refusal = refusalIn(await serverGreetings(s.servers, Math.min(s.timeoutMs, 1000)), Boolean(s.tls?.cert))
+      const refusal = refusalIn(greetings, Boolean(s.tls?.cert))
       if (refusal) throw refusal
     }
 
@@ -297,7 +295,8 @@ export async function serverGreetings(servers: string[], waitMs: number, until: 
       socket.on('data', (b: Buffer) => {
         text += b.toString('latin1')
         // an -ERR is the answer; so is an INFO that asks for client certificates, as nothing follows it in clear text
-        if (/^-ERR /m.test(text) || (until === 'info' && info()) || info()?.tls_verify) done()
+        const i = info()
+        if (/^-ERR /m.test(text) || (i && (until === 'info' || i.tls_verify))) done()
       })
       socket.on('close', done)
       socket.on('error', done)

@@ -6,8 +6,7 @@
 import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
 import type {Msg, MsgHdrs, NatsConnection, Subscription} from '@nats-io/transport-node'
 
-import {setTimeout as delay} from 'node:timers/promises'
-
+import {pause, untilAborted} from './abort.js'
 import {ExitCode, interrupted, NatsxError, toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
 import {failureText, runShell, shellSafe, shellSafeText, succeeded} from './shell.js'
@@ -68,16 +67,8 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
   const result: PublishResult = {bytes: 0, messages: 0, subject: o.subject}
   if (o.js) result.jetstream = []
 
-  /** false when interrupted during the pause */
-  const pause = async (n: number): Promise<boolean> => {
-    if (!o.sleepMs || n === 1) return true
-    try {
-      await delay(o.sleepMs, undefined, {signal: o.signal})
-      return true
-    } catch {
-      return false
-    }
-  }
+  /** false when interrupted during the pause between messages */
+  const between = async (n: number): Promise<boolean> => !o.sleepMs || n === 1 || pause(o.sleepMs, o.signal)
 
   const send = async (n: number, data: Uint8Array): Promise<void> => {
     const subject = expandTemplate(o.subject, {count: n})
@@ -111,7 +102,7 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
     for await (const line of o.lines) {
       if (o.signal?.aborted) break
       n++
-      if (!(await pause(n))) break
+      if (!(await between(n))) break
       await send(n, line)
     }
   } else {
@@ -119,7 +110,7 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
     const fixed = typeof o.body === 'string' ? enc.encode(o.body) : o.body
     for (let n = 1; n <= o.count; n++) {
       if (o.signal?.aborted) break
-      if (!(await pause(n))) break
+      if (!(await between(n))) break
       await send(n, isTemplate ? enc.encode(expandTemplate(o.body as string, {count: n})) : fixed)
     }
   }
@@ -370,30 +361,6 @@ export async function request(nc: NatsConnection, o: RequestOptions): Promise<Re
   return {replies, subject: o.subject}
 }
 
-/**
- * `work`, or exit 130 as soon as `signal` aborts (Ctrl-C): nats.js cannot cancel a request, so natsx stops waiting
- * for it; closing the connection then ends it, and its late rejection is ignored.
- */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work
-  if (signal.aborted) {
-    work.catch(() => {})
-    throw interrupted()
-  }
-
-  let onAbort!: () => void
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(interrupted())
-    signal.addEventListener('abort', onAbort, {once: true})
-  })
-  try {
-    return await Promise.race([work, aborted])
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-    work.catch(() => {})
-  }
-}
-
 async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Array<{body: Uint8Array; rec: ReplyRecord}>> {
   const headers = await buildHeaders(o.headers, 1)
   const started = performance.now()
@@ -470,14 +437,21 @@ export interface ReplySummary {
   requests: number
 }
 
-/** Wait a random time in [0, maxMs); false when the signal ends the wait (at once). */
-async function randomPause(maxMs: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await delay(Math.random() * maxMs, undefined, {signal})
-    return true
-  } catch {
-    return false
+/**
+ * Why the request's subject tokens or body may not go into `command` as they are (the shell would read them), if
+ * they may not. Subject tokens and {{Request}} are put in unquoted.
+ */
+function unsafeForShell(command: string, tokens: string[], body: string): string | undefined {
+  const token = tokenReferences(command).find((t) => tokens[t] !== undefined && !shellSafe(tokens[t]))
+  if (token !== undefined) {
+    return `subject token {{${token}}} "${tokens[token]}" is not safe in a shell command (letters, digits and _-+=@%:, only); read $NATS_REQUEST_SUBJECT instead`
   }
+
+  if (usesRequest(command) && !shellSafeText(body)) {
+    return 'the request body is not safe in a shell command as {{Request}} (letters, digits, spaces and _-+=@%:,./ only); read it from stdin or $NATS_REQUEST_BODY instead'
+  }
+
+  return undefined
 }
 
 export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onRequest: (rec: HandledRequest, n: number) => void): Promise<ReplySummary> {
@@ -493,22 +467,16 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
   let chain = Promise.resolve()
   const handle = async (m: Msg, i: number): Promise<void> => {
     // Interrupted while waiting: no reply and no record.
-    if (o.sleepMs && !(await randomPause(o.sleepMs, o.signal))) return
+    if (o.sleepMs && !(await pause(Math.random() * o.sleepMs, o.signal))) return
     const rec: HandledRequest = {...messageRecord(m), responded: false}
     const tokens = subjectTokens(m.subject)
     let data: Uint8Array
     let headers = await buildHeaders(o.headers, i, tokens)
     if (o.command) {
-      const unsafe = tokenReferences(o.command).find((t) => tokens[t] !== undefined && !shellSafe(tokens[t]))
-      if (unsafe !== undefined) {
-        rec.error = `subject token {{${unsafe}}} "${tokens[unsafe]}" is not safe in a shell command (letters, digits and _-+=@%:, only); read $NATS_REQUEST_SUBJECT instead`
-        onRequest(rec, i)
-        return
-      }
-
       const env = {...process.env, NATS_REQUEST_BODY: new TextDecoder().decode(m.data), NATS_REQUEST_SUBJECT: m.subject}
-      if (usesRequest(o.command) && !shellSafeText(env.NATS_REQUEST_BODY)) {
-        rec.error = 'the request body is not safe in a shell command as {{Request}} (letters, digits, spaces and _-+=@%:,./ only); read it from stdin or $NATS_REQUEST_BODY instead'
+      const unsafe = unsafeForShell(o.command, tokens, env.NATS_REQUEST_BODY)
+      if (unsafe) {
+        rec.error = unsafe
         onRequest(rec, i)
         return
       }
