@@ -27,7 +27,6 @@ EXIT CODES (the one exception to natsx's exit-code table, so monitoring systems 
 
   async run(): Promise<ServerCheckResult | void> {
     const {flags} = this
-    this.transportChoice()
     const result = await checkServers(await this.transport(), {expect: flags.expect, jetstream: flags.jetstream, rttWarnMs: flags['rtt-warn']})
     process.exitCode = result.nagios_code
     if (this.jsonEnabled()) return result

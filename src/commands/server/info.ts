@@ -27,7 +27,6 @@ export default class ServerInfo extends MonitorCommand<typeof ServerInfo> {
   static summary = 'Show the configuration and load of one server.'
 
   async run(): Promise<ServerInfoResult> {
-    this.transportChoice()
     const r = await serverInfo(await this.transport(), this.args.server)
     if (!r) throw notFound(`no server named "${this.args.server}" answered`, 'list the servers with `natsx server list`')
     if (!r.ok) throw connectionError(`${r.server?.name ?? r.target}: ${r.error}`)

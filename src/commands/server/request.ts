@@ -37,7 +37,6 @@ Values true/false and numbers are sent as JSON booleans and numbers over $SYS.`
       raw[k] = v === 'true' ? true : v === 'false' ? false : /^-?\d+$/.test(v) ? Number(v) : v
     }
 
-    this.transportChoice()
     const endpoint = args.endpoint as Endpoint
     const replies = await requestEndpoint(await this.transport(), endpoint, raw, flags['server-name'])
     requireAnswer(replies)

@@ -5,7 +5,7 @@
  */
 import type {ConnInfo, Jsz, ServerRef, ServerResult, StreamDetail, Varz} from './types.js'
 
-import {type GatewayRow, gatewayRows} from './gateways.js'
+import {byLink, type GatewayRow, gatewayRows} from './gateways.js'
 import {parseGoDuration, parseTime} from './json.js'
 import {RateBook} from './rates.js'
 import {type MonitorTransport} from './transport.js'
@@ -154,9 +154,14 @@ export interface TopSnapshot {
   transport: 'http' | 'sys'
 }
 
+/** The endpoints polled besides varz and connz. */
+export type Detail = 'gatewayz' | 'healthz' | 'jsz' | 'leafz' | 'routez'
+
 export interface FeedOptions {
-  /** poll JetStream, routes, leafnodes, gateways and health (default true) */
-  details?: boolean
+  /** poll connections (connz; default true) */
+  connections?: boolean
+  /** poll JetStream, routes, leafnodes, gateways and health (default true: all), or only those named */
+  details?: boolean | readonly Detail[]
   /** poll those details only every Nth poll (default 1: every poll); the last ones are shown in between */
   detailsEvery?: number
   interval_ms: number
@@ -201,15 +206,17 @@ export class TopFeed {
 
   /** One poll of everything. Never throws for a server that does not answer; throws only when nothing can be asked. */
   async poll(): Promise<TopSnapshot> {
-    const details = this.options.details !== false && this.seq % Math.max(1, this.options.detailsEvery ?? 1) === 0
+    const parts = this.options.details ?? true
+    const details = parts !== false && this.seq % Math.max(1, this.options.detailsEvery ?? 1) === 0
+    const want = (d: Detail): boolean => details && (parts === true || parts.includes(d))
     const [varz, connz, jsz, routez, leafz, gatewayz, healthz] = await Promise.all([
       this.transport.gather('varz'),
-      this.gatherConnz(),
-      details ? this.transport.gather('jsz', {config: true, consumers: true, streams: true}) : Promise.resolve([]),
-      details ? this.transport.gather('routez') : Promise.resolve([]),
-      details ? this.transport.gather('leafz') : Promise.resolve([]),
-      details ? this.transport.gather('gatewayz') : Promise.resolve([]),
-      details ? this.transport.gather('healthz') : Promise.resolve([]),
+      this.options.connections === false ? Promise.resolve([]) : this.gatherConnz(),
+      want('jsz') ? this.transport.gather('jsz', {config: true, consumers: true, streams: true}) : Promise.resolve([]),
+      want('routez') ? this.transport.gather('routez') : Promise.resolve([]),
+      want('leafz') ? this.transport.gather('leafz') : Promise.resolve([]),
+      want('gatewayz') ? this.transport.gather('gatewayz') : Promise.resolve([]),
+      want('healthz') ? this.transport.gather('healthz') : Promise.resolve([]),
     ])
     const servers = varz.map((r) => this.serverRow(r))
     for (const s of servers) this.nameById.set(s.id, s.name)
@@ -363,7 +370,7 @@ export class TopFeed {
     this.lastDetails.leafs = leafs
     // a server that did not answer keeps its last links, as routes do
     const silent = new Set(gatewayz.filter((g) => !g.ok).map((g) => g.server?.name ?? g.target))
-    this.lastDetails.gateways = [...this.lastDetails.gateways.filter((g) => silent.has(g.server)), ...gatewayRows(gatewayz)]
+    this.lastDetails.gateways = [...this.lastDetails.gateways.filter((g) => silent.has(g.server)), ...gatewayRows(gatewayz)].sort(byLink)
     if (jsz.some((j) => j.ok)) this.jetstream(jsz)
   }
 

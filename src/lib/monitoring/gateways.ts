@@ -62,7 +62,12 @@ export function gatewayRows(results: ReadonlyArray<ServerResult<Gatewayz>>): Gat
     }
   }
 
-  return gateways.sort((a, b) => a.server.localeCompare(b.server) || a.direction.localeCompare(b.direction) || a.remote.localeCompare(b.remote))
+  return gateways.sort(byLink)
+}
+
+/** Gateway rows in order: by server, direction, remote. */
+export function byLink(a: GatewayRow, b: GatewayRow): number {
+  return a.server.localeCompare(b.server) || a.direction.localeCompare(b.direction) || a.remote.localeCompare(b.remote)
 }
 
 export async function gatewaysReport(t: MonitorTransport): Promise<GatewaysReport> {

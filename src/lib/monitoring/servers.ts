@@ -7,7 +7,7 @@ import type {Endpoint, ServerResult, Varz} from './types.js'
 
 import {connectionError} from '../errors.js'
 import {formatDuration} from '../format/duration.js'
-import {TopFeed} from './feed.js'
+import {type Detail, TopFeed} from './feed.js'
 import {parseGoDuration, parseTime} from './json.js'
 
 export interface PingRow {
@@ -266,12 +266,15 @@ export function prometheusText(r: CheckResult): string {
   return lines.join('\n')
 }
 
-/** Reports reuse the top feed (one poll, no rates). */
+/**
+ * Reports reuse the top feed (one poll, no rates), asking only for what they show: varz always, connz and the detail
+ * endpoints as `parts` says.
+ */
 export async function reportSnapshot(
   t: MonitorTransport,
-  details: boolean,
+  parts: {connections: boolean; details: false | readonly Detail[]},
 ): Promise<Awaited<ReturnType<TopFeed['poll']>>> {
-  const feed = new TopFeed(t, {details, interval_ms: 0})
+  const feed = new TopFeed(t, {connections: parts.connections, details: parts.details, interval_ms: 0})
   return feed.poll()
 }
 

@@ -17,7 +17,6 @@ export default class ServerReportAccounts extends MonitorCommand<typeof ServerRe
   static summary = 'Report the accounts across all servers.'
 
   async run(): Promise<ServerReportAccountsResult> {
-    this.transportChoice()
     const report = await accountsReport(await this.transport())
     requireAnswer(report.servers)
     this.say(

@@ -31,8 +31,7 @@ export default class ServerReportConnections extends MonitorCommand<typeof Serve
   async run(): Promise<ServerReportConnectionsResult> {
     const {flags} = this
     if (!SORT_KEYS.includes(flags.sort) || flags.sort.endsWith('_rate')) throw usageError(`--sort "${flags.sort}" is not a column of this report`, `use one of ${SORT_KEYS.filter((k) => !k.endsWith('_rate')).join(', ')}`)
-    this.transportChoice()
-    const snap = await reportSnapshot(await this.transport(), false)
+    const snap = await reportSnapshot(await this.transport(), {connections: true, details: false})
     requireAnswer(snap.servers)
     const all = sortConnections(filterConnections(snap.connections, flags.filter ?? ''), flags.sort, flags.reverse)
     const servers = snap.servers.map((s) => ({connections: all.filter((c) => c.server === s.name).length, server: s.name}))

@@ -17,7 +17,6 @@ export default class ServerReportGateways extends MonitorCommand<typeof ServerRe
   static summary = 'Report the gateway connections of every server.'
 
   async run(): Promise<ServerReportGatewaysResult> {
-    this.transportChoice()
     const report = await gatewaysReport(await this.transport())
     requireAnswer(report.servers)
     this.say(

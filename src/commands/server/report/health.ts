@@ -17,8 +17,7 @@ export default class ServerReportHealth extends MonitorCommand<typeof ServerRepo
   static summary = 'Report the health of every server.'
 
   async run(): Promise<ServerReportHealthResult> {
-    this.transportChoice()
-    const snap = await reportSnapshot(await this.transport(), true)
+    const snap = await reportSnapshot(await this.transport(), {connections: false, details: ['healthz']})
     requireAnswer(snap.servers)
     for (const h of snap.health) this.say(`${padWidth(h.server, 20)} ${h.status}${h.error ? `  ${h.error}` : ''}`)
     return {healthy: snap.health.filter((h) => h.status === 'ok').length, servers: snap.health}

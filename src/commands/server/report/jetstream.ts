@@ -20,8 +20,7 @@ export default class ServerReportJetstream extends MonitorCommand<typeof ServerR
   static summary = 'Report JetStream streams and consumers across the servers.'
 
   async run(): Promise<ServerReportJetStreamResult> {
-    this.transportChoice()
-    const snap = await reportSnapshot(await this.transport(), true)
+    const snap = await reportSnapshot(await this.transport(), {connections: false, details: ['jsz']})
     requireAnswer(snap.servers)
     this.say(
       renderTable(

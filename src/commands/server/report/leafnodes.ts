@@ -19,8 +19,7 @@ export default class ServerReportLeafnodes extends MonitorCommand<typeof ServerR
   static summary = 'Report the leafnode connections of every server.'
 
   async run(): Promise<ServerReportLeafnodesResult> {
-    this.transportChoice()
-    const snap = await reportSnapshot(await this.transport(), true)
+    const snap = await reportSnapshot(await this.transport(), {connections: false, details: ['leafz']})
     requireAnswer(snap.servers)
     const leafnodes = snap.leafs
     const servers = snap.servers.map((s) => ({leafnodes: leafnodes.filter((l) => l.server === s.name).length, server: s.name}))

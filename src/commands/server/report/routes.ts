@@ -19,8 +19,7 @@ export default class ServerReportRoutes extends MonitorCommand<typeof ServerRepo
   static summary = 'Report the cluster routes of every server.'
 
   async run(): Promise<ServerReportRoutesResult> {
-    this.transportChoice()
-    const snap = await reportSnapshot(await this.transport(), true)
+    const snap = await reportSnapshot(await this.transport(), {connections: false, details: ['routez']})
     requireAnswer(snap.servers)
     const routes = snap.routes.map(({rates: _r, ...r}) => r)
     const servers = snap.servers.map((s) => ({routes: routes.filter((r) => r.server === s.name).length, server: s.name}))
