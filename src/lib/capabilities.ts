@@ -51,11 +51,11 @@ export class Capabilities {
   readonly apiLevel: number
   /** whether the server runs in a cluster; a lone server keeps placement in the config and ignores it */
   readonly clustered: boolean
-  /** whether JetStream answered for this account (undefined: not asked) */
-  readonly jetstream?: boolean
+  /** whether JetStream answered for this account */
+  readonly jetstream: boolean
   readonly version: string
 
-  constructor(version: string, apiLevel = 0, clustered = true, jetstream?: boolean) {
+  constructor(version: string, apiLevel = 0, clustered = true, jetstream = false) {
     this.version = version
     this.apiLevel = apiLevel
     this.clustered = clustered

@@ -18,7 +18,7 @@ export default class ServerFeatures extends BaseCommand<typeof ServerFeatures> {
 
   async run(): Promise<ServerFeaturesResult> {
     const caps = await this.capabilities()
-    const jetstream = Boolean(caps.jetstream)
+    const {jetstream} = caps
     const features = featureRows(caps)
     const result = {...caps.toJSON(), features, jetstream}
     this.say(`nats-server ${caps.version}, JetStream API level ${caps.apiLevel}, ${caps.clustered ? 'in a cluster' : 'not in a cluster'}, JetStream ${jetstream ? 'available' : 'not available to this account'}\n`)

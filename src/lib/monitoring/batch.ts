@@ -4,7 +4,7 @@
 import type {TopSnapshot} from './feed.js'
 
 import {padWidth} from '../format/width.js'
-import {CONN_COLUMNS, fitColumns, renderHead, renderRow, rowsLabel, serverLine} from './view.js'
+import {address, CONN_COLUMNS, fitColumns, renderHead, renderRow, rowsLabel, serverLine} from './view.js'
 
 export const CSV_HEADER = [
   'time',
@@ -74,7 +74,7 @@ export function csvLines(snap: TopSnapshot): string[] {
         c.server,
         c.cid,
         c.name,
-        c.ip ? `${c.ip}:${c.port}` : '',
+        address(c),
         c.account,
         !c.stale,
         '',

@@ -59,7 +59,7 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     align: 'left',
     key: 'ip',
     label: 'IP',
-    text: (r) => (r.ip ? `${r.ip}:${r.port ?? ''}` : ''),
+    text: (r) => address(r),
     value: (r) => r.ip ?? '',
     width: 17,
   },
@@ -205,8 +205,11 @@ export function fitColumns<R>(columns: ReadonlyArray<Column<R>>, width: number):
  * A fixed-width cell, measured in terminal columns (a CJK name takes two per character). Cut text ends in an ASCII
  * `~`: all-ASCII lines take the terminal's fast width path.
  */
-export function cell(text: string, width: number, align: 'left' | 'right'): string {
-  return fitWidth(text, width, align)
+export const cell = fitWidth
+
+/** `ip:port` of a connection, route, leafnode or gateway link; empty when the server gave no address. */
+export function address(x: {ip?: string; port?: number}): string {
+  return x.ip ? `${x.ip}:${x.port ?? ''}` : ''
 }
 
 export function renderRow<R>(columns: ReadonlyArray<Column<R>>, row: R, raw: boolean): string {

@@ -9,7 +9,7 @@ import type {GatewayRow} from '../../lib/monitoring/gateways.js'
 import {formatDuration} from '../../lib/format/duration.js'
 import {formatSize} from '../../lib/format/size.js'
 import {cutWidth, padWidth} from '../../lib/format/width.js'
-import {cell, formatCompact, formatRate, serverLine} from '../../lib/monitoring/view.js'
+import {address, cell, formatCompact, formatRate, serverLine} from '../../lib/monitoring/view.js'
 
 const cut = (s: string, width: number): string => cutWidth(s, width, '…')
 
@@ -130,7 +130,6 @@ export function JetStreamPane(
   )
 }
 
-const address = (x: {ip?: string; port?: number}): string => `${x.ip ?? ''}:${x.port ?? ''}`
 const rtt = (x: {rtt_ms?: number}): string => (x.rtt_ms === undefined ? '' : formatDuration(x.rtt_ms))
 
 export function RoutesPane(

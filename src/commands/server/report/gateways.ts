@@ -4,6 +4,7 @@ import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {type GatewayRow, gatewaysReport} from '../../../lib/monitoring/gateways.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
 import {requireAnswer} from '../../../lib/monitoring/servers.js'
+import {address} from '../../../lib/monitoring/view.js'
 
 export interface ServerReportGatewaysResult {
   gateways: GatewayRow[]
@@ -28,7 +29,7 @@ export default class ServerReportGateways extends MonitorCommand<typeof ServerRe
           g.direction,
           g.remote,
           g.configured ? 'yes' : 'learned',
-          g.ip ? `${g.ip}:${g.port ?? ''}` : '',
+          address(g),
           g.rtt_ms === undefined ? '' : `${g.rtt_ms.toFixed(3)}ms`,
           formatCount(g.in_msgs),
           formatCount(g.out_msgs),

@@ -5,6 +5,7 @@ import {renderTable} from '../../../lib/format/table.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
 import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
+import {address} from '../../../lib/monitoring/view.js'
 
 export interface ServerReportLeafnodesResult {
   leafnodes: LeafRow[]
@@ -26,7 +27,7 @@ export default class ServerReportLeafnodes extends MonitorCommand<typeof ServerR
     this.say(
       renderTable(
         ['SERVER', 'NAME', 'ACCOUNT', 'ADDRESS', 'RTT', 'IN MSGS', 'OUT MSGS', 'SUBS'],
-        leafnodes.map((l) => [l.server, l.name ?? '', l.account ?? '', l.ip ? `${l.ip}:${l.port ?? ''}` : '', l.rtt_ms === undefined ? '' : `${l.rtt_ms.toFixed(3)}ms`, formatCount(l.in_msgs), formatCount(l.out_msgs), formatCount(l.subscriptions)]),
+        leafnodes.map((l) => [l.server, l.name ?? '', l.account ?? '', address(l), l.rtt_ms === undefined ? '' : `${l.rtt_ms.toFixed(3)}ms`, formatCount(l.in_msgs), formatCount(l.out_msgs), formatCount(l.subscriptions)]),
       ),
     )
     this.say(`\n${leafnodes.length} leafnode connection(s); ${servers.map((s) => `${s.server}: ${s.leafnodes}`).join(', ')}`)

@@ -5,6 +5,7 @@ import {renderTable} from '../../../lib/format/table.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
 import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
+import {address} from '../../../lib/monitoring/view.js'
 
 export interface ServerReportRoutesResult {
   routes: Array<Omit<RouteRow, 'rates'>>
@@ -26,7 +27,7 @@ export default class ServerReportRoutes extends MonitorCommand<typeof ServerRepo
     this.say(
       renderTable(
         ['SERVER', 'REMOTE', 'ADDRESS', 'RTT', 'IN MSGS', 'OUT MSGS', 'PENDING'],
-        routes.map((r) => [r.server, r.remote, r.ip ? `${r.ip}:${r.port ?? ''}` : '', r.rtt_ms === undefined ? '' : `${r.rtt_ms.toFixed(3)}ms`, formatCount(r.in_msgs), formatCount(r.out_msgs), formatSize(r.pending_bytes)]),
+        routes.map((r) => [r.server, r.remote, address(r), r.rtt_ms === undefined ? '' : `${r.rtt_ms.toFixed(3)}ms`, formatCount(r.in_msgs), formatCount(r.out_msgs), formatSize(r.pending_bytes)]),
       ),
     )
     this.say(`\n${routes.length} route(s); ${servers.map((s) => `${s.server}: ${s.routes}`).join(', ')}`)
