@@ -3,7 +3,6 @@
  * configurations field by field. Used by the stream and consumer config modules (and `natsx apply`).
  */
 import {readFile} from 'node:fs/promises'
-import {parse as parseYaml} from 'yaml'
 
 import {usageError} from './errors.js'
 
@@ -23,9 +22,10 @@ export async function readConfigDocument(path: string): Promise<Record<string, u
     throw usageError(`cannot read ${path}: ${(error as Error).message}`)
   }
 
+  const {parse} = await import('./yaml.js')
   let doc: unknown
   try {
-    doc = parseYaml(text)
+    doc = parse(text)
   } catch (error) {
     throw usageError(`${path} is neither JSON nor YAML: ${(error as Error).message.split('\n')[0]}`)
   }
