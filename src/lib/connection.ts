@@ -10,7 +10,7 @@ import {homedir} from 'node:os'
 import type {NatsContext} from './context.js'
 
 import {compareVersions} from './capabilities.js'
-import {authError, connectionError, ExitCode, type NatsxError, serverRefused, toNatsxError, unsupported, usageError} from './errors.js'
+import {authError, clientCertRefused, connectionError, ExitCode, type NatsxError, serverRefused, toNatsxError, unsupported, usageError} from './errors.js'
 
 /** the first nats-server with `handshake_first` for client connections */
 const TLS_FIRST_VERSION = '2.10.4'
@@ -260,21 +260,29 @@ export interface ServerGreeting {
   version?: string
 }
 
+/** Host and port to open a socket to a server URL (`nats://h:p`, `h:p`); an IPv6 host loses its brackets. */
+export function socketAddress(server: string): undefined | {host: string; port: number} {
+  try {
+    const url = new URL(server.includes('://') ? server : `nats://${server}`)
+    return {host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || 4222)}
+  } catch {
+    return undefined
+  }
+}
+
 /** `until: 'info'` stops at the first INFO line; by default an -ERR may follow it and is waited for. */
 export async function serverGreetings(servers: string[], waitMs: number, until: 'info' | 'refusal' = 'refusal'): Promise<ServerGreeting[]> {
   const {connect} = await import('node:net')
   const greet = (server: string): Promise<ServerGreeting> =>
     new Promise((resolve) => {
-      let url: URL
-      try {
-        url = new URL(server.includes('://') ? server : `nats://${server}`)
-      } catch {
+      const address = socketAddress(server)
+      if (!address) {
         resolve({server, tlsVerify: false})
         return
       }
 
       let text = ''
-      const socket = connect({host: url.hostname, port: Number(url.port || 4222)})
+      const socket = connect(address)
       const info = (): undefined | {tls_verify?: boolean; version?: string} => {
         const line = /^INFO (\{.*\})[ \t]*\r?\n/m.exec(text)?.[1]
         try {
@@ -310,10 +318,7 @@ export function refusalIn(greetings: ServerGreeting[], hasClientCert: boolean): 
   if (refused?.err) return serverRefused(refused.server, refused.err)
   const verifying = hasClientCert ? undefined : greetings.find((g) => g.tlsVerify)
   if (!verifying) return undefined
-  return authError(
-    `${verifying.server} refused the TLS client certificate (the server verifies client certificates and none was given)`,
-    'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts',
-  )
+  return clientCertRefused(verifying.server, 'the server verifies client certificates and none was given')
 }
 
 /** A server that sent its INFO in clear text to a client that started with TLS (--tlsfirst). */

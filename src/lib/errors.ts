@@ -98,14 +98,19 @@ export const connectionError = (message: string, hint?: string): NatsxError =>
   new NatsxError(ExitCode.CONNECTION, message, {hint})
 export const authError = (message: string, hint?: string): NatsxError => new NatsxError(ExitCode.AUTH, message, {hint})
 
+/** The -ERR of a server or account at its connection limit. */
+const CONNECTION_LIMIT = /maximum (account )?(active )?connections exceeded/i
+
 /** The server turned the connection away with an -ERR (a connection limit, say): exit 6 naming its reason. */
 export const serverRefused = (server: string, reason: string): NatsxError =>
   connectionError(
     `${server} refused the connection: ${reason}`,
-    /maximum (account )?(active )?connections/i.test(reason)
-      ? 'the server or account is at its connection limit; close connections or raise the limit'
-      : 'see the server log',
+    CONNECTION_LIMIT.test(reason) ? 'the server or account is at its connection limit; close connections or raise the limit' : 'see the server log',
   )
+
+/** A server that verifies client certificates turned away the one given, or the lack of one: exit 7. */
+export const clientCertRefused = (server: string, reason: string): NatsxError =>
+  authError(`${server} refused the TLS client certificate (${reason})`, 'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts')
 
 /** Raised by long-running commands when the user interrupts them. */
 export const interrupted = (): NatsxError => new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
@@ -191,7 +196,7 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
       return fromApiError(e)
     }
 
-    if (/maximum (account )?(active )?connections exceeded/i.test(emsg)) return serverRefused(ctx.servers ?? 'the server', emsg.replaceAll("'", ''))
+    if (CONNECTION_LIMIT.test(emsg)) return serverRefused(ctx.servers ?? 'the server', emsg.replaceAll("'", ''))
     if (name === 'InvalidSubjectError') return usageError(emsg)
     if (name === 'InvalidNameError') return usageError(emsg)
     if (name === 'ConnectionError' || name === 'ClosedConnectionError') {
@@ -204,10 +209,7 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
 
     // the server's TLS alert when it wants a client certificate (verify: true) and got none, or none it trusts
     if (/alert (bad certificate|certificate required|unknown ca)/i.test(emsg)) {
-      return authError(
-        `${ctx.servers ?? 'the server'} refused the TLS client certificate (${opensslReason(emsg)})`,
-        'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts',
-      )
+      return clientCertRefused(ctx.servers ?? 'the server', opensslReason(emsg))
     }
 
     if ((typeof e.code === 'string' && /^(ERR_TLS|ERR_SSL|UNABLE_TO|SELF_SIGNED|DEPTH_ZERO|CERT_)/.test(e.code)) || /certificate|tls handshake|ssl/i.test(emsg)) {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {describeSettings, resolveSettings} from '../../src/lib/connection.js'
+import {describeSettings, resolveSettings, socketAddress} from '../../src/lib/connection.js'
 import {emptyContext} from '../../src/lib/context.js'
 
 describe('connection settings', () => {
@@ -35,5 +35,12 @@ describe('connection settings', () => {
     const d = describeSettings(resolveSettings({password: 'hunter2', token: 'tok', user: 'u'}, undefined, undefined))
     expect(d).not.toMatch(/hunter2|tok\b/)
     expect(d).toMatch(/password=\*{8}/)
+  })
+
+  it('opens a socket to a server URL, an IPv6 host without its brackets', () => {
+    expect(socketAddress('nats://127.0.0.1:4333')).toEqual({host: '127.0.0.1', port: 4333})
+    expect(socketAddress('tls://[::1]:4444')).toEqual({host: '::1', port: 4444})
+    expect(socketAddress('nats.example.com')).toEqual({host: 'nats.example.com', port: 4222})
+    expect(socketAddress('nats://bad host:1')).toBeUndefined()
   })
 })
