@@ -125,10 +125,13 @@ export interface ObjEditOutcome {
 export async function editObjBucket(jsm: JetStreamManager, before: StreamInfo, changes: Partial<ObjConfig>, dryRun: boolean): Promise<ObjEditOutcome> {
   const next = applyObjChanges(before.config as never, changes)
   const diff = diffConfigs(normalizeObjConfig(before.config as never), normalizeObjConfig(next))
-  if (diff.length === 0 || dryRun) return {applied: false, changes: diff, info: before}
+  if (diff.length === 0) return {applied: false, changes: diff, info: before}
+  // a dry run says what the change would meet: a sealed bucket refuses it
   if (before.config.sealed) {
     throw conflict(`bucket "${normalizeObjConfig(before.config as never).bucket}" is sealed: its configuration cannot change`, 'make a new bucket with the configuration you want')
   }
+
+  if (dryRun) return {applied: false, changes: diff, info: before}
 
   return {applied: true, changes: diff, info: await jsm.streams.update(before.config.name, next)}
 }

@@ -100,6 +100,8 @@ describe('object edit on one server', () => {
     const sealed = await obj('edit', 'SEALED', '--description', 'again')
     expect(sealed.code).toBe(4)
     expect(errorLines(sealed.stderr)).toEqual(['natsx: bucket "SEALED" is sealed: its configuration cannot change; make a new bucket with the configuration you want'])
+    const sealedDry = await obj('edit', 'SEALED', '--description', 'again', '--dry-run')
+    expect(sealedDry.code).toBe(4)
     expect(await bucket('SEALED')).toMatchObject({description: 'final', sealed: true})
   })
 })
