@@ -2,11 +2,11 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {conflict, notFound, toNatsxError} from '../../lib/errors.js'
+import {conflict, ExitCode, type NatsxError, notFound} from '../../lib/errors.js'
 import {checkKvCapabilities, diffConfigs, kvConfigFromFlags, kvCreateOptions, normalizeKvConfig} from '../../lib/kv/config.js'
 import {kvConfigFlags, kvMirrorFlags, kvTopologyFlags} from '../../lib/kv/flags.js'
 import {renderBucketInfo} from '../../lib/kv/render.js'
-import {bucketSummary, type KvBucketSummary} from '../../lib/kv/store.js'
+import {bucketInfo, bucketSummary, type KvBucketSummary} from '../../lib/kv/store.js'
 
 export type KvAddResult = KvBucketSummary
 
@@ -39,15 +39,14 @@ KV headers) to a subject, e.g. for consumers that do not speak KV.`
     const jsm = await this.jsm()
     for (const o of [...(config.mirror ? [config.mirror] : []), ...(config.sources ?? [])]) {
       if (o.domain) continue
-       
-      await jsm.streams.info(`KV_${o.bucket}`).catch((error: unknown) => {
-        if (toNatsxError(error).exitCode === 3) throw notFound(`bucket "${o.bucket}" (--${config.mirror ? 'mirror' : 'source'}) not found`, 'create it first, or name its domain')
+      await bucketInfo(jsm, o.bucket).catch((error: NatsxError) => {
+        if (error.exitCode === ExitCode.NOT_FOUND) throw notFound(`bucket "${o.bucket}" (--${config.mirror ? 'mirror' : 'source'}) not found`, 'create it first, or name its domain')
         throw error
       })
     }
 
-    const existing = await jsm.streams.info(`KV_${config.bucket}`).catch((error: unknown) => {
-      if (toNatsxError(error).exitCode === 3) return
+    const existing = await bucketInfo(jsm, config.bucket).catch((error: NatsxError) => {
+      if (error.exitCode === ExitCode.NOT_FOUND) return
       throw error
     })
     if (existing) {

@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {usageError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
 import {renderWatchLine} from '../../lib/kv/render.js'
@@ -38,10 +37,7 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     const {flags} = this
     validateBucketName(bucket)
     if (filter !== undefined) validateKey(filter, true)
-    if (flags.history && flags['updates-only']) throw usageError('--history and --updates-only exclude each other')
-    if (flags.revision !== undefined && (flags.history || flags['updates-only'])) {
-      throw usageError(`--revision and --${flags.history ? 'history' : 'updates-only'} exclude each other`, '--revision N already starts at a point of the history')
-    }
+    // --history, --updates-only and --revision exclude each other: oclif refuses the pairs (exit 2) before run()
 
     const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
     const iter = await kv.watch({

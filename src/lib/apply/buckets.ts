@@ -6,9 +6,9 @@
  */
 import type {JetStreamClient, JetStreamManager, StreamConfig, StreamInfo} from '@nats-io/jetstream'
 
+import type {Feature} from '../capabilities.js'
 import type {FieldDiff} from '../config-file.js'
 
-import {clusterNeeds, type Feature} from '../capabilities.js'
 import {ExitCode, toNatsxError} from '../errors.js'
 import {
   applyKvChanges,
@@ -75,11 +75,6 @@ const FEATURE_FIELD: Partial<Record<Feature, string>> = {
 export function bucketCapabilityNeeds(kind: BucketKind, c: BucketConfig): Array<{feature: Feature; field: string}> {
   const needs = kind === 'kv' ? kvRequiredFeatures(c) : objRequiredFeatures(c as Partial<ObjConfig>)
   return needs.map(([feature]) => ({feature, field: FEATURE_FIELD[feature] ?? feature}))
-}
-
-/** Fields only a clustered JetStream honours (placement, replicas > 1), for kv and object buckets alike. */
-export function bucketClusterNeeds(c: BucketConfig): Array<{field: string; what: string}> {
-  return clusterNeeds(c)
 }
 
 /** The live bucket stream, or undefined. */

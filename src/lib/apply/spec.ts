@@ -8,8 +8,7 @@ import {readdir, readFile, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments} from 'yaml'
 
-import type {Capabilities} from '../capabilities.js'
-
+import {type Capabilities, clusterNeeds} from '../capabilities.js'
 import {consumerCapabilityNeeds, type ConsumerConfigInput, validateConsumerConfig} from '../consumers/config.js'
 import {ExitCode, NatsxError} from '../errors.js'
 import {msToNanos, parseDuration} from '../format/duration.js'
@@ -17,7 +16,7 @@ import {parseSize} from '../format/size.js'
 import {validateBucketName} from '../kv/config.js'
 import {streamCapabilityNeeds, streamClusterNeeds, type StreamConfigInput, validateStreamConfig} from '../streams/config.js'
 import {validateName} from '../subjects.js'
-import {bucketCapabilityNeeds, bucketClusterNeeds, type BucketConfig, type BucketKind} from './buckets.js'
+import {bucketCapabilityNeeds, type BucketConfig, type BucketKind} from './buckets.js'
 import {type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS, TOP_CONSUMER_FIELDS} from './fields.js'
 
 export interface SpecLocation {
@@ -665,7 +664,7 @@ export function capabilityProblems(spec: Spec, caps: Capabilities): SpecProblem[
   for (const c of spec.consumers) add(c.at, consumerCapabilityNeeds(c.config))
   for (const b of [...spec.kv, ...spec.objects]) {
     add(b.at, bucketCapabilityNeeds(b.kind, b.config))
-    cluster(b.at, bucketClusterNeeds(b.config))
+    cluster(b.at, clusterNeeds(b.config))
   }
 
   return problems

@@ -5,6 +5,7 @@
 import {type Capabilities, clusterNeeds, type Feature} from '../capabilities.js'
 import {NatsxError, usageError} from '../errors.js'
 import {msToNanos, nanosToMs} from '../format/duration.js'
+import {parseKeyValues} from '../key-values.js'
 import {streamConfigFromFlags} from '../streams/config.js'
 import {validateFilterSubject, validateName} from '../subjects.js'
 
@@ -104,16 +105,15 @@ export function validateKey(key: string, filter = false): void {
   }
 }
 
+/** A bucket's `--metadata key:value` items (trimmed), or undefined when none were given. */
 export function parseMetadata(pairs: string[] | undefined): Record<string, string> | undefined {
   if (!pairs || pairs.length === 0) return undefined
-  const out: Record<string, string> = {}
-  for (const p of pairs) {
-    const i = p.indexOf(':')
-    if (i <= 0) throw usageError(`metadata "${p}" is not key:value`)
-    out[p.slice(0, i).trim()] = p.slice(i + 1).trim()
-  }
+  return parseKeyValues(pairs, 'metadata', undefined, {separator: ':', trim: true})
+}
 
-  return out
+/** The bucket a `KV_<bucket>` stream holds. */
+export function kvBucketOf(streamName: string): string {
+  return streamName.replace(/^KV_/, '')
 }
 
 export function parseStorage(s: string | undefined): StorageName | undefined {
@@ -254,7 +254,7 @@ export interface KvSourceLike {
 
 function originFromSource(s: KvSourceLike): KvOrigin {
   const domain = /^\$JS\.(.+)\.API$/.exec(s.external?.api ?? '')?.[1]
-  return {bucket: s.name.replace(/^KV_/, ''), ...(domain ? {domain} : {})}
+  return {bucket: kvBucketOf(s.name), ...(domain ? {domain} : {})}
 }
 
 /** The subset of a JetStream stream config a KV bucket is made of. */
@@ -280,7 +280,7 @@ export interface KvStreamConfigLike {
 export function normalizeKvConfig(sc: KvStreamConfigLike): KvConfig {
   const metadata: Record<string, string> = {}
   for (const [k, v] of Object.entries(sc.metadata ?? {})) if (!k.startsWith('_nats.')) metadata[k] = v
-  const bucket = sc.name.replace(/^KV_/, '')
+  const bucket = kvBucketOf(sc.name)
   const placement: KvPlacement = {
     ...(sc.placement?.cluster ? {cluster: sc.placement.cluster} : {}),
     ...(sc.placement?.tags?.length ? {tags: sc.placement.tags} : {}),
@@ -325,7 +325,7 @@ export function applyKvChanges<T extends KvStreamConfigLike>(sc: T, changes: Par
 
   if ('placement' in changes) out.placement = {cluster: changes.placement?.cluster ?? '', tags: changes.placement?.tags ?? []}
   if ('sources' in changes) {
-    const name = sc.name.replace(/^KV_/, '')
+    const name = kvBucketOf(sc.name)
     out.sources = (changes.sources ?? []).map((s) => ({
       ...origin(s),
       ...(s.domain || s.bucket === name ? {} : {subject_transforms: [{dest: `$KV.${name}.>`, src: `$KV.${s.bucket}.>`}]}),

@@ -9,7 +9,7 @@ import type {Capabilities} from '../capabilities.js'
 
 import {conflict, ExitCode, NatsxError, notFound, toNatsxError, unsupported} from '../errors.js'
 import {encodeData} from '../messages.js'
-import {type KvConfig, normalizeKvConfig} from './config.js'
+import {kvBucketOf, type KvConfig, normalizeKvConfig} from './config.js'
 
 export interface KvEntryRecord {
   bucket: string
@@ -60,7 +60,7 @@ export async function bucketInfo(jsm: JetStreamManager, bucket: string): Promise
 export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; kv: KV}> {
   const info = await bucketInfo(jsm, bucket)
   const {Kvm} = await import('../nats/kv.js')
-  const origin = info.config.mirror?.name.replace(/^KV_/, '')
+  const origin = info.config.mirror && kvBucketOf(info.config.mirror.name)
   const kv = await new Kvm(js).open(origin ?? bucket, {allow_direct: info.config.allow_direct, ...(origin ? {streamName: info.config.name} : {})})
   // open() derives the write prefix from a bare config; the mirror's own config says where its origin is. For a
   // mirror of a bucket in another JetStream domain, writes then go through that domain
@@ -77,7 +77,7 @@ export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, buc
 function withWriteErrors(kv: KV, bucket: string, info: StreamInfo): KV {
   const mirror = info.config.mirror
   const where = mirror
-    ? `bucket "${bucket}" is a mirror and its writes go to bucket "${mirror.name.replace(/^KV_/, '')}"${mirror.external?.api ? ` through ${mirror.external.api}` : ''}, which did not answer`
+    ? `bucket "${bucket}" is a mirror and its writes go to bucket "${kvBucketOf(mirror.name)}"${mirror.external?.api ? ` through ${mirror.external.api}` : ''}, which did not answer`
     : `no stream took the write to bucket "${bucket}"`
   const hint = mirror ? 'check that the origin bucket exists and is reachable from this server, or write to it directly' : 'check the bucket with `natsx kv info`'
   const wrap =
