@@ -239,6 +239,11 @@ function fromApiError(e: ErrorLike): NatsxError {
   const api = (e as {apiError?: () => {code?: number; description?: string; err_code?: number}}).apiError?.()
   const code = api?.err_code ?? (typeof e.code === 'number' ? e.code : 0)
   const status = api?.code ?? e.status ?? 0
+  // before nats-server#3803 (early 2023) a server refused this as an invalid config, and changed nothing
+  if (/can not change RePublish/i.test(emsg)) {
+    return unsupported('the connected server cannot change the republish setting of an existing stream', 'upgrade the server, or make a new stream with the republish setting')
+  }
+
   switch (code) {
     // "replicas > 1 not supported in non-clustered mode"
     case JsApiCode.CLUSTER_REQUIRED: {

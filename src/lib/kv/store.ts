@@ -96,13 +96,15 @@ function withWriteErrors(kv: KV, bucket: string, info: StreamInfo): KV {
   return kv
 }
 
-/** Write a changed bucket stream config. A server that cannot change republish (2.9.10 and older) is exit 8. */
+/**
+ * Write a changed bucket stream config. A server that cannot change republish (2.9.10 and older) is exit 8 (errors.ts
+ * maps that for any stream); for a bucket the message says "bucket" and names the server's version.
+ */
 export async function updateBucketStream(jsm: JetStreamManager, caps: Capabilities | undefined, next: StreamConfig): Promise<StreamInfo> {
   try {
     return await jsm.streams.update(next.name, next)
   } catch (error) {
-    // refused before nats-server#3803 (early 2023); the server changed nothing
-    if (/can not change RePublish/i.test(toNatsxError(error).message)) {
+    if (/cannot change the republish setting/.test(toNatsxError(error).message)) {
       throw unsupported(`${caps ? `nats-server ${caps.version}` : 'the connected server'} cannot change the republish setting of an existing bucket`, 'upgrade the server, or make a new bucket with the republish setting')
     }
 

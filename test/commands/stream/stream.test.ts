@@ -270,6 +270,14 @@ describe.concurrent('validation (exit 2 before any request)', () => {
     expect(await streamNames(jsm)).not.toContain('OK1')
   })
 
+  it('a 2.9 server that cannot change republish on an existing stream: exit 8, one line, stream unchanged', async () => {
+    expect((await cli(['stream', 'add', 'REPUB29', '--subjects', 'repub29.>'])).code).toBe(0)
+    const res = await cli(['stream', 'edit', 'REPUB29', '--republish-source', 'repub29.>', '--republish-destination', 'copy.repub29.>'])
+    expect(res.code, res.stderr).toBe(8)
+    expect(res.stderr.trim()).toBe('natsx: the connected server cannot change the republish setting of an existing stream; upgrade the server, or make a new stream with the republish setting')
+    expect((await jsm.streams.info('REPUB29')).config.republish).toBeUndefined()
+  })
+
   it('a bad --config file is exit 2', async () => {
     const file = join(tmp, 'bad.yaml')
     writeFileSync(file, 'name: [unclosed')
