@@ -3,5 +3,5 @@
 // without a separate build step.
 import {execFileSync} from 'node:child_process'
 
-execFileSync(process.execPath, [new URL('../scripts/build.mjs', import.meta.url).pathname], {stdio: ['ignore', 'ignore', 'inherit']})
+execFileSync(process.execPath, [new URL('../scripts/build.mjs', import.meta.url).pathname, '--no-code-cache'], {stdio: ['ignore', 'ignore', 'inherit']})
 await import('./run.js')

@@ -141,8 +141,10 @@ writeFileSync(bundle, "var __natsxImport = typeof __natsxImport === 'function' ?
 if (process.argv.includes('--report')) process.stdout.write(`dynamic imports routed through the loader: ${imports}\n`)
 
 // The code cache records what one run compiled: a publish against a local nats-server when there is one to start,
-// otherwise one that fails to connect. Either way the cache matches this build's bytes and this Node.
-await writeCodeCache()
+// otherwise one that fails to connect. Either way the cache matches this build's bytes and this Node. `--no-code-cache`
+// (bin/dev.js) skips that run and drops the old cache; the loader then writes one at the first run's exit.
+if (process.argv.includes('--no-code-cache')) rmSync(join(dist, 'natsx.cjs.cache'), {force: true})
+else await writeCodeCache()
 
 if (process.argv.includes('--report')) {
   for (const r of results) {
