@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what natsx and its tests need on a fresh Debian machine with Node 20: the nats-server package
-# (as root, with apt-get), openssl and tmux for the tests, and the npm packages; then builds.
+# (as root, with apt-get), trixie's and sid's nats-server (scripts/servers.sh, into .servers/), openssl and tmux for
+# the tests, and the npm packages; then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The newer servers: the quickstart runs the newest, the tests run on all three. A server that cannot be fetched
+# is one line from servers.sh and a failed set-up.
+bash scripts/servers.sh >&2
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages" >&2

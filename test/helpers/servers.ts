@@ -8,7 +8,20 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? findServer()
+import {Capabilities} from '../../src/lib/capabilities.js'
+
+/**
+ * The nats-server the tests run: NATSX_TEST_SERVER (bookworm, trixie, sid, or a binary's path; scripts/test.sh sets
+ * it for each version), else NATS_SERVER_BIN, else Debian's installed package.
+ */
+export const NATS_SERVER = serverFor(process.env.NATSX_TEST_SERVER) ?? process.env.NATS_SERVER_BIN ?? findServer()
+
+function serverFor(which: string | undefined): string | undefined {
+  if (!which) return undefined
+  if (which === 'bookworm') return findServer()
+  if (which === 'trixie' || which === 'sid') return join(process.cwd(), '.servers', which, 'usr', 'sbin', 'nats-server')
+  return which
+}
 
 function findServer(): string {
   for (const c of ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server']) {
@@ -226,4 +239,24 @@ export async function waitForMetaLeader(servers: NatsServer[]): Promise<void> {
       }, 30_000, `${s.name} healthy`),
     ),
   )
+}
+
+export interface ServerFacts {
+  /** JetStream API level the server reports (`/jsz` `api.level`; 0 where it reports none, before 2.11) */
+  apiLevel: number
+  /** what natsx's capability table says this server has, from its own version and API level */
+  caps: Capabilities
+  version: string
+}
+
+/** The version and JetStream API level a running server reports about itself, over its monitoring port. */
+export async function serverFacts(server: NatsServer): Promise<ServerFacts> {
+  const varz = (await (await fetch(`${server.monitorUrl}/varz`)).json()) as {jetstream?: {stats?: {api?: {level?: number}}}; version: string}
+  let apiLevel = varz.jetstream?.stats?.api?.level ?? 0
+  if (!apiLevel) {
+    const jsz = (await (await fetch(`${server.monitorUrl}/jsz`)).json()) as {api?: {level?: number}}
+    apiLevel = jsz.api?.level ?? 0
+  }
+
+  return {apiLevel, caps: new Capabilities(varz.version, apiLevel), version: varz.version}
 }

@@ -7,7 +7,7 @@ import {ExitCode, NatsxError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'
 
 export default class ServerRun extends BaseCommand<typeof ServerRun> {
-  static description = `Starts the nats-server binary (from PATH or /usr/sbin) on 127.0.0.1 with JetStream and HTTP monitoring, its store under the natsx data directory ($XDG_DATA_HOME/natsx/server).
+  static description = `Starts the newest nats-server binary found (on PATH, in /usr/sbin, or fetched by natsx's set-up into .servers/) on 127.0.0.1 with JetStream and HTTP monitoring, its store under the natsx data directory ($XDG_DATA_HOME/natsx/server).
 It saves a context (default "dev") pointing at it and selects it. With --background it writes a pid file and returns once the server accepts connections; \`natsx server stop\` stops it.`
   static examples = ['<%= config.bin %> server run --background', '<%= config.bin %> server run --port 4333 --monitor-port 8333 --context-name dev2']
   static flags = {
@@ -23,17 +23,16 @@ It saves a context (default "dev") pointing at it and selects it. With --backgro
 
   async run(): Promise<DevServerInfo | void> {
     const {flags} = this
-    const options = {dataDir: flags['data-dir'] ?? dataDir(), monitorPort: flags['monitor-port'], name: flags.name, port: flags.port}
+    const options = {dataDir: flags['data-dir'] ?? dataDir(), monitorPort: flags['monitor-port'], name: flags.name, port: flags.port, root: this.config.root}
     await this.saveDevContext(flags['context-name'], `nats://127.0.0.1:${flags.port}`, !flags['no-select'])
     if (flags.background) {
       const info = await startBackground(options)
       info.context = flags['context-name']
-      this.say(`nats-server ${info.already_running ? 'is already running' : 'started'} (pid ${info.pid}) at ${info.url}, monitoring ${info.monitor}`)
+      this.say(`nats-server ${info.already_running ? 'is already running' : `${info.version} started`} (pid ${info.pid}) at ${info.url}, monitoring ${info.monitor}`)
       this.say(`context "${info.context}" ${flags['no-select'] ? 'saved' : 'selected'}; stop it with \`natsx server stop\``)
       return info
     }
 
-    process.stderr.write(`natsx: running nats-server at nats://127.0.0.1:${flags.port} (Ctrl-C stops it)\n`)
     const code = await runForeground(options, this.interrupt.signal)
     if (code !== 0 && !this.interrupt.signal.aborted) throw new NatsxError(ExitCode.UNEXPECTED, `nats-server exited with code ${code}`)
   }
