@@ -176,8 +176,15 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
         serverVersion: nc.info?.version,
         warnings,
       })
+      if (outcome.lost && this.jsonEnabled()) result.warnings.push(outcome.lost.message)
       if (o.csv) writeFileSync(o.csv, csv(result, run.runId))
-      this.say(humanSummary(result))
+      this.say(humanSummary(result, outcome.lost ? 'lost' : 'interrupt'))
+      if (outcome.lost) {
+        // the partial result is still the output (as for Ctrl-C), and the run ends as a connection failure: exit 6
+        if (this.jsonEnabled()) this.logJson(result)
+        throw outcome.lost
+      }
+
       return result
     } finally {
       if (cleanupNeeded && o.cleanup) await o.cleanup().catch(() => {})

@@ -48,9 +48,10 @@ function latencyLine(l: LatencySummary): string {
 }
 
 /** The summary natscli prints after a run. */
-export function humanSummary(r: BenchResult): string {
+export function humanSummary(r: BenchResult, cause: 'interrupt' | 'lost' = 'interrupt'): string {
   const lines: string[] = []
-  if (r.interrupted) lines.push('Interrupted: figures for the work done before Ctrl-C')
+  if (r.interrupted)
+    lines.push(cause === 'lost' ? 'Interrupted: figures for the work done before the connection was lost' : 'Interrupted: figures for the work done before Ctrl-C')
   lines.push(
     `${TITLES[r.mode]} stats: ${rate(r.total.msgs_per_sec)} msgs/sec ~ ${perSec(r.total.bytes_per_sec)} (${formatCount(r.total.msgs)} msgs, ${formatSize(r.total.bytes)} in ${r.total.seconds.toFixed(3)}s)`,
   )

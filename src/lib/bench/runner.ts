@@ -57,6 +57,8 @@ export interface RunHooks {
 
 export interface RunOutcome {
   interrupted: boolean
+  /** a client's connection was lost mid-run: the others were stopped, and every report is partial */
+  lost?: NatsxError
   reports: ClientReport[]
 }
 
@@ -112,6 +114,7 @@ export async function runClients(settings: ConnectionSettings, spec: BenchSpec, 
   const handles: ClientHandle[] = []
   const reports: ClientReport[] = []
   let interrupted = false
+  let lost: NatsxError | undefined
   const onAbort = (): void => {
     interrupted = true
     Atomics.store(controlView, CONTROL.STOP, 1)
@@ -126,7 +129,11 @@ export async function runClients(settings: ConnectionSettings, spec: BenchSpec, 
       const input: ClientInput = {client, control, progress}
       const handle = spec.clients === 1 ? inlineClient(input) : threadClient(input)
       handles.push(handle)
-      return watch(handle, client.id)
+      return watch(handle, client.id, (error) => {
+        // one lost connection ends the run: the other clients stop and report what they did
+        lost ??= error
+        Atomics.store(controlView, CONTROL.STOP, 1)
+      })
     })
     // every worker posts `ready` first, then `done`; an error rejects both
     await Promise.all(all.map((w) => w.ready))
@@ -147,10 +154,10 @@ export async function runClients(settings: ConnectionSettings, spec: BenchSpec, 
     hooks.signal.removeEventListener('abort', onAbort)
   }
 
-  return {interrupted, reports}
+  return {interrupted: interrupted || Boolean(lost), ...(lost ? {lost} : {}), reports}
 }
 
-function watch(handle: ClientHandle, id: number): {done: Promise<ClientReport>; ready: Promise<void>} {
+function watch(handle: ClientHandle, id: number, onLost: (error: NatsxError) => void): {done: Promise<ClientReport>; ready: Promise<void>} {
   let onReady!: () => void
   let fail!: (e: Error) => void
   const ready = new Promise<void>((resolve, reject) => {
@@ -164,12 +171,31 @@ function watch(handle: ClientHandle, id: number): {done: Promise<ClientReport>; 
     }
 
     handle.on((m) => {
-      if (m.type === 'ready') onReady()
-      else if (m.type === 'done') resolve(m.report)
-      else
-        failBoth(
+      switch (m.type) {
+      case 'done': {
+      resolve(m.report)
+      break;
+      }
+
+      case 'lost': {
+        onLost(new NatsxError(m.error.code as ExitCodeValue, m.error.message, {hint: m.error.hint}))
+        // a client lost before the start is an error; after it, its partial figures count
+        onReady()
+        resolve(m.report)
+      
+      break;
+      }
+
+      case 'ready': {
+      onReady()
+      break;
+      }
+
+      default: { failBoth(
           new NatsxError(m.error.code as ExitCodeValue, `client ${id}: ${m.error.message}`, {hint: m.error.hint}),
         )
+      }
+      }
     }, failBoth)
   })
   // a rejection of `done` before anyone awaits it is handled by the `ready` path

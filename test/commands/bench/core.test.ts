@@ -312,3 +312,54 @@ describe('bench request and reply', () => {
     expect(JSON.parse(res.stderr.trim().split('\n').at(-1)!).error.kind).toBe('connection')
   })
 })
+
+describe('bench when the server dies mid-run', () => {
+  it.each([
+    ['one client', '1'],
+    ['two clients in threads', '2'],
+  ])('%s: exit 6 with one line, and the partial result marked interrupted (as for Ctrl-C)', async (_what, clients) => {
+    const doomed = await startServer({jetstream: false})
+    try {
+      const run = spawnCli(['bench', 'pub', 'b.dies', '--clients', clients, '--msgs', '1000000000', '--json', '-s', doomed.url])
+      // the moment: the server has taken messages from the benchmark (its own counter), not a time
+      await waitFor(async () => {
+        const v = (await (await fetch(`${doomed.monitorUrl}/varz`)).json()) as {in_msgs: number}
+        return v.in_msgs > 20_000 ? true : undefined
+      }, 30_000, 'the benchmark publishing')
+      process.kill(doomed.pid!, 'SIGKILL')
+      const res = await run.done
+      expect(res.code, res.stderr).toBe(6)
+      const lines = res.stderr.trim().split('\n')
+      const error = JSON.parse(lines.at(-1)!) as {error: {kind: string; message: string}}
+      expect(error.error.kind).toBe('connection')
+      expect(error.error.message).toMatch(/connection to the server was lost during the run/)
+      expect(res.stderr).not.toMatch(/\n\s+at /)
+      const r = res.json<BenchResult>()
+      expect(r.interrupted).toBe(true)
+      expect(r.total.msgs).toBeGreaterThan(0)
+      expect(r.total.msgs).toBeLessThan(1_000_000_000)
+      expect(r.clients).toHaveLength(Number(clients))
+      expect(r.warnings.join(' ')).toMatch(/lost during the run/)
+    } finally {
+      await doomed.destroy()
+    }
+  })
+
+  it('for people: the summary says where the figures end, then one error line', async () => {
+    const doomed = await startServer({jetstream: false})
+    try {
+      const run = spawnCli(['bench', 'pub', 'b.dies', '--msgs', '1000000000', '-s', doomed.url])
+      await waitFor(async () => {
+        const v = (await (await fetch(`${doomed.monitorUrl}/varz`)).json()) as {in_msgs: number}
+        return v.in_msgs > 20_000 ? true : undefined
+      }, 30_000, 'the benchmark publishing')
+      process.kill(doomed.pid!, 'SIGKILL')
+      const res = await run.done
+      expect(res.code).toBe(6)
+      expect(res.stdout).toMatch(/^Interrupted: figures for the work done before the connection was lost\nPub stats: /)
+      expect(res.stderr.trim().split('\n').at(-1)).toMatch(/^natsx: the connection to the server was lost during the run/)
+    } finally {
+      await doomed.destroy()
+    }
+  })
+})
