@@ -11,6 +11,7 @@ import type {ClientReport, ClientSpec} from './types.js'
 import {openConnection} from '../connection.js'
 import {connectionError, type NatsxError, toNatsxError} from '../errors.js'
 import {
+  CONTROL,
   jsConsumeLoop,
   jsPubLoop,
   kvLoop,
@@ -102,6 +103,45 @@ function partialReport(input: ClientInput, start: number): ClientReport {
   return {bytes: msgs * client.spec.size, end: now(), id: client.id, msgs, start, warnings: []}
 }
 
+type Ending = {error: Error; kind: 'lost'} | {kind: 'done'; report: ClientReport} | {kind: 'interrupted'}
+
+/** How long a stopped client's loop may take to finish its last flush before its partial figures are taken. */
+const STOP_GRACE_MS = 500
+
+/**
+ * Watches a running client: resolves when the server stops answering (a PING sent every second is not answered
+ * within the timeout: a frozen server or a dead link), or when the run was stopped (Ctrl-C, another client lost)
+ * and the loop has not finished within STOP_GRACE_MS (it waits on a server that does not answer). `dispose` stops it.
+ */
+function watchdog(nc: NatsConnection, input: ClientInput, timeoutMs: number): {dispose: () => void; ended: Promise<Ending>} {
+  const control = new Int32Array(input.control)
+  let timer: NodeJS.Timeout | undefined
+  let pingSince = 0
+  let stopSince = 0
+  const ended = new Promise<Ending>((resolve) => {
+    timer = setInterval(() => {
+      const t = now()
+      if (Atomics.load(control, CONTROL.STOP) === 1) {
+        stopSince ||= t
+        if (t - stopSince > STOP_GRACE_MS) resolve({kind: 'interrupted'})
+      }
+
+      if (pingSince === 0) {
+        pingSince = t
+        nc.flush().then(
+          () => {
+            pingSince = 0
+          },
+          () => {},
+        )
+      } else if (t - pingSince > timeoutMs) {
+        resolve({error: new Error(`the server did not answer for ${Math.round(timeoutMs / 1000)}s`), kind: 'lost'})
+      }
+    }, Math.min(250, timeoutMs / 4))
+  })
+  return {dispose: () => clearInterval(timer), ended}
+}
+
 /** Run one client; everything it has to say goes through `post`, nothing is thrown. */
 export async function runClient(
   input: ClientInput,
@@ -114,23 +154,29 @@ export async function runClient(
   let nc: NatsConnection | undefined
   let finished = false
   let started = 0
+  let guard: ReturnType<typeof watchdog> | undefined
   try {
     nc = await openConnection(input.client.settings, {noAsyncTraces: true})
-    // The server dying (or closing the connection) leaves a loop waiting on a flush or a reply for ever: the
-    // loss ends the client with what it had done, reported as partial.
-    const lost = nc.closed().then((error) => (finished ? undefined : (error ?? new Error('the server closed the connection'))))
+    // The server dying, freezing or closing the connection leaves a loop waiting on a flush or a reply for ever:
+    // the loss ends the client with what it had done, reported as partial; so does a stop the loop cannot honour.
+    const lost = nc.closed().then((error): Ending | undefined => (finished ? undefined : {error: error ?? new Error('the server closed the connection'), kind: 'lost'}))
+    guard = watchdog(nc, input, input.client.spec.timeoutMs)
     const loop = runLoop(input, nc, async () => {
       post({type: 'ready'})
       await go
       started = now()
     })
-    const first = await Promise.race([loop.then((report) => ({report})), lost.then((error) => ({error}))])
-    if ('report' in first) {
-      finished = true
-      post({report: first.report, type: 'done'})
-    } else if (first.error) {
-      loop.catch(() => {})
-      const e = connectionLost(first.error)
+    loop.catch(() => {})
+    const ending = await Promise.race([
+      loop.then((report): Ending => ({kind: 'done', report})),
+      lost.then((e) => e ?? new Promise<Ending>(() => {})),
+      guard.ended,
+    ])
+    finished = true
+    if (ending.kind === 'done') post({report: ending.report, type: 'done'})
+    else if (ending.kind === 'interrupted') post({report: partialReport(input, started || now()), type: 'done'})
+    else {
+      const e = connectionLost(ending.error)
       post({error: {code: e.exitCode, hint: e.hint, message: e.message}, report: partialReport(input, started || now()), type: 'lost'})
     }
   } catch (error) {
@@ -138,7 +184,11 @@ export async function runClient(
     post({error: {code: e.exitCode, hint: e.hint, message: e.message}, type: 'error'})
   } finally {
     finished = true
-    await nc?.close().catch(() => {})
+    guard?.dispose()
+    // a frozen server may never take the close: do not wait on it for more than a moment
+    if (nc) await Promise.race([nc.close().catch(() => {}), new Promise((resolve) => {
+          setTimeout(resolve, 500).unref()
+        })])
     Error.stackTraceLimit = limit
   }
 }

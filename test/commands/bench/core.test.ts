@@ -363,3 +363,50 @@ describe('bench when the server dies mid-run', () => {
     }
   })
 })
+
+describe('bench when the server freezes mid-run (SIGSTOP)', () => {
+  async function publishing(server: NatsServer): Promise<void> {
+    await waitFor(async () => {
+      const v = (await (await fetch(`${server.monitorUrl}/varz`)).json()) as {in_msgs: number}
+      return v.in_msgs > 20_000 ? true : undefined
+    }, 30_000, 'the benchmark publishing')
+  }
+
+  it('the stall is noticed within --timeout: exit 6, partial result', async () => {
+    const frozen = await startServer({jetstream: false})
+    try {
+      const run = spawnCli(['bench', 'pub', 'b.frozen', '--clients', '2', '--msgs', '1000000000', '--timeout', '2s', '--json', '-s', frozen.url])
+      await publishing(frozen)
+      process.kill(frozen.pid!, 'SIGSTOP')
+      const res = await run.done
+      expect(res.code, res.stderr).toBe(6)
+      expect(JSON.parse(res.stderr.trim().split('\n').at(-1)!).error.message).toMatch(/the server did not answer for 2s/)
+      expect(res.json<BenchResult>()).toMatchObject({interrupted: true})
+    } finally {
+      process.kill(frozen.pid!, 'SIGCONT')
+      await frozen.destroy()
+    }
+  })
+
+  it('SIGTERM ends it within a second with 130 and the partial result', async () => {
+    const frozen = await startServer({jetstream: false})
+    try {
+      const run = spawnCli(['bench', 'pub', 'b.frozen', '--msgs', '1000000000', '--timeout', '60s', '--json', '-s', frozen.url])
+      await publishing(frozen)
+      process.kill(frozen.pid!, 'SIGSTOP')
+      const t0 = performance.now()
+      run.child.kill('SIGTERM')
+      const res = await run.done
+      const took = performance.now() - t0
+      expect(res.code, res.stderr).toBe(130)
+      // a second is the aim; the bound leaves room for a loaded machine, and "never" is what it guards against
+      expect(took).toBeLessThan(3000)
+      const r = res.json<BenchResult>()
+      expect(r.interrupted).toBe(true)
+      expect(r.total.msgs).toBeGreaterThan(0)
+    } finally {
+      process.kill(frozen.pid!, 'SIGCONT')
+      await frozen.destroy()
+    }
+  })
+})
