@@ -4,8 +4,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ServerFeaturesResult} from '../../../src/commands/server/features.js'
 
+import {compareVersions, FEATURES} from '../../../src/lib/capabilities.js'
 import {runCli} from '../../helpers/cli.js'
-import {freePort, type NatsServer, startServer} from '../../helpers/servers.js'
+import {freePort, type NatsServer, serverFacts, startServer} from '../../helpers/servers.js'
 
 describe('server features', () => {
   let js: NatsServer
@@ -18,18 +19,27 @@ describe('server features', () => {
     await plain?.destroy()
   })
 
-  it('a lone 2.9.10 with JetStream: version, no cluster, every 2.10+ option marked as refused', async () => {
+  it('a lone server with JetStream: its version and API level, no cluster, each feature marked from them', async () => {
+    const facts = await serverFacts(js)
     const r = await runCli(['server', 'features', '--json', '-s', js.url])
     expect(r.code, r.stderr).toBe(0)
     const out = r.json<ServerFeaturesResult>()
-    expect(out).toMatchObject({api_level: 0, clustered: false, jetstream: true, server_version: '2.9.10'})
-    expect(out.features.length).toBeGreaterThan(10)
-    expect(out.features.every((f) => !f.supported && /^2\.1\d\.\d+$/.test(f.requires))).toBe(true)
-    expect(out.features.find((f) => f.feature === 'msg-ttl')).toEqual({feature: 'msg-ttl', label: 'per-message TTL', requires: '2.11.0', supported: false})
+    expect(out).toMatchObject({api_level: facts.apiLevel, clustered: false, jetstream: true, server_version: facts.version})
+    // the same rows as the README table, each marked by what this server has
+    expect(out.features.map((f) => f.feature).sort()).toEqual(Object.keys(FEATURES).sort())
+    for (const f of out.features) {
+      expect(f.supported, f.feature).toBe(facts.caps.has(f.feature))
+      expect(f.requires, f.feature).toBe(FEATURES[f.feature].version)
+    }
+
+    // from the server's own version: what is older than it is there, what is newer is not
+    expect(out.features.find((f) => f.feature === 'msg-ttl')).toMatchObject({api_level: 1, feature: 'msg-ttl', label: 'per-message TTL', requires: '2.11.0', supported: compareVersions(facts.version, '2.11.0') >= 0})
+    expect(out.features.filter((f) => compareVersions(f.requires, facts.version) > 0).every((f) => !f.supported)).toBe(true)
 
     const text = await runCli(['server', 'features', '-s', js.url])
-    expect(text.stdout).toMatch(/nats-server 2\.9\.10, JetStream API level 0, not in a cluster, JetStream available/)
-    expect(text.stdout).toMatch(/per-message TTL +│ 2\.11\.0 +│ no \(natsx refuses it\)/)
+    expect(text.stdout).toContain(`nats-server ${facts.version}, JetStream API level ${facts.apiLevel}, not in a cluster, JetStream available`)
+    const ttl = facts.caps.has('msg-ttl') ? 'yes +│ offers it \\(stream add/edit --allow-msg-ttl\\)' : 'no +│ refuses it \\(exit 8\\)'
+    expect(text.stdout).toMatch(new RegExp(`per-message TTL +│ stream +│ 2\\.11\\.0 +│ 1 +│ ${ttl}`))
   })
 
   it('a server without JetStream says so', async () => {
