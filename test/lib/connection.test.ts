@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {describeSettings, resolveSettings, socketAddress} from '../../src/lib/connection.js'
-import {emptyContext} from '../../src/lib/context.js'
+import {describeSettings, maskUrl, parseServer, resolveSettings, socketAddress} from '../../src/lib/connection.js'
+import {emptyContext} from '../../src/lib/context-store.js'
 
 describe('connection settings', () => {
   it('defaults to nats://127.0.0.1:4222 and 5s', () => {
@@ -29,6 +29,37 @@ describe('connection settings', () => {
   it('refuses a half client certificate and bad URLs', () => {
     expect(() => resolveSettings({tlscert: '/c.pem'}, undefined, undefined)).toThrow(/go together/)
     expect(() => resolveSettings({server: 'http://x:1'}, undefined, undefined)).toThrow(/invalid server URL/)
+  })
+
+  it('refuses server URLs that cannot be connected to, masking any password in the message', () => {
+    for (const bad of ['nats://127.0.0.1:99999', 'nats://[::1', 'nats://127.0.0.1:0', 'nats://h:1/path', 'nats://', 'nats://u:pw@h:99999']) {
+      expect(() => resolveSettings({server: bad}, undefined, undefined), bad).toThrow(/invalid server URL/)
+    }
+
+    expect(() => resolveSettings({server: 'nats://u:pw@h:99999'}, undefined, undefined)).toThrow(/"nats:\/\/u:\*\*\*@h:99999"/)
+    expect(() => resolveSettings({server: ''}, undefined, undefined)).toThrow(/--server is empty/)
+    expect(() => resolveSettings({server: ' , '}, undefined, undefined)).toThrow(/--server is empty/)
+  })
+
+  it('takes credentials from a URL as nats.go does: user:pass@ is a user and password, a lone user part a token', () => {
+    expect(parseServer('nats://bob:p%40ss@h:4222')).toEqual({password: 'p@ss', server: 'nats://h:4222', user: 'bob'})
+    expect(parseServer('nats://s3cr3t@h:4222')).toEqual({server: 'nats://h:4222', token: 's3cr3t'})
+    expect(parseServer('h:4222')).toEqual({server: 'h:4222'})
+    const s = resolveSettings({server: 'nats://bob:pw@a:1,nats://b:2', user: 'other'}, undefined, undefined)
+    expect(s.servers).toEqual(['nats://a:1', 'nats://b:2'])
+    expect([s.user, s.password, s.token]).toEqual(['bob', 'pw', undefined])
+    expect(s.displayServers).toEqual(['nats://bob:***@a:1', 'nats://b:2'])
+    const t = resolveSettings({}, {...emptyContext(), url: 'nats://tok@c:1'}, 'c')
+    expect([t.servers, t.user, t.token]).toEqual([['nats://c:1'], undefined, 'tok'])
+    expect(describeSettings(t)).not.toMatch(/tok\b/)
+    expect(() => resolveSettings({server: 'nats://a:x@h:1,nats://b:y@h:2'}, undefined, undefined)).toThrow(/different credentials/)
+  })
+
+  it('masks URL credentials for every message', () => {
+    expect(maskUrl('nats://user:pass@host:4222')).toBe('nats://user:***@host:4222')
+    expect(maskUrl('nats://token@host')).toBe('nats://***@host')
+    expect(maskUrl('user:pass@host:4222')).toBe('user:***@host:4222')
+    expect(maskUrl('tls://host:4222')).toBe('tls://host:4222')
   })
 
   it('describes settings without secrets', () => {
