@@ -19,6 +19,9 @@ import {connectionFlags} from './flags.js'
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
+/** How long a command that took the interrupt signal has to stop by itself after Ctrl-C or SIGTERM. */
+const GRACE_MS = 900
+
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = connectionFlags
   static enableJsonFlag = true
@@ -46,6 +49,12 @@ protected args!: BaseArgs<T>
     }
 
     this.interruptController.abort()
+    // The command stops by itself on the abort; if it is stuck (a server that stopped answering a flush or a pull),
+    // it still ends within a second.
+    setTimeout(() => {
+      this.report(interrupted())
+      process.exit(ExitCode.INTERRUPTED)
+    }, GRACE_MS).unref()
   }
 
   /** Aborted on Ctrl-C / SIGTERM. Taking it means the command stops on it by itself (see onSignal). */

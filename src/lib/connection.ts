@@ -374,7 +374,9 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(noAnswer()), s.timeoutMs + 250)
     })
-    return await Promise.race([connect(opts), deadline])
+    const nc = await Promise.race([connect(opts), deadline])
+    boundFlush(nc, s.timeoutMs, servers)
+    return nc
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') throw noAnswer()
     const mapped = toNatsxError(error, {servers})
@@ -392,6 +394,27 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
     throw mapped
   } finally {
     if (timer) clearTimeout(timer)
+  }
+}
+
+/**
+ * nats.js waits for a flush's PONG for ever; a server that accepted the connection and then went silent (frozen, or a
+ * peer that never answers) would hold the command with it. Every flush is bounded by --timeout: exit 6 after it.
+ */
+export function boundFlush(nc: NatsConnection, timeoutMs: number, servers: string): void {
+  const flush = nc.flush.bind(nc)
+  nc.flush = async () => {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        flush(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(connectionError(`${servers} did not answer within ${timeoutMs}ms`, 'the server stopped answering; check it, or raise --timeout')), timeoutMs)
+        }),
+      ])
+    } finally {
+      if (timer) clearTimeout(timer)
+    }
   }
 }
 

@@ -221,7 +221,12 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
     if (name === 'InvalidArgumentError') return usageError(emsg)
     if (name === 'InvalidSubjectError') return usageError(emsg)
     if (name === 'InvalidNameError') return usageError(emsg)
-    if (name === 'ConnectionError' || name === 'ClosedConnectionError' || name === 'DrainingConnectionError' || (name === 'ProtocolError' && /stale connection|disconnect/i.test(emsg)) || (/^(JetStreamError|RequestError)$/.test(name) && CONNECTION_LOST.test(emsg))) {
+    // the connection went away under a request, a pull or a publish: the server's doing, not a bug
+    if (name === 'ClosedConnectionError' || name === 'DrainingConnectionError' || (/^(JetStreamError|ProtocolError|RequestError)$/.test(name) && CONNECTION_LOST.test(emsg))) {
+      return connectionError(`lost the connection${ctx.servers ? ` to ${ctx.servers}` : ''}: ${emsg}`, 'the server went away or stopped answering; check it, then run the command again')
+    }
+
+    if (name === 'ConnectionError') {
       return connectionError(`${ctx.servers ? `cannot reach ${ctx.servers}` : 'connection failed'}: ${emsg}`, 'check --server and that nats-server is running')
     }
 

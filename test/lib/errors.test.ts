@@ -32,6 +32,9 @@ describe('the error table', () => {
     expect(toNatsxError(named('DrainingConnectionError', 'connection draining')).exitCode).toBe(ExitCode.CONNECTION)
     expect(toNatsxError(named('JetStreamError', 'heartbeats missed')).exitCode).toBe(ExitCode.CONNECTION)
     expect(toNatsxError(named('RequestError', 'disconnected', {cause: named('Error', 'x')})).exitCode).toBe(ExitCode.CONNECTION)
+    // what nats.js raises for a request in flight when the server is killed
+    const lost = toNatsxError(named('RequestError', 'connection closed', {cause: named('RequestError', 'connection closed')}), {servers: 'nats://h:1'})
+    expect([lost.exitCode, lost.message]).toEqual([ExitCode.CONNECTION, 'lost the connection to nats://h:1: connection closed'])
     expect(toNatsxError(named('NoResponders', '503')).exitCode).toBe(ExitCode.CONNECTION)
   })
 
