@@ -12,12 +12,15 @@ import {Command} from '@oclif/core/command'
 import {untilAborted} from './abort.js'
 import {Capabilities} from './capabilities.js'
 import {type ConnectionFlags, type ConnectionSettings, describeSettings, openConnection, resolveSettings, traceRequests} from './connection.js'
-import {resolveContext} from './context.js'
+import {resolveContext} from './context-store.js'
 import {ExitCode, interrupted, NatsxError, toNatsxError, usageError} from './errors.js'
 import {connectionFlags} from './flags.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** How long a command that took the interrupt signal has to stop by itself after Ctrl-C or SIGTERM. */
+const GRACE_MS = 900
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static baseFlags = connectionFlags
@@ -46,6 +49,12 @@ protected args!: BaseArgs<T>
     }
 
     this.interruptController.abort()
+    // The command stops by itself on the abort; if it is stuck (a server that stopped answering a flush or a pull),
+    // it still ends within a second.
+    setTimeout(() => {
+      this.report(interrupted())
+      process.exit(ExitCode.INTERRUPTED)
+    }, GRACE_MS).unref()
   }
 
   /** Aborted on Ctrl-C / SIGTERM. Taking it means the command stops on it by itself (see onSignal). */
@@ -75,7 +84,7 @@ protected args!: BaseArgs<T>
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const err = this.interruptController.signal.aborted && !(error instanceof NatsxError) ? interrupted() : toNatsxError(error, {servers: this._settings?.servers.join(',')})
+    const err = this.interruptController.signal.aborted && !(error instanceof NatsxError) ? interrupted() : toNatsxError(error, {maxPayload: this._nc?.info?.max_payload, servers: this._settings?.displayServers.join(',')})
     process.exitCode = err.exitCode
     // A parse failure is reported here; oclif must not also warn that the command "did not parse".
     this.parsed = true
@@ -224,6 +233,15 @@ protected args!: BaseArgs<T>
   /** An error on stderr: one line for people, one JSON line under --json. */
   private report(err: NatsxError): void {
     const wantJson = (this.flags ? this.jsonEnabled() : false) || (this.argv.includes('--json') && this.ctor.enableJsonFlag)
-    process.stderr.write(wantJson ? JSON.stringify(err.toJSON()) + '\n' : `natsx: ${err.line()}\n`)
+    process.stderr.write(wantJson ? JSON.stringify(err.toJSON()) + '\n' : `natsx: ${escapeControls(err.line())}\n`)
   }
+}
+
+/**
+ * Control characters from input or from a server (a stream name with an escape sequence, say) are shown, not obeyed:
+ * `\x1b[31m` is printed as those characters, so nothing recolours or rewrites the terminal.
+ */
+export function escapeControls(text: string): string {
+   
+  return text.replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\x${c.codePointAt(0)!.toString(16).padStart(2, '0')}`)
 }

@@ -7,7 +7,7 @@ import type {NatsConnection} from '@nats-io/transport-node'
 import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 
-import type {NatsContext} from './context.js'
+import type {NatsContext} from './context-store.js'
 
 import {compareVersions} from './capabilities.js'
 import {authError, clientCertRefused, connectionError, ExitCode, type NatsxError, serverRefused, toNatsxError, unsupported, usageError} from './errors.js'
@@ -43,6 +43,8 @@ export interface ConnectionFlags {
 export interface ConnectionSettings {
   contextName?: string
   creds?: string
+  /** the servers as they may be printed: credentials in a URL masked */
+  displayServers: string[]
   inboxPrefix?: string
   jsApiPrefix?: string
   jsDomain?: string
@@ -70,19 +72,80 @@ export function expandPath(value: string | undefined, env: NodeJS.ProcessEnv = p
   return v
 }
 
+/** A server URL as natsx may print it: the password (or a lone token) in its user part replaced by `***`. */
+export function maskUrl(server: string): string {
+  return server.replace(/^((?:[a-z][\w+.-]*:\/\/)?)([^/@\s]*)@/i, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':')
+    return `${scheme}${colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`}@`
+  })
+}
+
+/** Every URL in a comma-separated list masked (maskUrl). */
+export const maskUrls = (value: string): string =>
+  value
+    .split(',')
+    .map((u) => maskUrl(u))
+    .join(',')
+
+/** One server URL taken apart: where to connect, and the credentials its user part carried, if any. */
+export interface ParsedServer {
+  password?: string
+  /** the URL without its user part */
+  server: string
+  token?: string
+  user?: string
+}
+
+/** A percent-encoded URL user part, decoded where it decodes. */
+function decodeUserinfo(v: string): string {
+  try {
+    return decodeURIComponent(v)
+  } catch {
+    return v
+  }
+}
+
+/** Check one server URL (`nats://h:p`, `tls://h`, `h:p`, `nats://user:pass@h`, `nats://token@h`) and split off its credentials. */
+export function parseServer(raw: string): ParsedServer {
+  const shown = maskUrl(raw)
+  const hint = 'use nats://host:port, tls://host:port or host:port (port 1-65535)'
+  if (/[\s\u0000-\u001F\u007F]/.test(raw) || (raw.includes('://') && !/^(nats|tls|ws|wss):\/\//i.test(raw))) {
+    throw usageError(`invalid server URL "${shown}"`, hint)
+  }
+
+  let url: URL
+  try {
+    url = new URL(raw.includes('://') ? raw : `nats://${raw}`)
+  } catch {
+    throw usageError(`invalid server URL "${shown}"`, hint)
+  }
+
+  if (!url.hostname) throw usageError(`invalid server URL "${shown}": it has no host`, hint)
+  if (url.port !== '' && Number(url.port) === 0) throw usageError(`invalid server URL "${shown}": port 0`, hint)
+  if ((url.pathname && url.pathname !== '/') || url.search || url.hash) throw usageError(`invalid server URL "${shown}": a server URL has no path or query`, hint)
+  const user = decodeUserinfo(url.username)
+  const password = decodeUserinfo(url.password)
+  if (!user && !password) return {server: raw}
+  // the same URL with nothing before the host: nats.js connects there, and the secret never leaves the settings
+  const at = raw.lastIndexOf('@')
+  const scheme = /^[a-z][\w+.-]*:\/\//i.exec(raw)?.[0] ?? ''
+  const server = `${scheme}${raw.slice(at + 1)}`
+  // as nats.go reads a URL: user:pass@ is a user and a password, a lone user part is a token
+  return url.password === '' && !raw.slice(scheme.length, at).includes(':') ? {server, token: user} : {password, server, user}
+}
+
 export function splitServers(value: string): string[] {
+  return parseServers(value).map((p) => p.server)
+}
+
+/** A comma-separated server list, each URL checked; at least one. */
+export function parseServers(value: string): ParsedServer[] {
   const servers = value
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
   if (servers.length === 0) throw usageError('--server is empty', 'pass a URL such as nats://127.0.0.1:4222')
-  for (const s of servers) {
-    if (/\s/.test(s) || (s.includes('://') && !/^(nats|tls|ws|wss):\/\//.test(s))) {
-      throw usageError(`invalid server URL "${s}"`, 'use nats://host:port, tls://host:port or host:port')
-    }
-  }
-
-  return servers
+  return servers.map((s) => parseServer(s))
 }
 
 /** Flag > env (already in the flag) > context > default. Pure: no I/O beyond what it is given. */
@@ -95,6 +158,7 @@ export function resolveSettings(
   const c = ctx
   const pick = (flag: string | undefined, key: keyof NatsContext): string | undefined =>
     nonEmpty(flag) ?? (c ? nonEmpty(String(c[key] ?? '')) : undefined)
+  if (flags.server !== undefined && flags.server.trim() === '') throw usageError('--server is empty', 'pass a URL such as nats://127.0.0.1:4222, or leave out --server')
   const server = pick(flags.server, 'url') ?? DEFAULT_SERVER
   let user = pick(flags.user, 'user')
   let password = pick(flags.password, 'password')
@@ -119,8 +183,28 @@ export function resolveSettings(
     throw usageError('--tlscert and --tlskey go together', 'pass both, or neither')
   }
 
+  // Credentials in a URL (nats://user:pass@host, nats://token@host) authenticate, as nats.go reads them: they win
+  // over flags and context. Different credentials on different URLs cannot be honoured by one connection.
+  const parsed = parseServers(server)
+  const withCreds = parsed.filter((p) => p.user !== undefined || p.token !== undefined)
+  const first = withCreds[0]
+  if (first) {
+    if (withCreds.some((p) => p.user !== first.user || p.password !== first.password || p.token !== first.token)) {
+      throw usageError('the server URLs carry different credentials', 'give every URL the same user:password@ (or token@), or pass --user/--password instead')
+    }
+
+    user = first.user
+    password = first.user === undefined ? undefined : first.password
+    token = first.token
+  }
+
   const settings: ConnectionSettings = {
     contextName,
+    displayServers: server
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u.length > 0)
+      .map((u) => maskUrl(u)),
     creds: expandPath(pick(flags.creds, 'creds'), env),
     inboxPrefix: pick(flags['inbox-prefix'], 'inbox_prefix'),
     jsApiPrefix: pick(flags['js-api-prefix'], 'jetstream_api_prefix'),
@@ -128,7 +212,7 @@ export function resolveSettings(
     name: nonEmpty(flags['connection-name']) ?? 'natsx',
     nkey: expandPath(pick(flags.nkey, 'nkey'), env),
     password,
-    servers: splitServers(server),
+    servers: parsed.map((p) => p.server),
     timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
     token,
     user,
@@ -141,7 +225,7 @@ export function resolveSettings(
 
 /** A description of the settings that is safe to print: no secrets. */
 export function describeSettings(s: ConnectionSettings): string {
-  const parts = [`servers=${s.servers.join(',')}`]
+  const parts = [`servers=${s.displayServers.join(',')}`]
   if (s.contextName) parts.push(`context=${s.contextName}`)
   if (s.user) parts.push(`user=${s.user}`, `password=${s.password ? '********' : '(none)'}`)
   if (s.token) parts.push('token=********')
@@ -152,12 +236,79 @@ export function describeSettings(s: ConnectionSettings): string {
   return parts.join(' ')
 }
 
-function readSecretFile(path: string, what: string): Uint8Array {
+/** The flag and context key that name each file, for messages: `--tlsca (context key "ca")`. */
+const FILE_SOURCES = {ca: ['tlsca', 'ca'], cert: ['tlscert', 'cert'], creds: ['creds', 'creds'], key: ['tlskey', 'key'], nkey: ['nkey', 'nkey']} as const
+type FileKind = keyof typeof FILE_SOURCES
+const fileHint = (kind: FileKind): string => `check --${FILE_SOURCES[kind][0]} (or "${FILE_SOURCES[kind][1]}" in the context)`
+
+function readSecretFile(path: string, kind: FileKind): Uint8Array {
   try {
     return readFileSync(path)
   } catch (error) {
-    throw usageError(`cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, `check the --${what} path`)
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message)
+    throw usageError(`cannot read the ${FILE_SOURCES[kind][0]} file ${path}: ${why}`, fileHint(kind))
   }
+}
+
+/** A file that is not what it should be: exit 2 naming it, before any connection is tried. */
+const badFile = (kind: FileKind, path: string, what: string): NatsxError =>
+  usageError(`the ${FILE_SOURCES[kind][0]} file ${path} is not ${what}`, fileHint(kind))
+
+/** The TLS files must exist and hold PEM that Node can load; nats.js would otherwise fail later with a vaguer error. */
+async function checkTlsFiles(tls: NonNullable<ConnectionSettings['tls']>): Promise<void> {
+  const {createPrivateKey, X509Certificate} = await import('node:crypto')
+  const certs = (kind: 'ca' | 'cert', path: string): void => {
+    const text = Buffer.from(readSecretFile(path, kind)).toString('utf8')
+    const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+    if (blocks.length === 0) throw badFile(kind, path, 'a PEM certificate (no BEGIN CERTIFICATE block)')
+    for (const block of blocks) {
+      try {
+        // eslint-disable-next-line no-new
+        new X509Certificate(block)
+      } catch {
+        throw badFile(kind, path, 'a valid PEM certificate (a certificate block does not parse)')
+      }
+    }
+  }
+
+  if (tls.ca) certs('ca', tls.ca)
+  if (tls.cert) certs('cert', tls.cert)
+  if (tls.key) {
+    try {
+      createPrivateKey(Buffer.from(readSecretFile(tls.key, 'key')))
+    } catch (error) {
+      if ((error as NatsxError).name === 'NatsxError') throw error
+      throw badFile('key', tls.key, 'a PEM private key')
+    }
+  }
+}
+
+/** The user seed in a creds or nkey file, checked: `SU` and 56 more base32 characters that decode as a user seed. */
+function userSeed(text: string, kind: 'creds' | 'nkey', path: string, fromSeed: (seed: Uint8Array) => unknown): Uint8Array {
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('SU'))
+  if (!line) throw badFile(kind, path, `a ${kind === 'creds' ? 'NATS credentials file (no user seed, a line starting with SU)' : 'user nkey seed file (no line starting with SU)'}`)
+  const seed = new TextEncoder().encode(line)
+  try {
+    fromSeed(seed)
+  } catch {
+    throw badFile(kind, path, `a ${kind === 'creds' ? 'NATS credentials file' : 'user nkey seed file'} (its seed does not decode)`)
+  }
+
+  return seed
+}
+
+/** A creds file: a user JWT between its markers, and a valid user seed. */
+function checkCreds(bytes: Uint8Array, path: string, fromSeed: (seed: Uint8Array) => unknown): void {
+  const text = new TextDecoder().decode(bytes)
+  if (!/-----BEGIN NATS USER JWT-----\s*[\w-]+\.[\w-]+\.[\w-]+\s*-+END NATS USER JWT-+/.test(text)) {
+    throw badFile('creds', path, 'a NATS credentials file (no user JWT between BEGIN/END NATS USER JWT)')
+  }
+
+  userSeed(text, 'creds', path, fromSeed)
 }
 
 export interface ConnectOptionsExtra {
@@ -190,17 +341,18 @@ export async function buildConnectOptions(
 
   if (s.token) opts.token = s.token
   if (s.creds) {
-    opts.authenticator = core.credsAuthenticator(readSecretFile(s.creds, 'creds'))
+    const bytes = readSecretFile(s.creds, 'creds')
+    checkCreds(bytes, s.creds, core.fromSeed)
+    opts.authenticator = core.credsAuthenticator(bytes)
   } else if (s.nkey) {
-    const seed = new TextDecoder().decode(readSecretFile(s.nkey, 'nkey')).trim()
-    const line = seed.split(/\r?\n/).find((l) => l.trim().startsWith('SU'))
-    if (!line) throw usageError(`the nkey file ${s.nkey} holds no user seed (a line starting with SU)`, 'pass a user nkey seed file')
-    opts.authenticator = core.nkeyAuthenticator(new TextEncoder().encode(line.trim()))
+    const text = new TextDecoder().decode(readSecretFile(s.nkey, 'nkey'))
+    opts.authenticator = core.nkeyAuthenticator(userSeed(text, 'nkey', s.nkey, core.fromSeed))
   } else if (s.userJwt && s.userSeed) {
     opts.authenticator = core.jwtAuthenticator(s.userJwt, new TextEncoder().encode(s.userSeed))
   }
 
   if (s.tls) {
+    await checkTlsFiles(s.tls)
     opts.tls = {}
     if (s.tls.ca) opts.tls.caFile = s.tls.ca
     if (s.tls.cert) opts.tls.certFile = s.tls.cert
@@ -214,7 +366,7 @@ export async function buildConnectOptions(
 export async function openConnection(s: ConnectionSettings, extra: ConnectOptionsExtra = {}): Promise<NatsConnection> {
   const {connect} = await import('./nats/core.js')
   const opts = await buildConnectOptions(s, extra)
-  const servers = s.servers.join(',')
+  const servers = s.displayServers.join(',')
   const noAnswer = (): NatsxError => connectionError(`cannot reach ${servers}: no answer within ${s.timeoutMs}ms`, 'check --server and raise --timeout')
   let timer: NodeJS.Timeout | undefined
   try {
@@ -222,7 +374,9 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(noAnswer()), s.timeoutMs + 250)
     })
-    return await Promise.race([connect(opts), deadline])
+    const nc = await Promise.race([connect(opts), deadline])
+    boundFlush(nc, s.timeoutMs, servers)
+    return nc
   } catch (error) {
     if ((error as Error).name === 'TimeoutError') throw noAnswer()
     const mapped = toNatsxError(error, {servers})
@@ -240,6 +394,27 @@ export async function openConnection(s: ConnectionSettings, extra: ConnectOption
     throw mapped
   } finally {
     if (timer) clearTimeout(timer)
+  }
+}
+
+/**
+ * nats.js waits for a flush's PONG for ever; a server that accepted the connection and then went silent (frozen, or a
+ * peer that never answers) would hold the command with it. Every flush is bounded by --timeout: exit 6 after it.
+ */
+export function boundFlush(nc: NatsConnection, timeoutMs: number, servers: string): void {
+  const flush = nc.flush.bind(nc)
+  nc.flush = async () => {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        flush(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(connectionError(`${servers} did not answer within ${timeoutMs}ms`, 'the server stopped answering; check it, or raise --timeout')), timeoutMs)
+        }),
+      ])
+    } finally {
+      if (timer) clearTimeout(timer)
+    }
   }
 }
 

@@ -98,6 +98,16 @@ export const connectionError = (message: string, hint?: string): NatsxError =>
   new NatsxError(ExitCode.CONNECTION, message, {hint})
 export const authError = (message: string, hint?: string): NatsxError => new NatsxError(ExitCode.AUTH, message, {hint})
 
+/** A message (or request) larger than the connected server accepts: exit 2 naming the limit. */
+export const payloadTooLarge = (
+  maxPayload: number | undefined,
+  what = 'the message',
+  hint = 'send less in one message (split it, or store large data with `natsx object put`), or raise max_payload on the server',
+): NatsxError => usageError(`${what} is larger than the server's max_payload${maxPayload ? ` (${maxPayload} bytes)` : ''}`, hint)
+
+/** How nats.js words a connection that went away under a request or a pull. */
+const CONNECTION_LOST = /connection (closed|lost|draining)|disconnect|heartbeats? missed|stale connection/i
+
 /** The -ERR of a server or account at its connection limit. */
 const CONNECTION_LIMIT = /maximum (account )?(active )?connections exceeded/i
 
@@ -111,6 +121,10 @@ export const serverRefused = (server: string, reason: string): NatsxError =>
 /** A server that verifies client certificates turned away the one given, or the lack of one: exit 7. */
 export const clientCertRefused = (server: string, reason: string): NatsxError =>
   authError(`${server} refused the TLS client certificate (${reason})`, 'pass --tlscert and --tlskey with a certificate signed by a CA the server trusts')
+
+/** The server refused the data of a `stream restore` (a damaged or foreign snapshot): bad input, exit 2. */
+export const restoreRefused = (stream: string, reason: string): NatsxError =>
+  usageError(`restore of stream "${stream}" failed: the server could not read the backup (${reason})`, 'the backup is damaged or not a stream snapshot; restore another one, or make a new one with `natsx stream backup`')
 
 /** Raised by long-running commands when the user interrupts them. */
 export const interrupted = (): NatsxError => new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
@@ -131,6 +145,10 @@ export const JsApiCode = {
   STREAM_NAME_IN_USE: 10_058,
   STREAM_NOT_FOUND: 10_059,
   STREAM_WRONG_LAST_SEQUENCE: 10_071,
+  /** the server's generic "stream configuration invalid" (mirror_direct without a mirror, async persist with atomic batches) */
+  STREAM_INVALID_CONFIG: 10_052,
+  /** a message delete refused by the stream (deny_delete) */
+  STREAM_MSG_DELETE_FAILED: 10_057,
 } as const
 
 interface ErrorLike {
@@ -145,6 +163,8 @@ interface ErrorLike {
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE', 'ETIMEDOUT'])
 
 export interface ErrorContext {
+  /** the connected server's max_payload, for "larger than max_payload" */
+  maxPayload?: number
   /** the servers the command tried, for "could not connect to …" */
   servers?: string
   /** the subject of a request, for "no responders on …" */
@@ -182,7 +202,7 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
       return authError(`permission denied: ${emsg}`, 'ask for the permission or use a user that has it')
     }
 
-    if (name === 'NoRespondersError' || (name === 'RequestError' && /no responders/i.test(emsg)) || emsg === '503') {
+    if (name === 'NoRespondersError' || name === 'NoResponders' || (name === 'RequestError' && /no responders/i.test(emsg)) || emsg === '503') {
       const subject = (e as {subject?: string}).subject ?? ctx.subject
       return connectionError(`no responders${subject ? ` on "${subject}"` : ''}`, 'nothing is subscribed to that subject; start a responder or check the subject')
     }
@@ -197,9 +217,16 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
     }
 
     if (CONNECTION_LIMIT.test(emsg)) return serverRefused(ctx.servers ?? 'the server', emsg.replaceAll("'", ''))
+    if (name === 'InvalidArgumentError' && /max_payload/i.test(emsg)) return payloadTooLarge(ctx.maxPayload)
+    if (name === 'InvalidArgumentError') return usageError(emsg)
     if (name === 'InvalidSubjectError') return usageError(emsg)
     if (name === 'InvalidNameError') return usageError(emsg)
-    if (name === 'ConnectionError' || name === 'ClosedConnectionError') {
+    // the connection went away under a request, a pull or a publish: the server's doing, not a bug
+    if (name === 'ClosedConnectionError' || name === 'DrainingConnectionError' || (/^(JetStreamError|ProtocolError|RequestError)$/.test(name) && CONNECTION_LOST.test(emsg))) {
+      return connectionError(`lost the connection${ctx.servers ? ` to ${ctx.servers}` : ''}: ${emsg}`, 'the server went away or stopped answering; check it, then run the command again')
+    }
+
+    if (name === 'ConnectionError') {
       return connectionError(`${ctx.servers ? `cannot reach ${ctx.servers}` : 'connection failed'}: ${emsg}`, 'check --server and that nats-server is running')
     }
 
@@ -216,9 +243,7 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
       return connectionError(`TLS with ${ctx.servers ?? 'the server'} failed: ${opensslReason(emsg)}`, 'check --tlsca (the CA that signed the server certificate), --tlscert and --tlskey')
     }
 
-    if (typeof e.code === 'string' && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
-      return usageError(emsg)
-    }
+    if (typeof e.code === 'string' && FS_REASONS[e.code]) return fsError(e)
   }
 
   // oclif parse errors (missing flags, bad options, unexpected arguments) are usage errors.
@@ -227,6 +252,27 @@ export function toNatsxError(err: unknown, ctx: ErrorContext = {}): NatsxError {
   }
 
   return new NatsxError(ExitCode.UNEXPECTED, msg || 'unexpected error', {cause: err})
+}
+
+/** A file-system failure on a path the user gave, as a person would say it (not `EEXIST: file already exists, mkdir '…'`). */
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EEXIST: 'a file already exists there',
+  EISDIR: 'it is a directory',
+  ENOENT: 'no such file or directory',
+  ENOSPC: 'the disk is full',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOTEMPTY: 'the directory is not empty',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+}
+
+const FS_VERBS: Record<string, string> = {mkdir: 'create the directory', open: 'open', opendir: 'read the directory', read: 'read', rename: 'rename', rmdir: 'remove', scandir: 'read the directory', stat: 'read', unlink: 'remove', write: 'write'}
+
+function fsError(e: ErrorLike & {path?: string; syscall?: string}): NatsxError {
+  const code = String(e.code)
+  const verb = (e.syscall && FS_VERBS[e.syscall]) ?? 'use'
+  return usageError(`cannot ${verb} ${e.path ?? 'the file'}: ${FS_REASONS[code]}`, code === 'ENOSPC' ? 'free some space' : 'check the path')
 }
 
 /** "…:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/…" → "sslv3 alert bad certificate" */
@@ -278,6 +324,16 @@ function fromApiError(e: ErrorLike): NatsxError {
 
     case JsApiCode.NO_MESSAGE_FOUND: {
       return notFound(emsg)
+    }
+
+    case JsApiCode.STREAM_INVALID_CONFIG: {
+      if (/mirror direct/i.test(emsg)) return usageError(emsg, 'mirror-direct (allow mirror direct get) is for a mirror only; drop it, or make the stream a mirror')
+      if (/persist mode.*atomic|atomic.*persist mode/i.test(emsg)) return usageError(emsg, 'a stream with persist_mode async cannot allow atomic batches; drop allow_atomic or use persist_mode default')
+      return usageError(emsg, 'fix the stream configuration the server refused')
+    }
+
+    case JsApiCode.STREAM_MSG_DELETE_FAILED: {
+      return conflict(emsg, 'the stream denies deletes (deny_delete); remove messages by purge or limits instead')
     }
 
     case JsApiCode.STREAM_NOT_FOUND: {

@@ -4,7 +4,7 @@
  */
 import * as Flags from '@oclif/core/flags'
 
-import {usageError} from './errors.js'
+import {payloadTooLarge, usageError} from './errors.js'
 import {parseDuration} from './format/duration.js'
 import {parseSize} from './format/size.js'
 
@@ -17,6 +17,24 @@ export const durationFlag = Flags.custom<number>({
   },
 })
 
+/** The longest wait a Node timer can hold (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647
+
+/** A wait that natsx times itself (a timeout, a pause): more than 0 and at most MAX_TIMER_MS. */
+export function parseWait(input: string): number {
+  const ms = parseDuration(input)
+  if (ms <= 0) throw new TypeError(`"${input}" must be more than 0, e.g. 500ms or 5s`)
+  if (ms > MAX_TIMER_MS) throw new TypeError(`"${input}" is too long; the longest wait is 24d`)
+  return ms
+}
+
+/** A duration flag for a wait natsx times itself (`--timeout`, `--sleep`): more than 0, at most 24 days. */
+export const waitFlag = Flags.custom<number>({
+  async parse(input) {
+    return parseWait(input)
+  },
+})
+
 /** A size flag (`128`, `64KiB`, `1GB`), parsed to bytes; `-1` is unlimited. */
 export const sizeFlag = Flags.custom<number>({
   async parse(input) {
@@ -24,15 +42,27 @@ export const sizeFlag = Flags.custom<number>({
   },
 })
 
+/** Parse a whole number within limits (at most 2^53-1 unless `max` says less). */
+export function parseWhole(input: string, limits: {allowNegative?: boolean; max?: number; min?: number} = {}): number {
+  if (!/^-?\d+$/.test(input.trim())) throw new TypeError(`"${input}" is not a whole number`)
+  const n = Number(input)
+  if (!limits.allowNegative && n < 0) throw new TypeError(`"${input}" must not be negative`)
+  if (limits.min !== undefined && n < limits.min) throw new TypeError(`"${input}" must be at least ${limits.min}`)
+  const max = Math.min(limits.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)
+  if (n > max || n < -Number.MAX_SAFE_INTEGER) throw new TypeError(`"${input}" is too large; the most is ${max}`)
+  return n
+}
+
+/** A size that goes into one message (a chunk, a body) must fit the connected server's max_payload: exit 2 naming it. */
+export function refuseOverMaxPayload(size: number, maxPayload: number | undefined, what: string): void {
+  if (maxPayload && size > maxPayload) throw payloadTooLarge(maxPayload, `${what} ${size}`, `pass at most ${what} ${maxPayload}`)
+}
+
 /** A whole-number flag: `intFlag({min: 1})({default: 1, description: '…'})`. */
-export function intFlag(limits: {allowNegative?: boolean; min?: number} = {}) {
+export function intFlag(limits: {allowNegative?: boolean; max?: number; min?: number} = {}) {
   return Flags.custom<number>({
     async parse(input) {
-      if (!/^-?\d+$/.test(input.trim())) throw new TypeError(`"${input}" is not a whole number`)
-      const n = Number(input)
-      if (!limits.allowNegative && n < 0) throw new TypeError(`"${input}" must not be negative`)
-      if (limits.min !== undefined && n < limits.min) throw new TypeError(`"${input}" must be at least ${limits.min}`)
-      return n
+      return parseWhole(input, limits)
     },
   })
 }
@@ -52,7 +82,10 @@ export function parseHeaders(values: string[] | undefined): Array<[string, strin
     if (i <= 0) throw usageError(`header "${v}" is not key:value`, 'write it as -H Name:value')
     const key = v.slice(0, i).trim()
     if (!/^[!#$%&'*+.^`|~\w-]+$/.test(key)) throw usageError(`header name "${key}" has characters a header may not have`, 'use letters, digits and "-"')
-    out.push([key, v.slice(i + 1).trim()])
+    const value = v.slice(i + 1).trim()
+    // a CR or LF would end the header line early and let the rest pose as another header or the body
+    if (/[\r\n\0]/.test(value)) throw usageError(`header "${key}" has a line break or NUL in its value`, 'a header value is one line; remove the CR/LF')
+    out.push([key, value])
   }
 
   return out
@@ -72,7 +105,7 @@ export const connectionFlags = {
   'no-context': Flags.boolean({description: 'ignore the selected context', helpGroup: CONNECTION}),
   password: Flags.string({description: 'password', env: 'NATS_PASSWORD', helpGroup: CONNECTION}),
   server: Flags.string({char: 's', description: 'NATS server URLs, comma separated [default: nats://127.0.0.1:4222]', env: 'NATS_URL', helpGroup: CONNECTION}),
-  timeout: durationFlag({description: 'time to wait for the server and for each request [default: 5s]', env: 'NATS_TIMEOUT', helpGroup: CONNECTION}),
+  timeout: waitFlag({description: 'time to wait for the server and for each request [default: 5s]', env: 'NATS_TIMEOUT', helpGroup: CONNECTION}),
   tlsca: Flags.string({description: 'CA certificate to verify the server', env: 'NATS_CA', helpGroup: CONNECTION}),
   tlscert: Flags.string({description: 'client TLS certificate', env: 'NATS_CERT', helpGroup: CONNECTION}),
   tlsfirst: Flags.boolean({description: 'do the TLS handshake before the server INFO', helpGroup: CONNECTION}),

@@ -28,6 +28,24 @@ function validateSubject(subject: string, {what, wildcards}: {what: string; wild
   }
 }
 
+/**
+ * A list of filter subjects from a repeatable, comma-separated flag (`--subjects a.*,b.>`): each one checked, and none
+ * empty. An empty entry is refused rather than dropped: `--subjects ''` must not quietly mean "no subjects given".
+ */
+export function subjectList(values: readonly string[], flag: string): string[] {
+  const out: string[] = []
+  for (const value of values) {
+    for (const part of value.split(',')) {
+      const subject = part.trim()
+      if (subject.length === 0) throw usageError(`${flag} has an empty subject${values.length === 1 && value.trim() === '' ? '' : ` in "${value}"`}`, `pass subjects such as orders.> (comma separated), or leave out ${flag}`)
+      validateFilterSubject(subject, `${flag.replace(/^--/, '')} subject`)
+      out.push(subject)
+    }
+  }
+
+  return out
+}
+
 /** Stream, consumer and bucket names: no whitespace, dots, wildcards or path separators (server rules). */
 export function validateName(name: string, what: string, extra: RegExp = /$^/): void {
   if (!name) throw usageError(`${what} name is empty`)

@@ -3,9 +3,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {ContextSummary} from '../../src/lib/contexts.js'
+import type {ContextSummary} from '../../src/lib/context-ops.js'
 
-import {CONTEXT_KEYS} from '../../src/lib/context.js'
+import {CONTEXT_KEYS} from '../../src/lib/context-store.js'
 import {runCli} from '../helpers/cli.js'
 import {freePort, type NatsServer, startServer} from '../helpers/servers.js'
 

@@ -26,6 +26,18 @@ describe('the error table', () => {
     expect(full.line()).toBe('nats://h:1 refused the connection: maximum connections exceeded; the server or account is at its connection limit; close connections or raise the limit')
   })
 
+  it('maps a payload over max_payload to exit 2 naming the limit, and a lost connection to exit 6', () => {
+    const big = toNatsxError(named('InvalidArgumentError', "'payload' max_payload size exceeded"), {maxPayload: 1_048_576})
+    expect([big.exitCode, big.message]).toEqual([ExitCode.USAGE, "the message is larger than the server's max_payload (1048576 bytes)"])
+    expect(toNatsxError(named('DrainingConnectionError', 'connection draining')).exitCode).toBe(ExitCode.CONNECTION)
+    expect(toNatsxError(named('JetStreamError', 'heartbeats missed')).exitCode).toBe(ExitCode.CONNECTION)
+    expect(toNatsxError(named('RequestError', 'disconnected', {cause: named('Error', 'x')})).exitCode).toBe(ExitCode.CONNECTION)
+    // what nats.js raises for a request in flight when the server is killed
+    const lost = toNatsxError(named('RequestError', 'connection closed', {cause: named('RequestError', 'connection closed')}), {servers: 'nats://h:1'})
+    expect([lost.exitCode, lost.message]).toEqual([ExitCode.CONNECTION, 'lost the connection to nats://h:1: connection closed'])
+    expect(toNatsxError(named('NoResponders', '503')).exitCode).toBe(ExitCode.CONNECTION)
+  })
+
   it('maps JetStream API codes', () => {
     const api = (err_code: number, code: number) => named('JetStreamApiError', 'api said no', {apiError: () => ({code, description: 'api said no', err_code})})
     expect(toNatsxError(api(10_059, 404)).exitCode).toBe(ExitCode.NOT_FOUND)
@@ -36,6 +48,13 @@ describe('the error table', () => {
     expect(toNatsxError(api(10_028, 500)).line()).toMatch(/api said no; ask for less/)
     expect(toNatsxError(api(99_999, 400)).exitCode).toBe(ExitCode.USAGE)
     expect(toNatsxError(api(99_999, 500)).exitCode).toBe(ExitCode.UNEXPECTED)
+    // the server's 500s that are the caller's doing: a config it refused, a delete the stream denies
+    const mirrorDirect = toNatsxError(named('JetStreamApiError', 'stream has no mirror but does have mirror direct', {apiError: () => ({code: 500, err_code: 10_052})}))
+    expect([mirrorDirect.exitCode, mirrorDirect.hint]).toEqual([ExitCode.USAGE, expect.stringMatching(/for a mirror only/)])
+    const atomic = toNatsxError(named('JetStreamApiError', 'async persist mode is not supported with atomic batch publish', {apiError: () => ({code: 500, err_code: 10_052})}))
+    expect([atomic.exitCode, atomic.hint]).toEqual([ExitCode.USAGE, expect.stringMatching(/drop allow_atomic or use persist_mode default/)])
+    const denied = toNatsxError(named('JetStreamApiError', 'message delete not permitted', {apiError: () => ({code: 500, err_code: 10_057})}))
+    expect([denied.exitCode, denied.hint]).toEqual([ExitCode.CONFLICT, expect.stringMatching(/deny_delete/)])
   })
 
   it('turns oclif parse errors into one usage line', () => {

@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {contextExists, emptyContext, loadContext, maskContext, type NatsContext, saveContext, selectContext, validateContextName} from '../../lib/context.js'
-import {applyFlags} from '../../lib/contexts.js'
+import {applyFlags} from '../../lib/context-ops.js'
+import {contextExists, emptyContext, loadContext, maskContext, type NatsContext, saveContext, selectContext, validateContextName} from '../../lib/context-store.js'
 
 export interface ContextAddResult {
   context: NatsContext

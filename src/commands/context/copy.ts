@@ -4,8 +4,8 @@ import * as Flags from '@oclif/core/flags'
 import type {ContextAddResult} from './add.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {contextExists, loadContext, maskContext, saveContext, selectContext, validateContextName} from '../../lib/context.js'
-import {applyFlags} from '../../lib/contexts.js'
+import {applyFlags} from '../../lib/context-ops.js'
+import {contextExists, loadContext, maskContext, saveContext, selectContext, validateContextName} from '../../lib/context-store.js'
 import {conflict} from '../../lib/errors.js'
 
 export default class ContextCopy extends BaseCommand<typeof ContextCopy> {

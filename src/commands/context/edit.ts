@@ -3,8 +3,8 @@ import * as Flags from '@oclif/core/flags'
 import {spawnSync} from 'node:child_process'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {loadContext, maskContext, type NatsContext, saveContext} from '../../lib/context.js'
-import {applyFlags} from '../../lib/contexts.js'
+import {applyFlags} from '../../lib/context-ops.js'
+import {loadContext, maskContext, type NatsContext, saveContext} from '../../lib/context-store.js'
 import {usageError} from '../../lib/errors.js'
 
 const CONNECTION_KEYS = ['server', 'user', 'password', 'token', 'creds', 'nkey', 'tlscert', 'tlskey', 'tlsca', 'tlsfirst', 'js-domain', 'js-api-prefix', 'inbox-prefix'] as const
@@ -32,7 +32,7 @@ export default class ContextEdit extends BaseCommand<typeof ContextEdit> {
     }
 
     const editor = process.env.VISUAL ?? process.env.EDITOR ?? 'vi'
-    const {configRoot} = await import('../../lib/context.js')
+    const {configRoot} = await import('../../lib/context-store.js')
     const file = `${configRoot()}/context/${args.name}.json`
     const res = spawnSync(editor, [file], {stdio: 'inherit'})
     if (res.status !== 0) throw usageError(`the editor ${editor} exited with ${res.status}`)

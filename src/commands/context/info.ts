@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {selectedContext} from '../../lib/context.js'
-import {contextInfo, type ContextInfo, validateContext} from '../../lib/contexts.js'
+import {contextInfo, type ContextInfo, validateContext} from '../../lib/context-ops.js'
+import {selectedContext} from '../../lib/context-store.js'
 import {usageError} from '../../lib/errors.js'
 import {renderColumns} from '../../lib/format/table.js'
 

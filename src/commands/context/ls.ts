@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {type ContextSummary, summarizeContexts} from '../../lib/contexts.js'
+import {type ContextSummary, summarizeContexts} from '../../lib/context-ops.js'
 import {renderTable} from '../../lib/format/table.js'
 
 export default class ContextLs extends BaseCommand<typeof ContextLs> {

@@ -1,7 +1,7 @@
 import type {ContextSelectResult} from './select.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {previousContext, selectContext, selectedContext} from '../../lib/context.js'
+import {previousContext, selectContext, selectedContext} from '../../lib/context-store.js'
 import {notFound} from '../../lib/errors.js'
 
 export default class ContextPrevious extends BaseCommand<typeof ContextPrevious> {

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {loadContext, removeContext, selectedContext} from '../../lib/context.js'
+import {loadContext, removeContext, selectedContext} from '../../lib/context-store.js'
 import {usageError} from '../../lib/errors.js'
 import {forceFlag} from '../../lib/flags.js'
 

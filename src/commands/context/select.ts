@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {previousContext, selectContext} from '../../lib/context.js'
+import {previousContext, selectContext} from '../../lib/context-store.js'
 
 export interface ContextSelectResult {
   /** the context selected before, now the one `context previous` goes back to */

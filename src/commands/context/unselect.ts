@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../lib/base-command.js'
-import {unselectContext} from '../../lib/context.js'
+import {unselectContext} from '../../lib/context-store.js'
 
 export interface ContextUnselectResult {
   /** the context that was selected (now the previous one), or null when none was */

@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {listContexts} from '../../lib/context.js'
-import {validateContext, type ValidationResult} from '../../lib/contexts.js'
+import {validateContext, type ValidationResult} from '../../lib/context-ops.js'
+import {listContexts} from '../../lib/context-store.js'
 import {type ExitCodeValue, NatsxError, usageError} from '../../lib/errors.js'
 
 export default class ContextValidate extends BaseCommand<typeof ContextValidate> {

@@ -6,7 +6,7 @@ import {basename} from 'node:path'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {usageError} from '../../lib/errors.js'
-import {forceFlag, headerFlag, parseHeaders, sizeFlag} from '../../lib/flags.js'
+import {forceFlag, headerFlag, parseHeaders, refuseOverMaxPayload, sizeFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
 import {progressWriter} from '../../lib/objects/progress.js'
 import {type ObjectRecord, openObjectStore, refuseSealed} from '../../lib/objects/store.js'
@@ -45,6 +45,7 @@ Replacing an existing object needs --force when there is no terminal to confirm.
     if (!name) throw usageError('reading stdin needs --name', 'add --name NAME, or pass a FILE')
     if (!file && process.stdin.isTTY) throw usageError('no FILE and stdin is a terminal', 'pass a FILE or pipe the data in')
     if (flags['chunk-size'] !== undefined && flags['chunk-size'] < 1) throw usageError('--chunk-size must be at least 1 byte')
+    if (flags['chunk-size'] !== undefined) refuseOverMaxPayload(flags['chunk-size'], (await this.nc()).info?.max_payload, '--chunk-size')
     let total: number | undefined
     if (file) {
       const st = await stat(file)

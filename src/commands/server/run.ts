@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {contextExists, emptyContext, loadContext, saveContext, selectContext} from '../../lib/context.js'
+import {contextExists, emptyContext, loadContext, saveContext, selectContext} from '../../lib/context-store.js'
 import {dataDir, type DevServerInfo, runForeground, startBackground} from '../../lib/devserver.js'
 import {ExitCode, NatsxError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'

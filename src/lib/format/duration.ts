@@ -2,6 +2,17 @@ import parse from 'parse-duration'
 
 const NS_PER_MS = 1_000_000
 
+/** The longest duration JetStream can hold: its fields are int64 nanoseconds (about 292 years). */
+export const MAX_DURATION_MS = 9_223_372_036_854
+
+/**
+ * The whole grammar of a duration: one or more `<number><unit>` groups and nothing else (no sign, no spaces, no
+ * exponent, no bare trailing number). parse-duration adds the groups up; it is lenient (it skips what it does not
+ * understand), so only input that matched this grammar reaches it.
+ */
+const DURATION = /^(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h|d|w))+$/
+const FORM = 'write it as a number and a unit, repeated: 5s, 1m30s, 500ms, 2h, 7d (units ns us ms s m h d w)'
+
 /**
  * Parse a duration such as `5s`, `1h30m`, `500ms`, `1.5s`, `2d` into milliseconds. A bare number is refused
  * (except 0) because its unit would be a guess.
@@ -9,12 +20,12 @@ const NS_PER_MS = 1_000_000
 export function parseDuration(input: string): number {
   const s = input.trim()
   if (s === '0') return 0
-  if (/^-?\d+(\.\d+)?$/.test(s)) throw new TypeError(`"${input}" has no unit; write it as 5s, 1m30s, 500ms or 2h`)
-  const ms = parse(s.replaceAll('µ', 'u'))
-  if (ms === null || ms === undefined || Number.isNaN(ms) || ms < 0) {
-    throw new TypeError(`"${input}" is not a duration; write it as 5s, 1m30s, 500ms or 2h`)
-  }
-
+  if (/^[-+]?\d+(\.\d+)?$/.test(s)) throw new TypeError(`"${input}" has no unit; write it as 5s, 1m30s, 500ms or 2h`)
+  if (s.startsWith('-')) throw new TypeError(`"${input}" is negative; a duration is 0 or more (0 means unlimited where the flag allows it)`)
+  if (!DURATION.test(s)) throw new TypeError(`"${input}" is not a duration; ${FORM}`)
+  const ms = parse(s.replaceAll('μ', 'u').replaceAll('µ', 'u'))
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) throw new TypeError(`"${input}" is not a duration; ${FORM}`)
+  if (ms > MAX_DURATION_MS) throw new TypeError(`"${input}" is too long; the longest duration is ${Math.floor(MAX_DURATION_MS / 86_400_000)}d`)
   return ms
 }
 

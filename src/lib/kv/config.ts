@@ -103,6 +103,8 @@ export function validateKey(key: string, filter = false): void {
   if (!key || !re.test(key) || key.startsWith('.') || key.endsWith('.') || key.includes('..')) {
     throw usageError(`invalid key "${key}": keys are letters, digits and - / _ = . (no leading, trailing or double dot)${filter ? '; * and > match tokens' : ''}`)
   }
+
+  if (filter) validateFilterSubject(key, 'key filter')
 }
 
 /** A bucket's `--metadata key:value` items (trimmed), or undefined when none were given. */

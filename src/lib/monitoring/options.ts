@@ -9,6 +9,7 @@ import * as Flags from '@oclif/core/flags'
 import type {ConnectionSettings} from '../connection.js'
 import type {MonitorTransport} from './transport.js'
 
+import {usageError} from '../errors.js'
 import {parseDuration} from '../format/duration.js'
 import {normaliseMonitorUrl} from './transport.js'
 
@@ -41,6 +42,7 @@ export const intervalFlag = Flags.custom<number>({
 
 export function monitorUrls(values: string[] | undefined): string[] {
   const list = (values ?? []).flatMap((v) => v.split(',')).filter((v) => v.trim().length > 0)
+  if (values && values.length > 0 && list.length === 0) throw usageError('--monitor is empty', 'pass host:port or a URL such as http://127.0.0.1:8222, or leave out --monitor')
   return list.map((v) => {
     try {
       return normaliseMonitorUrl(v)

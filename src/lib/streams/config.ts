@@ -10,7 +10,7 @@ import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
 import {parseKeyValues} from '../key-values.js'
-import {validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
+import {subjectList, validateFilterSubject, validateName, validatePublishSubject} from '../subjects.js'
 
 export type StreamConfigInput = Partial<StreamConfig> & Record<string, unknown>
 
@@ -69,13 +69,7 @@ export const STREAM_ONE_WAY = ['deny_delete', 'deny_purge', 'sealed'] as const
 /** Stream flags → a partial configuration (only what was given). Throws exit 2 on bad values. */
 export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
   const c: StreamConfigInput = {}
-  if (f.subjects) {
-    const subjects = f.subjects
-      .flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean)
-    c.subjects = subjects
-  }
+  if (f.subjects) c.subjects = subjectList(f.subjects, '--subjects')
 
   if (f.storage !== undefined) {
     const s = STORAGE[f.storage.toLowerCase()]

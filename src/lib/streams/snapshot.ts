@@ -10,7 +10,7 @@ import {createHash} from 'node:crypto'
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {conflict, connectionError, NatsxError, usageError} from '../errors.js'
+import {conflict, connectionError, NatsxError, restoreRefused, usageError} from '../errors.js'
 import {findStream} from './ops.js'
 
 export const BACKUP_META = 'backup.json'
@@ -185,7 +185,7 @@ function failOnReply(data: Uint8Array, stream: string): void {
   }
 
   if (doc.error)
-    throw new NatsxError(1, `restore of stream "${stream}" failed: ${doc.error.description ?? doc.error.code}`)
+    throw restoreRefused(stream, doc.error.description ?? String(doc.error.code))
 }
 
 async function exists(path: string): Promise<boolean> {

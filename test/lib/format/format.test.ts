@@ -19,6 +19,24 @@ describe('durations', () => {
     expect(() => parseDuration('abc')).toThrow(/is not a duration/)
   })
 
+  it('parses against a strict grammar: a number and a unit, repeated, nothing else', () => {
+    expect(parseDuration('1h30m15s')).toBe(5_415_000)
+    expect(parseDuration('.5s')).toBe(500)
+    expect(parseDuration('500us')).toBe(0.5)
+    expect(parseDuration('500µs')).toBe(0.5)
+    expect(parseDuration('1w')).toBe(604_800_000)
+    // each of these once parsed to something (1 h, 30 min, 26 h, 10 s, unlimited, 501.5 ms)
+    for (const bad of ['1h foo', '1.5.5h', '1d2', '0x10s', '1.5.5s', '1h 30m', '1e3s', '5 s', 's', '', '1y', '+5s']) {
+      expect(() => parseDuration(bad), bad).toThrow(/is not a duration; write it as a number and a unit/)
+    }
+
+    expect(() => parseDuration('-0s')).toThrow(/is negative/)
+    expect(() => parseDuration('-5s')).toThrow(/is negative/)
+    expect(() => parseDuration('99999999999999h')).toThrow(/is too long; the longest duration is 106751d/)
+    // the longest a JetStream field (int64 nanoseconds) holds still parses
+    expect(parseDuration('106751d')).toBe(106_751 * 86_400_000)
+  })
+
   it('formats compactly', () => {
     expect(formatDuration(0)).toBe('0s')
     expect(formatDuration(350)).toBe('350ms')
@@ -42,6 +60,16 @@ describe('sizes', () => {
     expect(parseSize('1G')).toBe(1024 ** 3)
     expect(parseSize('-1')).toBe(-1)
     expect(() => parseSize('lots')).toThrow(/is not a size/)
+  })
+
+  it('parses sizes against a strict grammar', () => {
+    expect(parseSize('1.5KiB')).toBe(1536)
+    expect(parseSize('1 KiB')).toBe(1024)
+    expect(parseSize('unlimited')).toBe(-1)
+    for (const bad of ['1.5.5MB', '1MiB2', '0x10', '1e3', 'KiB', '', '-2', '1 K iB', '1XB']) expect(() => parseSize(bad), bad).toThrow(/is not a size/)
+    expect(() => parseSize('1.5B')).toThrow(/is not a whole number of bytes/)
+    expect(() => parseSize('1.5')).toThrow(/is not a whole number of bytes/)
+    expect(() => parseSize('8PiB')).toThrow(/is too large/)
   })
 
   it('formats base 2 and counts with separators', () => {

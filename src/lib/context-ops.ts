@@ -5,8 +5,8 @@ import {access} from 'node:fs/promises'
 
 import type {ConnectionFlags} from './connection.js'
 
-import {expandPath, openConnection, resolveSettings, splitServers} from './connection.js'
-import { listContexts, loadContext, maskContext, type NatsContext, selectedContext} from './context.js'
+import {expandPath, maskUrls, openConnection, resolveSettings, splitServers} from './connection.js'
+import {listContexts, loadContext, maskContext, type NatsContext, selectedContext} from './context-store.js'
 import {toNatsxError} from './errors.js'
 
 /** Apply the connection flags that were given to a context (natscli's `context add/edit` semantics). */
@@ -51,7 +51,7 @@ export async function summarizeContexts(): Promise<ContextSummary[]> {
   for (const name of names) {
     try {
       const c = await loadContext(name)
-      out.push({description: c.description, name, selected: name === selected, url: c.url})
+      out.push({description: c.description, name, selected: name === selected, url: maskUrls(c.url)})
     } catch {
       out.push({description: '(unreadable)', name, selected: name === selected, url: ''})
     }
@@ -124,6 +124,4 @@ export async function validateContext(name: string, connect: boolean): Promise<V
   return result
 }
 
-
-
-export {emptyContext as newContext} from './context.js'
+export {emptyContext as newContext} from './context-store.js'

@@ -6,6 +6,7 @@ import {chmod, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/pr
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
+import {maskUrls} from './connection.js'
 import {ExitCode, NatsxError, notFound, usageError} from './errors.js'
 
 /** A context as natscli stores it (its JSON keys). */
@@ -141,7 +142,33 @@ export async function loadContext(name: string, env?: NodeJS.ProcessEnv): Promis
     throw usageError(`context "${name}" is not a JSON object (${contextFile(name, env)})`)
   }
 
-  return {...emptyContext(), ...(parsed as Partial<NatsContext>)}
+  return {...emptyContext(), ...checkTypes(name, parsed as Record<string, unknown>, contextFile(name, env))}
+}
+
+const typeOf = (v: unknown): string => (Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`)
+
+/**
+ * natscli writes every known key as a string (`tls_first` a boolean); anything else is a hand edit gone wrong and
+ * would be silently coerced ("12345" as a URL, "[object Object]" as a password). Refuse it, naming the key but never a
+ * value (it may be a secret). `null` reads as unset, as Go reads it.
+ */
+function checkTypes(name: string, obj: Record<string, unknown>, file: string): Partial<NatsContext> {
+  const out: Record<string, unknown> = {...obj}
+  for (const key of CONTEXT_KEYS) {
+    const v = obj[key]
+    if (v === undefined) continue
+    if (v === null) {
+      delete out[key]
+      continue
+    }
+
+    const want = key === 'tls_first' ? 'boolean' : 'string'
+    if (typeof v !== want) {
+      throw usageError(`context "${name}" has ${typeOf(v)} for "${key}" where a ${want} belongs (${file})`, `write "${key}" as a ${want} in the file (natscli writes "" for unset)`)
+    }
+  }
+
+  return out as Partial<NatsContext>
 }
 
 /** Write a context in natscli's layout, keeping keys natsx does not know; the file is 0600 (it may hold secrets). */
@@ -213,13 +240,15 @@ export async function unselectContext(env?: NodeJS.ProcessEnv): Promise<string |
   return current
 }
 
-/** A copy with secrets replaced by `********` (empty values stay empty). */
+/** A copy with secrets replaced by `********` (empty values stay empty), whatever their type, and the URL's credentials masked. */
 export function maskContext(ctx: NatsContext): NatsContext {
   const out = {...ctx}
   for (const k of SECRET_KEYS) {
-    if (typeof out[k] === 'string' && out[k]) (out as Record<string, unknown>)[k] = '********'
+    const v = out[k] as unknown
+    if (v !== undefined && v !== null && v !== '' && v !== false) (out as Record<string, unknown>)[k] = '********'
   }
 
+  if (typeof out.url === 'string' && out.url) out.url = maskUrls(out.url)
   return out
 }
 
