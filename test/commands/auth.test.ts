@@ -1,6 +1,7 @@
 import {type AddressInfo, createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {compareVersions} from '../../src/lib/capabilities.js'
 import {noTlsFirst, refusalIn, serverGreetings} from '../../src/lib/connection.js'
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {
@@ -13,7 +14,7 @@ import {
   startSecureServer,
   startTokenServer,
 } from '../helpers/secure.js'
-import {freePort, type NatsServer, startServer} from '../helpers/servers.js'
+import {freePort, type NatsServer, serverFacts, startServer} from '../helpers/servers.js'
 
 let secure: SecureServer
 let tokenServer: {server: NatsServer; token: string}
@@ -143,8 +144,9 @@ describe('mutual TLS (the server verifies client certificates)', () => {
   it('after a reset, a fresh look at the server finds that it wants a client certificate', async () => {
     // (the one that does not verify is read until natsx's 1 s bound, as an -ERR could still follow its INFO)
     const [verifying, plain] = await Promise.all([serverGreetings([mtls.server.url], 5000), serverGreetings([secure.server.url], 1000)])
-    expect(verifying).toEqual([{err: undefined, server: mtls.server.url, tlsVerify: true, version: '2.9.10'}])
-    expect(plain).toEqual([{err: undefined, server: secure.server.url, tlsVerify: false, version: '2.9.10'}])
+    const {version} = await serverFacts(mtls.server)
+    expect(verifying).toEqual([{err: undefined, server: mtls.server.url, tlsVerify: true, version}])
+    expect(plain).toEqual([{err: undefined, server: secure.server.url, tlsVerify: false, version}])
 
     const refusal = refusalIn(verifying, false)
     expect(refusal?.exitCode).toBe(7)
@@ -157,12 +159,30 @@ describe('mutual TLS (the server verifies client certificates)', () => {
 })
 
 describe('--tlsfirst', () => {
-  it('against a server that sends its INFO before TLS (2.9.10) is exit 8 naming the version it needs', async () => {
-    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, '--user', secure.user.user, '--password', secure.user.password, ...tls(), '--tlsfirst'])
+  it('connects to a server configured with handshake_first (2.10.4+); a server that sends its INFO first is exit 8 with the fix', async () => {
+    const {version} = await serverFacts(secure.server)
+    const login = ['--user', secure.user.user, '--password', secure.user.password, ...tls(), '--tlsfirst']
+    const res = await runCli(['pub', 'auth.x', 'v', '-s', secure.server.url, ...login])
     expect(res.code, res.stderr).toBe(8)
-    expect(res.stderr.trim().split('\n')).toEqual([
-      `natsx: ${secure.server.url} (nats-server 2.9.10) sends its INFO before TLS, so it does not take --tlsfirst; --tlsfirst needs nats-server 2.10.4 or later with handshake_first in its tls block; connect without --tlsfirst`,
-    ])
+    const canTlsFirst = compareVersions(version, '2.10.4') >= 0
+    const hint = canTlsFirst
+      ? 'its tls block does not set handshake_first; set it there, or connect without --tlsfirst'
+      : '--tlsfirst needs nats-server 2.10.4 or later with handshake_first in its tls block; connect without --tlsfirst'
+    expect(res.stderr.trim().split('\n')).toEqual([`natsx: ${secure.server.url} (nats-server ${version}) sends its INFO before TLS, so it does not take --tlsfirst; ${hint}`])
+    if (!canTlsFirst) return
+
+    const first = await startSecureServer({handshakeFirst: true})
+    try {
+      const ok = await runCli(['request', 'nobody.here', 'x', '-s', first.server.url, '--user', first.user.user, '--password', first.user.password, '--tlsca', first.pki.ca, '--tlsfirst', '--trace'])
+      // connected over TLS-first and authenticated: the request reaches the server and finds no responder
+      expect(ok.code, ok.stderr).toBe(6)
+      expect(ok.stderr).toMatch(/no responders/)
+      expect(ok.stderr).toMatch(new RegExp(`--- connected to .* \\(nats-server ${version.replaceAll('.', '\\.')}\\)`))
+      const pub = await runCli(['pub', 'auth.x', 'v', '-s', first.server.url, '--user', first.user.user, '--password', first.user.password, '--tlsca', first.pki.ca, '--tlsfirst'])
+      expect(pub.code, pub.stderr).toBe(0)
+    } finally {
+      await first.server.destroy()
+    }
   })
 
   it('against a server new enough, the fix is in its configuration', () => {
@@ -243,7 +263,7 @@ describe('connection failures', () => {
       expect(res.stderr.trim().split('\n')).toHaveLength(1)
       expect(res.stderr).toContain(`${full.url} refused the connection: maximum connections exceeded; the server or account is at its connection limit`)
       const [greeting] = await serverGreetings([full.url], 5000)
-      expect(greeting).toEqual({err: 'maximum connections exceeded', server: full.url, tlsVerify: false, version: '2.9.10'})
+      expect(greeting).toEqual({err: 'maximum connections exceeded', server: full.url, tlsVerify: false, version: (await serverFacts(full)).version})
       expect(refusalIn([greeting], false)?.exitCode).toBe(6)
     } finally {
       holder.child.kill('SIGINT')

@@ -6,7 +6,7 @@ import type {PubResult} from '../../src/commands/pub.js'
 import type {MessageRecord} from '../../src/lib/messages.js'
 
 import {runCli, spawnCli} from '../helpers/cli.js'
-import {type NatsServer, startServer} from '../helpers/servers.js'
+import {type NatsServer, serverFacts, startServer} from '../helpers/servers.js'
 
 let server: NatsServer
 let nc: NatsConnection
@@ -110,10 +110,22 @@ describe('sub --stream replay', () => {
 })
 
 describe('server capabilities and --trace', () => {
-  it('refuses an option the connected server lacks with exit 8, before anything is sent', async () => {
-    const res = await runCli(['sub', '--stream', 'REPLAY', '--all', 'replay.a', 'replay.b', '-s', server.url])
-    expect(res.code).toBe(8)
-    expect(res.stderr.trim()).toMatch(/^natsx: replaying several subjects at once \(multiple filter subjects\) requires nats-server 2\.10\.0; connected server is 2\.9\.10/)
+  it('replays several subjects where the server has multiple filters; refuses them with exit 8 where it lacks them, before anything is sent', async () => {
+    const facts = await serverFacts(server)
+    const res = await runCli(['sub', '--stream', 'REPLAY', '--all', 'replay.a', 'replay.b', '--json', '--wait', '500ms', '-s', server.url])
+    if (facts.caps.has('multi-filter')) {
+      expect(res.code, res.stderr).toBe(0)
+      expect(res.ndjson<MessageRecord>().map((r) => r.data)).toEqual(['r1', 'r2', 'r4', 'r5', 'r7', 'r8', 'r10'])
+    } else {
+      expect(res.code).toBe(8)
+      expect(res.stderr.trim().split('\n')).toHaveLength(1)
+      expect(res.stderr.startsWith(`natsx: replaying several subjects at once (multiple filter subjects) requires nats-server 2.10.0; connected server is ${facts.version}`), res.stderr).toBe(true)
+      expect(res.stdout).toBe('')
+    }
+
+    // nothing was left behind either way
+    const jsm = await jetstreamManager(nc)
+    expect(await jsm.consumers.list('REPLAY').next()).toHaveLength(0)
   })
 
   it('--trace prints JetStream API requests and replies on stderr, with secrets masked', async () => {

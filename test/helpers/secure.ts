@@ -56,8 +56,11 @@ export interface SecureServer {
   user: {password: string; user: string}
 }
 
-/** TLS (server cert signed by the test CA), a password user and an nkey user. */
-export async function startSecureServer(): Promise<SecureServer> {
+/**
+ * TLS (server cert signed by the test CA), a password user and an nkey user. `handshakeFirst` sets `handshake_first`
+ * in the tls block (nats-server 2.10.4+): the TLS handshake comes before the INFO.
+ */
+export async function startSecureServer(options: {handshakeFirst?: boolean} = {}): Promise<SecureServer> {
   const pki = makePki()
   const kp = createUser()
   const seed = new TextDecoder().decode(kp.getSeed())
@@ -69,7 +72,7 @@ tls {
   cert_file: "${pki.serverCert}"
   key_file: "${pki.serverKey}"
   ca_file: "${pki.ca}"
-  timeout: 10
+  timeout: 10${options.handshakeFirst ? '\n  handshake_first: true' : ''}
 }
 authorization {
   users: [
