@@ -14,7 +14,7 @@ export default class Reply extends BaseCommand<typeof Reply> {
     body: Args.string({description: 'reply body (templates, including {{Request}} and subject tokens {{0}}, {{1}}, …); echoes the request when omitted', ignoreStdin: true}),
   }
   static description = `Answers each request with BODY, with the request itself (--echo, the default without BODY), or with the output of --command.
---command runs through /bin/sh with the request body on stdin and NATS_REQUEST_SUBJECT / NATS_REQUEST_BODY set; its stdout is the reply, and a non-zero exit sends no reply.
+--command runs through /bin/sh with the request body on stdin and NATS_REQUEST_SUBJECT / NATS_REQUEST_BODY set (NATS_REQUEST_BODY is left unset, with a "warning" in the record, for a body with a NUL byte); its stdout is the reply, and a non-zero exit sends no reply.
 Subject tokens, as natscli numbers them: in BODY, --command and -H values, {{N}} is token N of the request's subject (split on "."), counting from 0. With SUBJECT "weather.>" a request on "weather.london" has {{0}} = weather and {{1}} = london; with "weather.*.*", "weather.uk.london" has {{1}} = uk and {{2}} = london. {{N}} past the end of the request's subject (possible after ">") is empty; {{N}} past the last token of a SUBJECT without ">" is exit 2. --command gets tokens as they are, unquoted, so a request whose token used there has anything but letters, digits and _-+=@%:, is not answered (the whole subject is in $NATS_REQUEST_SUBJECT); so is a request whose body has anything but those, spaces, "." and "/" when --command uses {{Request}} (read the body from stdin or $NATS_REQUEST_BODY).
 --sleep MAX waits a random time from 0 up to MAX before each reply (a slow service); Ctrl-C ends the wait at once.
 With --json every handled request is one line of JSON (NDJSON) with "responded" and, when no reply was sent, "error".`
@@ -61,6 +61,7 @@ With --json every handled request is one line of JSON (NDJSON) with "responded" 
         subject: args.subject,
       },
       (rec, n) => {
+        if (rec.warning && !json) process.stderr.write(`natsx: warning: request #${n} on "${rec.subject}": ${rec.warning}\n`)
         if (json) this.writeLine(JSON.stringify(rec))
         else this.writeLine(`[#${n}] ${rec.responded ? 'Answered' : 'Did not answer'} request on "${rec.subject}" (${rec.size} bytes)${rec.error ? `: ${rec.error}` : ''}`)
       },

@@ -3,7 +3,8 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {headerFlag, intFlag, parseHeaders} from '../lib/flags.js'
-import {readStdin} from '../lib/io.js'
+import {readStdin, stdoutRecords} from '../lib/io.js'
+import {recordBytes} from '../lib/messages.js'
 import {type ReplyRecord, request, type RequestResult} from '../lib/pubsub.js'
 import {validatePublishSubject} from '../lib/subjects.js'
 import {expandTemplate, validateTemplate} from '../lib/templates.js'
@@ -26,7 +27,7 @@ reply's subject) and shows its stdout instead, also in --raw and in --json ("dat
   ]
   static flags = {
     header: headerFlag,
-    raw: Flags.boolean({char: 'r', description: 'print only the reply bodies'}),
+    raw: Flags.boolean({char: 'r', description: 'print only the reply bodies, byte for byte (each followed by a newline)'}),
     replies: intFlag()({default: 1, description: 'replies to wait for; 0 waits for all until the timeout'}),
     translate: Flags.string({
       description:
@@ -46,8 +47,9 @@ reply's subject) and shows its stdout instead, also in --raw and in --json ("dat
     const settings = await this.connectionSettings()
     const show = (rec: ReplyRecord): void => {
       const r = flags.translate === undefined ? rec : displayData(rec)
-      if (flags.raw) this.say(r.encoding === 'utf8' ? r.data : Buffer.from(r.data, 'base64').toString('latin1'))
-      else {
+      if (flags.raw) {
+        if (!this.jsonEnabled()) void stdoutRecords().write(Buffer.concat([recordBytes(r), Buffer.from('\n')]))
+      } else {
         this.say(`Received reply on "${r.subject}" with rtt ${r.rtt_ms.toFixed(3)}ms`)
         for (const [k, vs] of Object.entries(r.headers ?? {})) for (const v of vs) this.say(`${k}: ${v}`)
         this.say(r.encoding === 'utf8' ? r.data : `(${r.size} bytes, base64) ${r.data}`)
@@ -73,6 +75,7 @@ reply's subject) and shows its stdout instead, also in --raw and in --json ("dat
       }
     }
 
+    await stdoutRecords().flushed()
     return result
   }
 }

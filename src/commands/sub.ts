@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {BaseCommand} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
 import {durationFlag, intFlag} from '../lib/flags.js'
+import {stdoutRecords} from '../lib/io.js'
 import {type MessageRecord} from '../lib/messages.js'
 import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.js'
 import {checkSubOutputFlags, subPrinter} from '../lib/sub-output.js'
@@ -22,7 +23,10 @@ With --stream, messages are replayed from a JetStream stream through an ordered 
 --translate CMD pipes each body through /bin/sh -c CMD (one message at a time, in order; NATS_SUBJECT is set) and
 shows its stdout instead, also in --raw and in the JSON records ("data", "encoding", "size").
 --subjects-only, --timestamp and --delta-time shape the output for people; --json records are always whole.
---ignore-subject drops matching messages before anything else: not shown, dumped or counted.`
+--ignore-subject drops matching messages before anything else: not shown, dumped or counted.
+A slow reader of stdout slows a --stream replay (nothing more is fetched until it reads). A core subscription cannot
+be slowed: once 32 MiB of output wait for the reader, further messages are dropped (a slow consumer), with a warning
+on stderr and the count in the summary ("dropped"; under --json a last {"summary":…} line on stderr).`
   static examples = [
     '<%= config.bin %> sub "orders.>"',
     '<%= config.bin %> sub orders.new --count 10 --json',
@@ -99,6 +103,9 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
     }
 
     const json = this.jsonEnabled()
+    const out = stdoutRecords()
+    /** core messages dropped because stdout did not keep up */
+    let dropped = 0
     const ignore = flags['ignore-subject']
     const pending: Array<Promise<void>> = []
     const print = subPrinter({
@@ -119,6 +126,7 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
           process.stderr.write(`natsx: listening on ${on}${ignoring}\n`)
         },
         queue: flags.queue,
+        ready: () => out.ready(),
         signal: this.interrupt.signal,
         subjects,
         translate: flags.translate,
@@ -133,15 +141,43 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
         // Dumps keep the message as it arrived.
         if (flags.dump) pending.push(writeFile(join(flags.dump, `${n}.json`), JSON.stringify(original) + '\n'))
         if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
+        if (!flags.stream && out.backlog > SUB_BACKLOG_BYTES) {
+          // A core subscription cannot be slowed: drop, say so once, count.
+          if (dropped++ === 0) this.note(json, `stdout is not keeping up: dropping messages (slow consumer) while ${SUB_BACKLOG_BYTES / 1_048_576} MiB wait for the reader; the count is in the summary`)
+          return
+        }
+
         const shown = flags.translate === undefined ? rec : displayData(rec)
-        this.writeLine(json ? JSON.stringify(rec) : print(shown, n))
+        if (json) void out.line(JSON.stringify(rec))
+        else {
+          const text = print(shown, n)
+          if (typeof text === 'string') void out.line(text)
+          else void out.write(Buffer.concat([text, NL]))
+        }
       },
     )
     await Promise.all(pending)
-    if (!json) process.stderr.write(`natsx: ${summary.messages} message${summary.messages === 1 ? '' : 's'} received (${summary.ended})\n`)
+    await out.flushed()
+    if (this.outputClosed()) return
+    const shownCount = summary.messages - dropped
+    if (json) {
+      if (dropped > 0) process.stderr.write(JSON.stringify({summary: {dropped, ended: summary.ended, messages: shownCount}}) + '\n')
+    } else {
+      const lost = dropped > 0 ? `, ${dropped} dropped: stdout did not keep up (slow consumer)` : ''
+      process.stderr.write(`natsx: ${shownCount} message${shownCount === 1 ? '' : 's'} received (${summary.ended}${lost})\n`)
+    }
     // NDJSON is the --json output; no final object is printed.
   }
+
+  /** A warning on stderr: a line for people, a JSON object under --json (never silent). */
+  private note(json: boolean, message: string): void {
+    process.stderr.write(json ? JSON.stringify({warning: message}) + '\n' : `natsx: warning: ${message}\n`)
+  }
 }
+
+/** a core subscription drops messages once this much output waits for a slow reader */
+const SUB_BACKLOG_BYTES = 32 * 1_048_576
+const NL = Buffer.from('\n')
 
 function clockOf(flags: {'delta-time'?: boolean; timestamp?: boolean}): 'delta' | 'timestamp' | undefined {
   if (flags.timestamp) return 'timestamp'

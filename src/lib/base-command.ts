@@ -37,6 +37,8 @@ protected args!: BaseArgs<T>
   private readonly interruptController = new AbortController()
   /** set once the command has taken the interrupt signal to stop on it gracefully */
   private interruptTaken = false
+  /** stdout's reader has gone (EPIPE): the command ends at once and quietly, with 0, as `yes | head` does */
+  private stdoutGone = false
   /**
    * Ctrl-C (or SIGTERM). A command that has taken `interrupt.signal` stops gracefully on it (a subscription prints its
    * summary, a publisher flushes); the connection is then closed in `finally`. Any other command, or a second Ctrl-C,
@@ -55,6 +57,19 @@ protected args!: BaseArgs<T>
       this.report(interrupted())
       process.exit(ExitCode.INTERRUPTED)
     }, GRACE_MS).unref()
+  }
+
+  /**
+   * The reader of stdout has gone (`natsx sub … | head -1`): a command that has taken `interrupt.signal` stops on it
+   * (a pull consumer still acknowledges what it printed); any other ends at once. Nothing more is said, exit 0.
+   */
+  private readonly onStdoutError = (): void => {
+    if (this.stdoutGone) return
+    this.stdoutGone = true
+    if (!this.interruptTaken) process.exit(0)
+    this.interruptController.abort()
+    // never wait long on the way out
+    setTimeout(() => process.exit(0), 1000).unref()
   }
 
   /** Aborted on Ctrl-C / SIGTERM. Taking it means the command stops on it by itself (see onSignal). */
@@ -84,6 +99,11 @@ protected args!: BaseArgs<T>
   }
 
   override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    if (this.stdoutGone) {
+      process.exitCode = 0
+      return
+    }
+
     const err = this.interruptController.signal.aborted && !(error instanceof NatsxError) ? interrupted() : toNatsxError(error, {maxPayload: this._nc?.info?.max_payload, servers: this._settings?.displayServers.join(',')})
     process.exitCode = err.exitCode
     // A parse failure is reported here; oclif must not also warn that the command "did not parse".
@@ -126,7 +146,8 @@ protected args!: BaseArgs<T>
     process.off('SIGINT', this.onSignal)
     process.off('SIGTERM', this.onSignal)
     await this.closeConnection()
-    if (!error && this.interruptController.signal.aborted && !process.exitCode) process.exitCode = ExitCode.INTERRUPTED
+    if (this.stdoutGone) process.exitCode = 0
+    else if (!error && this.interruptController.signal.aborted && !process.exitCode) process.exitCode = ExitCode.INTERRUPTED
     await super.finally(error)
   }
 
@@ -146,6 +167,7 @@ protected args!: BaseArgs<T>
     this.rest = argv as string[]
     process.on('SIGINT', this.onSignal)
     process.on('SIGTERM', this.onSignal)
+    process.stdout.on('error', this.onStdoutError)
   }
 
   /** The JetStream client (publish, consume), made on first use. */
@@ -176,6 +198,11 @@ protected args!: BaseArgs<T>
     }
 
     return this._nc
+  }
+
+  /** Whether the reader of stdout has gone (EPIPE): say nothing more. */
+  protected outputClosed(): boolean {
+    return this.stdoutGone
   }
 
   /** A line for people on stdout (suppressed under --json). */

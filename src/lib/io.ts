@@ -78,3 +78,84 @@ export async function* readLines(input: Readable, signal?: AbortSignal): AsyncGe
     await chunks.return?.().catch(() => {})
   }
 }
+
+/**
+ * Writing a stream of records to stdout (or any writable) with backpressure, so that a slow reader slows the
+ * producer instead of growing memory, and a closed reader (EPIPE) ends the output instead of throwing.
+ *
+ * - `write(chunk)` queues a chunk and returns a promise of whether it was handed to the operating system (written
+ *   to the file, or into the pipe): true once it was, false when it never will be (the reader closed). It never
+ *   rejects, so it need not be awaited. Acknowledge a message once it says true, never earlier.
+ * - `ready()` resolves when the writable is below its high-water mark: await it before asking a server for more.
+ * - `flushed()` resolves once everything written so far has been handed over: await it before the command returns
+ *   (oclif otherwise gives a slow reader 10 s and then fails).
+ * - `closed` tells whether the reader has gone; `ready()` and `flushed()` then resolve at once.
+ */
+export class RecordWriter {
+  private gone = false
+  private readonly out: NodeJS.WritableStream & {destroyed?: boolean; writableLength?: number; writableNeedDrain?: boolean}
+
+  constructor(out: NodeJS.WritableStream = process.stdout) {
+    this.out = out
+    out.on('error', () => {
+      // EPIPE and friends: the reader is gone (the command ends quietly; see BaseCommand)
+      this.gone = true
+    })
+    out.on('close', () => {
+      this.gone = true
+    })
+  }
+
+  /** bytes written but not yet handed to the OS (what a stopped reader makes this process hold) */
+  get backlog(): number {
+    return this.out.writableLength ?? 0
+  }
+
+  /** the reader is gone: nothing written from now on arrives */
+  get closed(): boolean {
+    return this.gone || Boolean(this.out.destroyed)
+  }
+
+  /** resolves once everything written so far has been handed to the OS (at once when the reader is gone) */
+  async flushed(): Promise<void> {
+    if (this.closed) return
+    await this.write('')
+  }
+
+  /** one line (a "\n" is added) */
+  line(text: string): Promise<boolean> {
+    return this.write(text + '\n')
+  }
+
+  /** resolves when the output can take more without growing past its high-water mark */
+  async ready(): Promise<void> {
+    if (this.closed || !this.out.writableNeedDrain) return
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.out.off('drain', done)
+        this.out.off('close', done)
+        this.out.off('error', done)
+        resolve()
+      }
+
+      this.out.on('drain', done)
+      this.out.on('close', done)
+      this.out.on('error', done)
+    })
+  }
+
+  write(chunk: string | Uint8Array): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false)
+    return new Promise((resolve) => {
+      this.out.write(chunk, (err) => resolve(!err))
+    })
+  }
+}
+
+let stdoutWriter: RecordWriter | undefined
+
+/** The one writer of process.stdout (made on first use). */
+export function stdoutRecords(): RecordWriter {
+  stdoutWriter ??= new RecordWriter(process.stdout)
+  return stdoutWriter
+}

@@ -27,7 +27,8 @@ export interface MessageRecord {
   translate_error?: string
 }
 
-const strict = new TextDecoder('utf-8', {fatal: true})
+// ignoreBOM: a leading byte-order mark is part of the body (bodies are opaque bytes; `size` counts it)
+const strict = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
 
 export function encodeData(data: Uint8Array): {data: string; encoding: 'base64' | 'utf8'} {
   try {
@@ -35,6 +36,11 @@ export function encodeData(data: Uint8Array): {data: string; encoding: 'base64' 
   } catch {
     return {data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), encoding: 'base64'}
   }
+}
+
+/** The body bytes of a record, exactly as they arrived (`--raw`): the inverse of encodeData. */
+export function recordBytes(rec: Pick<MessageRecord, 'data' | 'encoding'>): Buffer {
+  return Buffer.from(rec.data, rec.encoding === 'utf8' ? 'utf8' : 'base64')
 }
 
 export function headersToObject(h: MsgHdrs | undefined): Record<string, string[]> | undefined {

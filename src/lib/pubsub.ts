@@ -143,6 +143,11 @@ export interface SubscribeOptions {
   /** called once the subscription is in place on the server */
   onReady?: () => void
   queue?: string
+  /**
+   * resolves when the output can take more: a JetStream replay fetches nothing before (a slow reader slows the
+   * replay); a core subscription cannot be slowed, the caller decides what to drop
+   */
+  ready?: () => Promise<void>
   signal: AbortSignal
   subjects: string[]
   /** pipe each body through this shell command (see translate.ts), one message at a time, in order */
@@ -220,7 +225,7 @@ export async function subscribe(
   const cleanups: Array<() => Promise<void>> = []
   try {
     if (o.jetstream) {
-      await startReplay(o.jetstream, o.subjects, deliver, cleanups, (error) => {
+      await startReplay(o.jetstream, o.subjects, deliver, cleanups, o.ready, (error) => {
         failure = error
         finish()
       })
@@ -266,6 +271,7 @@ async function startReplay(
   subjects: string[],
   deliver: (rec: MessageRecord, body: Uint8Array) => void,
   cleanups: Array<() => Promise<void>>,
+  ready: (() => Promise<void>) | undefined,
   fail: (error: unknown) => void,
 ): Promise<void> {
   const {DeliverPolicy} = await import('./nats/jetstream.js')
@@ -311,16 +317,28 @@ async function startReplay(
   // Make sure the stream exists: a clear "not found" instead of a consumer error.
   await r.jsm.streams.info(r.stream)
   const consumer = await r.js.consumers.get(r.stream, opts)
-  const messages = await consumer.consume({
-    callback(m) {
-      deliver(jsMessageRecord(m), m.data)
-    },
-  })
-  messages.closed().then((err) => {
-    if (err) fail(err)
+  // Batches fetched one after the other, each only once the output has room: a paused reader stops the replay
+  // instead of filling memory (consume() would keep pulling).
+  let stopped = false
+  let current: {stop(): void} | undefined
+  const loop = (async (): Promise<void> => {
+    while (!stopped) {
+      await ready?.()
+      if (stopped) break
+      const iter = await consumer.fetch({expires: 5000, max_messages: 256})
+      current = iter
+      for await (const m of iter) deliver(jsMessageRecord(m), m.data)
+      const err = await iter.closed()
+      if (err && !stopped) throw err
+    }
+  })()
+  loop.catch((error: unknown) => {
+    if (!stopped) fail(error)
   })
   cleanups.push(async () => {
-    messages.stop()
+    stopped = true
+    current?.stop()
+    await loop.catch(() => {})
     // Leave nothing behind on the server.
     await consumer.delete().catch(() => {})
   })
@@ -430,6 +448,8 @@ export interface HandledRequest extends MessageRecord {
   /** why no reply was sent (command failed) */
   error?: string
   responded: boolean
+  /** something the command did not get as usual, e.g. NATS_REQUEST_BODY left unset (the body is still on stdin) */
+  warning?: string
 }
 
 export interface ReplySummary {
@@ -473,15 +493,29 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
     let data: Uint8Array
     let headers = await buildHeaders(o.headers, i, tokens)
     if (o.command) {
-      const env = {...process.env, NATS_REQUEST_BODY: new TextDecoder().decode(m.data), NATS_REQUEST_SUBJECT: m.subject}
-      const unsafe = unsafeForShell(o.command, tokens, env.NATS_REQUEST_BODY)
+      const text = new TextDecoder().decode(m.data)
+      const env: NodeJS.ProcessEnv = {...process.env, NATS_REQUEST_SUBJECT: m.subject}
+      // An environment value cannot hold a NUL byte: the body then reaches the command on stdin only.
+      if (text.includes('\0')) rec.warning = 'NATS_REQUEST_BODY not set: the request body has a NUL byte, which an environment value cannot hold; the command has it on stdin'
+      else env.NATS_REQUEST_BODY = text
+      const unsafe = unsafeForShell(o.command, tokens, text)
       if (unsafe) {
         rec.error = unsafe
         onRequest(rec, i)
         return
       }
 
-      const res = await runShell(expandTemplate(o.command, {count: i, request: env.NATS_REQUEST_BODY, tokens}), m.data, env, o.signal)
+      let res
+      try {
+        res = await runShell(expandTemplate(o.command, {count: i, request: text, tokens}), m.data, env, o.signal)
+      } catch (error) {
+        if (o.signal.aborted) return
+        // the command could not be started for this request (say, too large an environment): the service goes on
+        rec.error = `command could not start: ${(error as Error).message}`
+        onRequest(rec, i)
+        return
+      }
+
       if (!succeeded(res)) {
         rec.error = `command ${failureText(res)}`
         onRequest(rec, i)
@@ -512,7 +546,13 @@ export async function serveReplies(nc: NatsConnection, o: ReplyOptions, onReques
       n++
       const i = n
       chain = chain.then(async () => {
-        await handle(m, i)
+        try {
+          await handle(m, i)
+        } catch (error) {
+          // one request that fails must not stop the service
+          if (!o.signal.aborted) onRequest({...messageRecord(m), error: `not answered: ${(error as Error).message}`, responded: false}, i)
+        }
+
         if (o.count !== undefined && i >= o.count) {
           ended = 'count'
           finish()

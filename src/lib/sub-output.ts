@@ -5,7 +5,7 @@
  * together, refused before connecting. `--json` records are not shaped here: they are always whole.
  */
 import {usageError} from './errors.js'
-import {humanMessage, type MessageRecord} from './messages.js'
+import {humanMessage, type MessageRecord, recordBytes} from './messages.js'
 import {validateFilterSubject} from './subjects.js'
 
 export interface SubOutputFlags {
@@ -52,9 +52,10 @@ export interface SubPrinterOptions {
 
 /**
  * The text for each message, called once per message in the order they arrived (the delta clock runs from one to the
- * next). The times are those of the records' `received`: UTC, RFC 3339 with milliseconds.
+ * next). The times are those of the records' `received`: UTC, RFC 3339 with milliseconds. `--raw` gives the body's
+ * bytes unchanged (binary stays binary).
  */
-export function subPrinter(o: SubPrinterOptions): (rec: MessageRecord, n: number) => string {
+export function subPrinter(o: SubPrinterOptions): (rec: MessageRecord, n: number) => Buffer | string {
   let previous = o.startedMs
   const lead = (rec: MessageRecord): string | undefined => {
     if (o.clock === 'timestamp') return rec.received
@@ -66,7 +67,7 @@ export function subPrinter(o: SubPrinterOptions): (rec: MessageRecord, n: number
   }
 
   return (rec, n) => {
-    if (o.view === 'raw') return rec.encoding === 'utf8' ? rec.data : Buffer.from(rec.data, 'base64').toString('latin1')
+    if (o.view === 'raw') return recordBytes(rec)
     const prefix = lead(rec)
     if (o.view === 'subjects') return prefix === undefined ? rec.subject : `${prefix} ${rec.subject}`
     return humanMessage(n, rec, {headersOnly: o.headersOnly, prefix})

@@ -2,11 +2,16 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {type NextAction, pullNext} from '../../lib/consumers/ops.js'
+import {type NextAction, pullNext} from '../../lib/consumers/next.js'
 import {durationFlag, intFlag} from '../../lib/flags.js'
+import {stdoutRecords} from '../../lib/io.js'
 import {humanMessage, type MessageRecord} from '../../lib/messages.js'
 import {validateName} from '../../lib/subjects.js'
 
+/**
+ * The --json document. It is written as the messages arrive (one record a line, each settled once its line is out),
+ * so "messages" comes last; a pull that stops on an error still ends the document, with what was printed.
+ */
 export interface ConsumerNextResult {
   action: NextAction
   consumer: string
@@ -21,7 +26,8 @@ export default class ConsumerNext extends BaseCommand<typeof ConsumerNext> {
     name: Args.string({description: 'pull consumer name', required: true}),
   }
   static description =
-    'Waits up to --wait for the messages; fewer (or none) is not an error. Each message is acknowledged as asked (--ack, the default, waits for the server to confirm).'
+    `Waits up to --wait for the messages; fewer (or none) is not an error. Each message is acknowledged as asked (--ack, the default, waits for the server to confirm), and only once it has been written to stdout: a slow reader slows the pulling, and a lost connection (exit 6) leaves acknowledged exactly what was printed.
+On a consumer with ack policy none nothing is acknowledged ("action": "none"), and --nak and --term are refused.`
   static examples = [
     '<%= config.bin %> consumer next ORDERS worker',
     '<%= config.bin %> consumer next ORDERS worker --count 10 --json',
@@ -43,25 +49,46 @@ export default class ConsumerNext extends BaseCommand<typeof ConsumerNext> {
   }
   static summary = 'Pull messages from a pull consumer and acknowledge them.'
 
-  async run(): Promise<ConsumerNextResult> {
+  async run(): Promise<void> {
     const {args, flags} = this
     validateName(args.stream, 'stream')
     validateName(args.name, 'consumer')
-    const action: NextAction = flags.nak ? 'nak' : flags.term ? 'term' : flags['no-ack'] ? 'none' : 'ack'
+    const asked: NextAction = flags.nak ? 'nak' : flags.term ? 'term' : flags['no-ack'] ? 'none' : 'ack'
+    const json = this.jsonEnabled()
+    const out = stdoutRecords()
     let n = 0
-    const messages = await pullNext(
-      await this.js(),
-      await this.jsm(),
-      args.stream,
-      args.name,
-      {action, count: flags.count, expiresMs: flags.wait, signal: this.interrupt.signal},
-      (rec) => {
-        n++
-        this.say(humanMessage(n, rec).trimEnd())
-      },
-    )
-    if (messages.length < flags.count)
-      this.warnLine(`${messages.length} of ${flags.count} message(s) received within ${flags.wait} ms`)
-    return {action, consumer: args.name, messages, stream: args.stream}
+    let opened = false
+    const open = (action: NextAction): void => {
+      if (!json) return
+      opened = true
+      void out.write(`{"action":${JSON.stringify(action)},"consumer":${JSON.stringify(args.name)},"stream":${JSON.stringify(args.stream)},"messages":[`)
+    }
+
+    let outcome
+    try {
+      outcome = await pullNext(
+        await this.js(),
+        await this.jsm(),
+        args.stream,
+        args.name,
+        {action: asked, count: flags.count, expiresMs: flags.wait, signal: this.interrupt.signal},
+        {
+          ready: () => out.ready(),
+          show(rec) {
+            n++
+            if (!json) return out.line(humanMessage(n, rec).trimEnd())
+            return out.write(`${n === 1 ? '\n' : ',\n'}${JSON.stringify(rec)}`)
+          },
+          start: open,
+        },
+      )
+    } finally {
+      // The document is whole even when the pull stopped on an error: it holds what was printed.
+      if (opened) void out.write('\n]}\n')
+      await out.flushed()
+    }
+
+    if (outcome.shown < flags.count && !this.outputClosed())
+      this.warnLine(`${outcome.shown} of ${flags.count} message(s) received within ${flags.wait} ms`)
   }
 }

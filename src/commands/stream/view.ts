@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {usageError} from '../../lib/errors.js'
 import {durationFlag, intFlag} from '../../lib/flags.js'
+import {stdoutRecords} from '../../lib/io.js'
 import {humanMessage, type MessageRecord} from '../../lib/messages.js'
 import {viewStream} from '../../lib/streams/ops.js'
 import {validateFilterSubject, validateName} from '../../lib/subjects.js'
@@ -39,12 +40,14 @@ export default class StreamView extends BaseCommand<typeof StreamView> {
       throw usageError('--since and --start-sequence cannot be used together')
     const json = this.jsonEnabled()
     let n = 0
+    const out = stdoutRecords()
     const read = await viewStream(
       await this.js(),
       await this.jsm(),
       args.name,
       {
         count: flags.count,
+        ready: () => out.ready(),
         signal: this.interrupt.signal,
         sinceMs: flags.since,
         startSequence: flags['start-sequence'],
@@ -52,9 +55,10 @@ export default class StreamView extends BaseCommand<typeof StreamView> {
       },
       (rec) => {
         n++
-        this.writeLine(json ? JSON.stringify(rec) : humanMessage(n, rec))
+        void out.line(json ? JSON.stringify(rec) : humanMessage(n, rec))
       },
     )
-    if (!json) process.stderr.write(`natsx: ${read} message${read === 1 ? '' : 's'} shown\n`)
+    await out.flushed()
+    if (!json && !this.outputClosed()) process.stderr.write(`natsx: ${read} message${read === 1 ? '' : 's'} shown\n`)
   }
 }

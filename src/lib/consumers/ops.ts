@@ -1,5 +1,5 @@
 /**
- * Consumer operations: idempotent add, edit with a diff, reports, pulling messages. Plain data out.
+ * Consumer operations: idempotent add, edit with a diff, reports. Plain data out (pulling messages: next.ts).
  */
 import type {ConsumerConfig, ConsumerInfo, JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
 
@@ -7,7 +7,6 @@ import type {Capabilities} from '../capabilities.js'
 
 import {type FieldDiff, inlineDiff} from '../config-file.js'
 import {conflict, ExitCode, notFound, toNatsxError, usageError} from '../errors.js'
-import {jsMessageRecord, type MessageRecord} from '../messages.js'
 import {requireStream} from '../streams/ops.js'
 import {
   checkConsumerCapabilities,
@@ -159,68 +158,6 @@ export function consumerReportRow(ci: ConsumerInfo): ConsumerReportRow {
     unprocessed: ci.num_pending,
     waiting_pulls: ci.num_waiting,
   }
-}
-
-export type NextAction = 'ack' | 'nak' | 'none' | 'term'
-
-export interface NextOptions {
-  action: NextAction
-  count: number
-  expiresMs: number
-  signal?: AbortSignal
-}
-
-/** Pull up to `count` messages from a pull consumer and acknowledge each as asked. */
-export async function pullNext(
-  js: JetStreamClient,
-  jsm: JetStreamManager,
-  stream: string,
-  name: string,
-  o: NextOptions,
-  onMessage?: (rec: MessageRecord) => void,
-): Promise<MessageRecord[]> {
-  const ci = await requireConsumer(jsm, stream, name)
-  if (ci.config.deliver_subject)
-    throw usageError(
-      `consumer "${name}" is a push consumer`,
-      'next works on pull consumers; use `natsx sub --stream` for push',
-    )
-  const consumer = await js.consumers.get(stream, name)
-  const out: MessageRecord[] = []
-  const iter = await consumer.fetch({expires: Math.max(1000, o.expiresMs), max_messages: o.count})
-  const stop = (): void => iter.stop()
-  o.signal?.addEventListener('abort', stop)
-  try {
-    for await (const m of iter) {
-      const rec = jsMessageRecord(m)
-      switch (o.action) {
-        case 'ack': {
-          await m.ackAck()
-          break
-        }
-
-        case 'nak': {
-          m.nak()
-          break
-        }
-
-        case 'term': {
-          m.term()
-          break
-        }
-
-        default:
-      }
-
-      out.push(rec)
-      onMessage?.(rec)
-      if (out.length >= o.count) break
-    }
-  } finally {
-    o.signal?.removeEventListener('abort', stop)
-  }
-
-  return out
 }
 
 /** API responses carry a `type` field; infos are returned without it. */

@@ -269,6 +269,8 @@ export async function sealStream(jsm: JetStreamManager, name: string): Promise<S
 
 export interface ViewOptions {
   count?: number
+  /** resolves when the output can take more: no batch is fetched before (a slow reader slows the reading) */
+  ready?: () => Promise<void>
   signal?: AbortSignal
   sinceMs?: number
   startSequence?: number
@@ -308,6 +310,8 @@ export async function viewStream(
   const limit = o.count ?? Number.POSITIVE_INFINITY
   try {
     while (n < limit && !o.signal?.aborted) {
+      await o.ready?.()
+      if (o.signal?.aborted) break
       const batch = Math.min(256, limit - n)
       const iter = await consumer.fetch({expires: 1000, max_messages: batch})
       let got = 0
