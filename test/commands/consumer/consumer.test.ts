@@ -12,6 +12,7 @@ import type {ConsumerNextResult} from '../../../src/commands/consumer/next.js'
 import type {ConsumerReportRow} from '../../../src/lib/consumers/ops.js'
 
 import {type Feature, FEATURES} from '../../../src/lib/capabilities.js'
+import {consumerFieldRule} from '../../../src/lib/consumers/config.js'
 import {runCli} from '../../helpers/cli.js'
 import {type NatsServer, serverFacts, startServer} from '../../helpers/servers.js'
 
@@ -342,6 +343,22 @@ describe('on current servers (defects seen on 2.10 and 2.15)', () => {
     const copy = await cli(['consumer', 'copy', 'ORDERS', 'BACKOFF', 'BACKOFF2', '--backoff', '2s,10s'])
     expect(copy.code, copy.stderr).toBe(0)
     expect((await jsm.consumers.info('ORDERS', 'BACKOFF2')).config).toMatchObject({ack_wait: 2e9, backoff: [2e9, 10e9]})
+  })
+
+  it('edit --memory follows the connected version: in place up to 2.14, exit 2 where the server refuses it', async () => {
+    const facts = await serverFacts(a)
+    await cli(['consumer', 'add', 'ORDERS', 'STORAGE'])
+    const before = (await jsm.consumers.info('ORDERS', 'STORAGE')).config
+    const res = await cli(['consumer', 'edit', 'ORDERS', 'STORAGE', '--memory'])
+    // the update matrix checks this rule against the server's own answer
+    if (consumerFieldRule('mem_storage', facts.caps) === 'create-only') {
+      expect(res.code, res.stderr).toBe(2)
+      expect(res.stderr).toContain('mem_storage cannot be changed after the consumer is created')
+      expect((await jsm.consumers.info('ORDERS', 'STORAGE')).config).toEqual(before)
+    } else {
+      expect(res.code, res.stderr).toBe(0)
+      expect((await jsm.consumers.info('ORDERS', 'STORAGE')).config.mem_storage).toBe(true)
+    }
   })
 
   it('priority groups with a policy and a pinned TTL; info shows them with metadata', async () => {
