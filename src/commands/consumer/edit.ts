@@ -24,7 +24,7 @@ export default class ConsumerEdit extends BaseCommand<typeof ConsumerEdit> {
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `Without --config the flags change the current configuration; with --config the file is the whole desired configuration (flags override it).
-Fields the server cannot change (ack policy, deliver policy, replay policy, push/pull, heartbeat, flow control, max waiting) are refused with exit 2 and nothing is changed.
+Fields the connected server cannot change (ack policy, deliver policy, replay policy, push/pull, heartbeat, flow control, max waiting; storage on 2.15+) are refused with exit 2 and nothing is changed. A new --pause-until pauses the consumer through the server's pause API (2.11+).
 --dry-run prints the difference and exits 5 when there is one, 0 when there is none.`
   static examples = [
     '<%= config.bin %> consumer edit ORDERS worker --max-deliver 10 --wait 1m',
@@ -52,7 +52,11 @@ Fields the server cannot change (ack policy, deliver policy, replay policy, push
       name: args.name,
       ...(current.config.durable_name ? {durable_name: args.name} : {}),
     }
+    // one filter replaces several and several replace one
     if (fromFlags.filter_subject) delete desired.filter_subjects
+    if (fromFlags.filter_subjects) delete desired.filter_subject
+    // a new backoff brings its own ack wait (its first step) unless --wait says otherwise
+    if (fromFlags.backoff && fromFlags.ack_wait === undefined) desired.ack_wait = fromFlags.backoff[0]
     const res = await editConsumer(jsm, await this.capabilities(), args.stream, desired, flags['dry-run'])
     if (res.diff.length === 0) this.say(`Consumer ${args.name}: no differences`)
     else this.say(`Consumer ${args.name} ${res.applied ? 'changed' : 'would change'}:\n${renderDiff(res.diff)}`)

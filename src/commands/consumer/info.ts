@@ -3,8 +3,9 @@ import type {ConsumerInfo} from '@nats-io/jetstream'
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {requireConsumer} from '../../lib/consumers/ops.js'
+import {requireConsumer, streamConsumerLimits} from '../../lib/consumers/ops.js'
 import {renderConsumerInfo} from '../../lib/consumers/render.js'
+import {requireStream} from '../../lib/streams/ops.js'
 import {validateName} from '../../lib/subjects.js'
 
 /** The server's consumer info shape (stream_name, name, config, delivered, ack_floor, counts, cluster). */
@@ -28,8 +29,9 @@ export default class ConsumerInfoCommand extends BaseCommand<typeof ConsumerInfo
     const {args} = this
     validateName(args.stream, 'stream')
     validateName(args.name, 'consumer')
-    const ci = await requireConsumer(await this.jsm(), args.stream, args.name)
-    this.say(renderConsumerInfo(ci))
+    const jsm = await this.jsm()
+    const ci = await requireConsumer(jsm, args.stream, args.name)
+    if (!this.jsonEnabled()) this.say(renderConsumerInfo(ci, streamConsumerLimits(await requireStream(jsm, args.stream))))
     return ci
   }
 }

@@ -5,7 +5,7 @@
  */
 import type {ConsumerConfig} from '@nats-io/jetstream'
 
-import {type Capabilities, type Feature, FEATURES} from '../capabilities.js'
+import {type Capabilities, compareVersions, type Feature, FEATURES} from '../capabilities.js'
 import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
@@ -34,8 +34,13 @@ export interface ConsumerFlagValues {
   'max-waiting'?: number
   memory?: boolean
   metadata?: string[]
+  'overflow-groups'?: string[]
   'pause-until'?: string
+  'pinned-groups'?: string[]
+  'pinned-ttl'?: number
+  'prioritized-groups'?: string[]
   'priority-group'?: string[]
+  'priority-policy'?: string
   'rate-limit'?: number
   replay?: string
   replicas?: number
@@ -53,10 +58,17 @@ const DELIVER: Record<string, string> = {
   last_per_subject: 'last_per_subject',
   new: 'new',
 }
-const ACK = new Set(['all', 'explicit', 'none'])
+const ACK = new Set(['all', 'explicit', 'flow_control', 'none'])
+/** `--priority-policy` names → the server's `priority_policy` */
+const PRIORITY_POLICY: Record<string, string> = {
+  overflow: 'overflow',
+  pinned: 'pinned_client',
+  pinned_client: 'pinned_client',
+  prioritized: 'prioritized',
+}
 const REPLAY = new Set(['instant', 'original'])
 
-/** Fields the server does not let `edit` change (checked against nats-server 2.9.10). */
+/** Fields the server does not let an update change, on every version natsx knows (2.9 → 2.15). */
 export const CONSUMER_IMMUTABLE = [
   'durable_name',
   'name',
@@ -69,6 +81,39 @@ export const CONSUMER_IMMUTABLE = [
   'idle_heartbeat',
   'max_waiting',
 ] as const
+
+/** `mem_storage` can be changed in place up to 2.14 ("storage type can not be updated" on 2.15). */
+const MEM_STORAGE_IMMUTABLE_SINCE = '2.15.0'
+
+/** What the field needs of the server, for the fields 2.10 → 2.14 added to consumers. */
+const FIELD_FEATURES: Record<string, Feature> = {
+  filter_subjects: 'multi-filter',
+  metadata: 'consumer-metadata',
+  pause_until: 'consumer-pause',
+  priority_groups: 'priority-groups',
+  priority_policy: 'priority-groups',
+  priority_timeout: 'priority-groups',
+}
+
+/**
+ * How the connected server treats a change of one consumer field:
+ * - `updatable`: an update request changes it in place;
+ * - `pause-api`: the server keeps it out of updates; it changes through `$JS.API.CONSUMER.PAUSE` (pause_until, 2.11+);
+ * - `create-only`: the server refuses the update; only a new consumer can have it;
+ * - `unsupported`: the server does not know the field (it would drop it): natsx refuses it with exit 8.
+ * Without `caps` the rules of the newest server natsx knows apply.
+ */
+export type ConsumerFieldRule = 'create-only' | 'pause-api' | 'unsupported' | 'updatable'
+
+export function consumerFieldRule(field: string, caps?: Capabilities): ConsumerFieldRule {
+  const feature = FIELD_FEATURES[field]
+  if (feature && caps && !caps.has(feature)) return 'unsupported'
+  if (field === 'pause_until') return 'pause-api'
+  if ((CONSUMER_IMMUTABLE as readonly string[]).includes(field)) return 'create-only'
+  if (field === 'mem_storage' && (!caps || compareVersions(caps.version, MEM_STORAGE_IMMUTABLE_SINCE) >= 0))
+    return 'create-only'
+  return 'updatable'
+}
 
 /** Consumer flags → a partial configuration (only what was given). Throws exit 2 on bad values. */
 export function consumerConfigFromFlags(f: ConsumerFlagValues): ConsumerConfigInput {
@@ -105,7 +150,7 @@ export function consumerConfigFromFlags(f: ConsumerFlagValues): ConsumerConfigIn
     if (Number.isNaN(t))
       throw usageError(`--start-time "${f['start-time']}" is not a time`, 'write it as 2024-05-01T12:00:00Z')
     c.deliver_policy = 'by_start_time' as ConsumerConfig['deliver_policy']
-    c.opt_start_time = new Date(t).toISOString()
+    c.opt_start_time = instant(f['start-time'])
   }
 
   if (f.replay !== undefined) {
@@ -166,14 +211,30 @@ export function consumerConfigFromFlags(f: ConsumerFlagValues): ConsumerConfigIn
   if (f['pause-until'] !== undefined) {
     const t = Date.parse(f['pause-until'])
     if (Number.isNaN(t)) throw usageError(`--pause-until "${f['pause-until']}" is not a time`)
-    c.pause_until = new Date(t).toISOString()
+    c.pause_until = instant(f['pause-until'])
   }
 
-  if (f['priority-group']) {
-    c.priority_groups = f['priority-group']
-    c.priority_policy = 'pinned_client' as ConsumerConfig['priority_policy']
+  const groups: Array<[string, string[] | undefined, string | undefined]> = [
+    ['--priority-group', f['priority-group'], f['priority-policy']],
+    ['--pinned-groups', f['pinned-groups'], 'pinned'],
+    ['--overflow-groups', f['overflow-groups'], 'overflow'],
+    ['--prioritized-groups', f['prioritized-groups'], 'prioritized'],
+  ]
+  const given = groups.filter(([, g]) => g && g.length > 0)
+  if (given.length > 1)
+    throw usageError(`${given.map(([flag]) => flag).join(' and ')} cannot be used together`, 'give the groups once, with one policy')
+  if (f['priority-policy'] !== undefined && !PRIORITY_POLICY[f['priority-policy']])
+    throw usageError(`--priority-policy "${f['priority-policy']}" is not pinned, overflow or prioritized`)
+  if (given.length === 1) {
+    const [, g, policy] = given[0]
+    c.priority_groups = g!.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)
+    // a group without a policy is a pinned-client group, as natsx has always made it
+    c.priority_policy = PRIORITY_POLICY[policy ?? 'pinned'] as ConsumerConfig['priority_policy']
+  } else if (f['priority-policy'] !== undefined) {
+    c.priority_policy = PRIORITY_POLICY[f['priority-policy']] as ConsumerConfig['priority_policy']
   }
 
+  if (f['pinned-ttl'] !== undefined) c.priority_timeout = msToNanos(f['pinned-ttl'])
   return c
 }
 
@@ -203,34 +264,71 @@ export const consumerName = (c: ConsumerConfigInput): string | undefined => c.du
 
 export const isPushConfig = (c: ConsumerConfigInput): boolean => Boolean(c.deliver_subject)
 
+/** A stream's `consumer_limits` (2.10+): the server gives new consumers these as defaults. */
+export interface ConsumerLimits {
+  inactive_threshold?: number
+  max_ack_pending?: number
+}
+
+/** The zero time a server writes for an unset time. */
+const isZeroTime = (v: unknown): boolean => !v || String(v).startsWith('0001-')
+
+/**
+ * A time as one spelling of its instant, so `…T00:00:00Z`, `…T00:00:00.000Z` and `…T02:00:00+02:00` compare
+ * equal: RFC 3339 in UTC, milliseconds only when there are some. Fractions beyond milliseconds are kept as
+ * written when the instant has them (the server keeps nanoseconds).
+ */
+export function instant(v: string): string {
+  const frac = /\.(\d{4,})(Z|[+-]\d\d:\d\d)$/.exec(v)
+  const t = Date.parse(v)
+  if (Number.isNaN(t)) return v
+  const iso = new Date(t).toISOString()
+  if (frac && (v.endsWith('Z') || frac[2] === '+00:00')) {
+    const digits = frac[1].replace(/0+$/, '')
+    return digits.length > 3 ? iso.replace(/\.\d{3}Z$/, `.${digits}Z`) : iso.replace(/\.000Z$/, 'Z')
+  }
+
+  return iso.replace(/\.000Z$/, 'Z')
+}
+
+/** The pinned-client TTL a server gives a pinned-client group without one (2 minutes). */
+const DEFAULT_PINNED_TTL = 120_000_000_000
+
 /**
  * Fill in what the server fills in and drop empty optional fields, so a hand-written configuration, one read
  * back from the server and one from `consumer info --json` compare equal when they mean the same.
- * `durable` tells whether the consumer is durable (the server gives ephemerals an inactive threshold of 5s).
+ * `limits` are the stream's `consumer_limits`: on 2.10+ the server takes its max ack pending and inactive
+ * threshold from them when the consumer sets none. Ephemerals get an inactive threshold of 5s otherwise.
  */
-export function normalizeConsumerConfig(input: ConsumerConfigInput): ConsumerConfigInput {
+export function normalizeConsumerConfig(input: ConsumerConfigInput, limits: ConsumerLimits = {}): ConsumerConfigInput {
   const c: ConsumerConfigInput = structuredClone(input)
   if (c.durable_name && !c.name) c.name = c.durable_name
   if (!c.deliver_policy) c.deliver_policy = 'all' as ConsumerConfig['deliver_policy']
   if (!c.ack_policy) c.ack_policy = 'explicit' as ConsumerConfig['ack_policy']
   if (!c.replay_policy) c.replay_policy = 'instant' as ConsumerConfig['replay_policy']
   if (!c.max_deliver) c.max_deliver = -1
-  const acks = c.ack_policy !== 'none'
+  const acks = c.ack_policy !== 'none' && c.ack_policy !== 'flow_control'
   if (acks) {
     // the server sets the ack wait to the first backoff step when there is a backoff
     if (c.backoff && c.backoff.length > 0) c.ack_wait = c.backoff[0]
     else if (!c.ack_wait) c.ack_wait = 30_000_000_000
-    if (!c.max_ack_pending) c.max_ack_pending = 1000
-  } else {
-    if (!c.ack_wait) delete c.ack_wait
-    if (!c.max_ack_pending) delete c.max_ack_pending
+  } else if (!c.ack_wait) delete c.ack_wait
+
+  if (!c.max_ack_pending) {
+    if (limits.max_ack_pending) c.max_ack_pending = limits.max_ack_pending
+    else if (acks) c.max_ack_pending = 1000
+    else delete c.max_ack_pending
   }
 
   if (isPushConfig(c)) {
     if (!c.max_waiting) delete c.max_waiting
   } else if (!c.max_waiting) c.max_waiting = 512
   if (!c.num_replicas) c.num_replicas = 0
-  if (!c.durable_name && !c.inactive_threshold) c.inactive_threshold = 5_000_000_000
+  if (!c.inactive_threshold) {
+    if (limits.inactive_threshold) c.inactive_threshold = limits.inactive_threshold
+    else if (!c.durable_name) c.inactive_threshold = 5_000_000_000
+  }
+
   for (const k of [
     'description',
     'deliver_subject',
@@ -257,7 +355,8 @@ export function normalizeConsumerConfig(input: ConsumerConfigInput): ConsumerCon
     if (!c[k]) delete c[k]
   }
 
-  if (!c.opt_start_time || String(c.opt_start_time).startsWith('0001-')) delete c.opt_start_time
+  if (isZeroTime(c.opt_start_time)) delete c.opt_start_time
+  else c.opt_start_time = instant(String(c.opt_start_time))
   if (!c.backoff || c.backoff.length === 0) delete c.backoff
   if (c.filter_subjects && c.filter_subjects.length === 1 && !c.filter_subject) {
     c.filter_subject = c.filter_subjects[0]
@@ -266,26 +365,43 @@ export function normalizeConsumerConfig(input: ConsumerConfigInput): ConsumerCon
 
   if (!c.filter_subjects || c.filter_subjects.length === 0) delete c.filter_subjects
   // `_nats.*` metadata is written by 2.11+ servers themselves (API level, versions): not part of a desired config
-  if (c.metadata) c.metadata = Object.fromEntries(Object.entries(c.metadata).filter(([k]) => !k.startsWith('_nats.')))
+  if (c.metadata) c.metadata = userMetadata(c.metadata)
   if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
-  if (!c.pause_until || String(c.pause_until).startsWith('0001-')) delete c.pause_until
+  if (isZeroTime(c.pause_until)) delete c.pause_until
+  else c.pause_until = instant(String(c.pause_until))
   if (!c.priority_groups || c.priority_groups.length === 0) {
     delete c.priority_groups
     if (!c.priority_policy || c.priority_policy === 'none') delete c.priority_policy
   }
 
+  if (c.priority_policy === 'pinned_client' && !c.priority_timeout) c.priority_timeout = DEFAULT_PINNED_TTL
   if (!c.priority_timeout) delete c.priority_timeout
   return compact(c)
 }
 
-export function diffConsumerConfig(current: ConsumerConfigInput, desired: ConsumerConfigInput): FieldDiff[] {
-  return diffFields(normalizeConsumerConfig(current), normalizeConsumerConfig(desired))
+const userMetadata = (m: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('_nats.')))
+
+/** Field differences between a consumer on the server and a desired configuration (both normalised). */
+export function diffConsumerConfig(
+  current: ConsumerConfigInput,
+  desired: ConsumerConfigInput,
+  limits: ConsumerLimits = {},
+): FieldDiff[] {
+  return diffFields(normalizeConsumerConfig(current, limits), normalizeConsumerConfig(desired, limits))
 }
 
-export function immutableConsumerChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
+/**
+ * The changes in `diff` that the connected server cannot make in place (`caps`; without it the newest server's
+ * rules). Fields the server does not know are left to the capability check (exit 8).
+ */
+export function immutableConsumerChanges(
+  diff: FieldDiff[],
+  caps?: Capabilities,
+): Array<FieldDiff & {reason: string}> {
   const out: Array<FieldDiff & {reason: string}> = []
   for (const d of diff) {
-    if ((CONSUMER_IMMUTABLE as readonly string[]).includes(d.field))
+    if (consumerFieldRule(d.field, caps) === 'create-only')
       out.push({...d, reason: `${d.field} cannot be changed after the consumer is created`})
     else if (d.field === 'deliver_subject' && (!d.current || !d.desired))
       out.push({...d, reason: 'a consumer cannot change between push and pull'})
@@ -359,22 +475,54 @@ export function consumerCapabilityNeeds(c: ConsumerConfigInput): Array<{feature:
   if (n.filter_subjects) needs.push({feature: 'multi-filter', field: 'filter_subjects'})
   if (n.metadata) needs.push({feature: 'consumer-metadata', field: 'metadata'})
   if (n.pause_until) needs.push({feature: 'consumer-pause', field: 'pause_until'})
-  if (n.priority_groups || (n.priority_policy && n.priority_policy !== 'none'))
+  if (n.priority_groups || n.priority_policy || c.priority_timeout)
     needs.push({feature: 'priority-groups', field: 'priority_groups'})
+  if (n.priority_policy === 'prioritized') needs.push({feature: 'prioritized-policy', field: 'priority_policy'})
+  if (n.ack_policy === 'flow_control') needs.push({feature: 'flow-control-ack', field: 'ack_policy'})
   return needs
 }
 
+/** Refuse (exit 8, one line naming the version it needs) what the connected server would drop. */
 export function checkConsumerCapabilities(c: ConsumerConfigInput, caps: Capabilities): void {
-  for (const need of consumerCapabilityNeeds(c))
-    caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
+  // name the newest version needed: the one the configuration as a whole needs
+  const needs = consumerCapabilityNeeds(c).sort((x, y) =>
+    compareVersions(FEATURES[y.feature].version, FEATURES[x.feature].version),
+  )
+  for (const need of needs) caps.require(need.feature, `${FEATURES[need.feature].label} (${need.field})`)
 }
 
 /**
- * The configuration a 2.9 server understands: one filter subject as `filter_subject` (2.9 ignores the array).
+ * The configuration to send: the fields that are set, nothing the server fills in itself (a stream's
+ * `consumer_limits` fill in max ack pending and the inactive threshold on 2.10+, and a larger value sent by
+ * natsx would be refused), and nothing a server would not know (`_nats.*` metadata, zero times, one filter
+ * sent as `filter_subject` because 2.9 ignores the array). natsx's one default of its own: explicit acks.
  * Call after the capability check.
  */
 export function wireConsumerConfig(c: ConsumerConfigInput): ConsumerConfigInput {
-  return normalizeConsumerConfig(c)
+  const w: ConsumerConfigInput = structuredClone(c)
+  if (!w.ack_policy) w.ack_policy = 'explicit' as ConsumerConfig['ack_policy']
+  if (w.durable_name && !w.name) w.name = w.durable_name
+  if (w.filter_subjects?.length === 1 && !w.filter_subject) {
+    w.filter_subject = w.filter_subjects[0]
+    delete w.filter_subjects
+  }
+
+  if (w.metadata) w.metadata = userMetadata(w.metadata)
+  for (const k of ['opt_start_time', 'pause_until'] as const) if (isZeroTime(w[k])) delete w[k]
+  if (w.priority_policy === 'none') delete w.priority_policy
+  for (const [k, v] of Object.entries(w)) {
+    const empty =
+      v === undefined ||
+      v === null ||
+      v === '' ||
+      v === false ||
+      v === 0 ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0)
+    if (empty) delete w[k]
+  }
+
+  return w
 }
 
 /** Desired configuration for `add`: file first, flags over it, then the name. */
@@ -387,6 +535,8 @@ export function buildConsumerConfig(
   const c: ConsumerConfigInput = {...file, ...flags}
   if (flags.filter_subject) delete c.filter_subjects
   if (flags.filter_subjects) delete c.filter_subject
+  // a backoff given as a flag brings its own ack wait (its first step) unless --wait says otherwise
+  if (flags.backoff?.length && flags.ack_wait === undefined) c.ack_wait = flags.backoff[0]
   if (name) {
     c.name = name
     if (durable) c.durable_name = name

@@ -53,12 +53,36 @@ export const consumerConfigFlags = {
     multiple: true,
   }),
   'pause-until': Flags.string({
-    description: 'create the consumer paused until this time (nats-server 2.11+)',
+    description: 'paused until this time (RFC 3339; nats-server 2.11+); on edit through the pause API',
     helpGroup: NEWER,
   }),
   'priority-group': Flags.string({
-    description: 'priority group name, repeatable (nats-server 2.11+)',
+    description: 'priority group name, repeatable (nats-server 2.11+); its policy is --priority-policy',
     helpGroup: NEWER,
     multiple: true,
+  }),
+  'priority-policy': Flags.string({
+    description: 'policy of the priority groups: pinned (default), overflow, or prioritized (nats-server 2.12+)',
+    helpGroup: NEWER,
+    options: ['pinned', 'overflow', 'prioritized'],
+  }),
+  'pinned-groups': Flags.string({
+    description: 'pinned-client priority groups, repeatable (natscli name; nats-server 2.11+)',
+    helpGroup: NEWER,
+    multiple: true,
+  }),
+  'overflow-groups': Flags.string({
+    description: 'overflow priority groups, repeatable (natscli name; nats-server 2.11+)',
+    helpGroup: NEWER,
+    multiple: true,
+  }),
+  'prioritized-groups': Flags.string({
+    description: 'prioritized priority groups, repeatable (natscli name; nats-server 2.12+)',
+    helpGroup: NEWER,
+    multiple: true,
+  }),
+  'pinned-ttl': durationFlag({
+    description: 'how long a pinned client keeps its pin without pulling, e.g. 2m (nats-server 2.11+)',
+    helpGroup: NEWER,
   }),
 }

@@ -1,7 +1,7 @@
 /**
  * Consumer operations: idempotent add, edit with a diff, reports. Plain data out (pulling messages: next.ts).
  */
-import type {ConsumerConfig, ConsumerInfo, JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
+import type {ConsumerConfig, ConsumerInfo, JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
 
 import type {Capabilities} from '../capabilities.js'
 
@@ -11,9 +11,11 @@ import {requireStream} from '../streams/ops.js'
 import {
   checkConsumerCapabilities,
   type ConsumerConfigInput,
+  type ConsumerLimits,
   consumerName,
   diffConsumerConfig,
   immutableConsumerChanges,
+  normalizeConsumerConfig,
   validateConsumerConfig,
   wireConsumerConfig,
 } from './config.js'
@@ -47,6 +49,10 @@ export interface ConsumerAddResult {
   info: ConsumerInfo
 }
 
+/** The stream's `consumer_limits` (2.10+), which fill in a new consumer's defaults. */
+export const streamConsumerLimits = (si: StreamInfo): ConsumerLimits =>
+  ((si.config as {consumer_limits?: ConsumerLimits}).consumer_limits ?? {})
+
 /** Create a consumer; the same configuration again is "unchanged" (exit 0), a different one exit 4 with the diff. */
 export async function addConsumer(
   jsm: JetStreamManager,
@@ -56,11 +62,11 @@ export async function addConsumer(
 ): Promise<ConsumerAddResult> {
   validateConsumerConfig(desired)
   checkConsumerCapabilities(desired, caps)
-  await requireStream(jsm, stream)
+  const limits = streamConsumerLimits(await requireStream(jsm, stream))
   const name = consumerName(desired)
   if (name) {
     const existing = await findConsumer(jsm, stream, name)
-    if (existing) return unchangedOrConflict(stream, existing, desired)
+    if (existing) return unchangedOrConflict(stream, existing, desired, limits)
   }
 
   try {
@@ -69,12 +75,17 @@ export async function addConsumer(
   } catch (error) {
     if (!name || toNatsxError(error).exitCode !== ExitCode.CONFLICT) throw error
     const now = await requireConsumer(jsm, stream, name)
-    return unchangedOrConflict(stream, now, desired)
+    return unchangedOrConflict(stream, now, desired, limits)
   }
 }
 
-function unchangedOrConflict(stream: string, info: ConsumerInfo, desired: ConsumerConfigInput): ConsumerAddResult {
-  const diff = diffConsumerConfig(info.config, desired)
+function unchangedOrConflict(
+  stream: string,
+  info: ConsumerInfo,
+  desired: ConsumerConfigInput,
+  limits: ConsumerLimits,
+): ConsumerAddResult {
+  const diff = diffConsumerConfig(info.config, desired, limits)
   if (diff.length === 0) return {action: 'unchanged', info}
   throw conflict(
     `consumer "${info.name}" on stream "${stream}" already exists with a different configuration: ${inlineDiff(diff)}`,
@@ -89,21 +100,65 @@ export interface ConsumerEditResult {
   info: ConsumerInfo
 }
 
-export async function editConsumer(jsm: JetStreamManager, caps: Capabilities, stream: string, desired: ConsumerConfigInput, dryRun: boolean): Promise<ConsumerEditResult> {
+export async function editConsumer(
+  jsm: JetStreamManager,
+  caps: Capabilities,
+  stream: string,
+  desired: ConsumerConfigInput,
+  dryRun: boolean,
+): Promise<ConsumerEditResult> {
   const name = consumerName(desired)
   if (!name) throw usageError('the consumer has no name')
+  const limits = streamConsumerLimits(await requireStream(jsm, stream))
   const current = await requireConsumer(jsm, stream, name)
-  const diff = diffConsumerConfig(current.config, desired)
-  const immutable = immutableConsumerChanges(diff)
+  const diff = diffConsumerConfig(current.config, desired, limits)
+  const immutable = immutableConsumerChanges(diff, caps)
   if (immutable.length > 0) {
-    throw usageError(`cannot edit consumer "${name}": ${immutable.map((d) => d.reason).join('; ')}`, 'create a new consumer (`natsx consumer copy`) or leave the field as it is', {diff, immutable})
+    throw usageError(
+      `cannot edit consumer "${name}": ${immutable.map((d) => d.reason).join('; ')}`,
+      'create a new consumer (`natsx consumer copy`) or leave the field as it is',
+      {diff, immutable},
+    )
   }
 
   validateConsumerConfig(desired)
   checkConsumerCapabilities(desired, caps)
   if (dryRun || diff.length === 0) return {applied: false, diff, info: current}
-  const info = await jsm.consumers.update(stream, name, wireConsumerConfig(desired) as ConsumerConfig)
-  return {applied: true, diff, info: withoutType(info)}
+  const info = await updateConsumer(jsm, stream, name, desired, diff)
+  return {applied: true, diff, info}
+}
+
+/**
+ * Apply a checked change to an existing consumer: the whole configuration as an update (nats.js's `update()`
+ * merges into the current configuration, so a field could not be removed and one filter could not become
+ * several), and a changed pause through `$JS.API.CONSUMER.PAUSE`, because 2.11+ servers keep `pause_until` out
+ * of updates. Call after the immutable-field and capability checks; `diff` is `diffConsumerConfig`'s.
+ */
+export async function updateConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  name: string,
+  desired: ConsumerConfigInput,
+  diff: FieldDiff[],
+): Promise<ConsumerInfo> {
+  const pause = diff.find((d) => d.field === 'pause_until')
+  if (diff.some((d) => d.field !== 'pause_until')) {
+    const wire = wireConsumerConfig(desired)
+    delete wire.pause_until
+    await (jsm.consumers as unknown as RawConsumerApi).addUpdate(stream, wire as ConsumerConfig, {action: 'update'})
+  }
+
+  if (pause) {
+    const until = normalizeConsumerConfig(desired).pause_until
+    await (until ? jsm.consumers.pause(stream, name, new Date(until)) : jsm.consumers.resume(stream, name))
+  }
+
+  return withoutType(await jsm.consumers.info(stream, name))
+}
+
+/** nats.js's create request with an action, which sends the configuration as given. */
+interface RawConsumerApi {
+  addUpdate(stream: string, cfg: ConsumerConfig, opts: {action: string}): Promise<ConsumerInfo>
 }
 
 export async function listConsumers(jsm: JetStreamManager, stream: string): Promise<ConsumerInfo[]> {

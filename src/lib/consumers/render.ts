@@ -4,10 +4,47 @@ import type {ConsumerInfo} from '@nats-io/jetstream'
 import {formatAge, formatNanos} from '../format/duration.js'
 import {formatCount} from '../format/size.js'
 import {renderColumns, renderTable} from '../format/table.js'
+import {type ConsumerLimits} from './config.js'
 import {type ConsumerReportRow} from './ops.js'
 
-export function renderConsumerInfo(ci: ConsumerInfo): string {
+/** What 2.11+ servers add to a consumer's info: the pause and the pinned client of each priority group. */
+type ConsumerInfoExtras = {
+  pause_remaining?: number
+  paused?: boolean
+  priority_groups?: Array<{group: string; pinned_client_id?: string; pinned_ts?: string}>
+}
+
+const POLICY_NAMES: Record<string, string> = {
+  overflow: 'overflow',
+  pinned_client: 'pinned client',
+  prioritized: 'prioritized',
+}
+
+/** `limits` are the stream's `consumer_limits` (2.10+), shown when they set the consumer's defaults. */
+export function renderConsumerInfo(ci: ConsumerInfo, limits: ConsumerLimits = {}): string {
   const c = ci.config
+  const x = ci as ConsumerInfo & ConsumerInfoExtras
+  const metadata = Object.entries(c.metadata ?? {}).filter(([k]) => !k.startsWith('_nats.'))
+  const pauseUntil = c.pause_until && !String(c.pause_until).startsWith('0001-') ? c.pause_until : undefined
+  const pinned = (x.priority_groups ?? []).filter((g) => g.pinned_client_id)
+  const limitText = [
+    limits.max_ack_pending ? `max ack pending ${limits.max_ack_pending}` : '',
+    limits.inactive_threshold ? `inactive threshold ${formatNanos(limits.inactive_threshold)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ')
+  const cluster: Array<[string, string | undefined] | string> = ci.cluster?.name
+    ? [
+        '',
+        'Cluster Information:',
+        '',
+        ['Name', ci.cluster.name],
+        ['Leader', ci.cluster.leader],
+        ...(ci.cluster.replicas ?? []).map(
+          (r): [string, string] => ['Replica', `${r.name}, ${r.offline ? 'offline' : r.current ? 'current' : 'lagging'}`],
+        ),
+      ]
+    : []
   const rows: Array<[string, number | string | undefined] | string> = [
     `Information for Consumer ${ci.stream_name} > ${ci.name} created ${ci.created}`,
     '',
@@ -19,7 +56,9 @@ export function renderConsumerInfo(ci: ConsumerInfo): string {
       'Deliver Policy',
       `${c.deliver_policy}${c.opt_start_seq ? ` from sequence ${c.opt_start_seq}` : ''}${c.opt_start_time ? ` since ${c.opt_start_time}` : ''}`,
     ],
-    ['Filter Subject', c.filter_subject ?? (c.filter_subjects ?? []).join(', ')],
+    (c.filter_subjects?.length ?? 0) > 1
+      ? ['Filter Subjects', (c.filter_subjects ?? []).join(', ')]
+      : ['Filter Subject', c.filter_subject ?? (c.filter_subjects ?? []).join(', ')],
     ['Ack Policy', c.ack_policy],
     ['Ack Wait', formatNanos(c.ack_wait)],
     ['Replay Policy', c.replay_policy],
@@ -32,6 +71,13 @@ export function renderConsumerInfo(ci: ConsumerInfo): string {
     ['Flow Control', c.flow_control ? 'true' : ''],
     ['Heartbeat', c.idle_heartbeat ? formatNanos(c.idle_heartbeat) : ''],
     ['Deliver Group', c.deliver_group],
+    ['Metadata', metadata.map(([k, v]) => `${k}=${v}`).join(', ')],
+    ['Paused', x.paused ? `yes, until ${pauseUntil ?? '?'} (${formatNanos(x.pause_remaining)} left)` : pauseUntil ? `no (pause until ${pauseUntil} has passed)` : ''],
+    ['Priority Groups', c.priority_groups?.length ? `${c.priority_groups.join(', ')} (${POLICY_NAMES[c.priority_policy ?? ''] ?? c.priority_policy})` : ''],
+    ['Pinned TTL', c.priority_timeout ? formatNanos(c.priority_timeout) : ''],
+    ...pinned.map((g): [string, string] => ['Pinned Client', `${g.group}: ${g.pinned_client_id}${g.pinned_ts ? ` since ${g.pinned_ts}` : ''}`]),
+    ['Stream Consumer Limits', limitText],
+    ...cluster,
     '',
     'State:',
     '',

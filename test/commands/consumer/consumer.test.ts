@@ -11,8 +11,10 @@ import type {ConsumerEditResult} from '../../../src/commands/consumer/edit.js'
 import type {ConsumerNextResult} from '../../../src/commands/consumer/next.js'
 import type {ConsumerReportRow} from '../../../src/lib/consumers/ops.js'
 
+import {type Feature, FEATURES} from '../../../src/lib/capabilities.js'
+import {consumerFieldRule} from '../../../src/lib/consumers/config.js'
 import {runCli} from '../../helpers/cli.js'
-import {type NatsServer, startServer} from '../../helpers/servers.js'
+import {type NatsServer, serverFacts, startServer} from '../../helpers/servers.js'
 
 let a: NatsServer
 let b: NatsServer
@@ -162,17 +164,53 @@ describe('idempotency matrix', () => {
   })
 })
 
-describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
+describe.concurrent('capability refusals (exit 8, nothing sent) and the same options where the server has them', () => {
   it.each([
-    [['--filter', 'orders.eu.>', '--filter', 'orders.us.>'], /multiple filter subjects .*requires nats-server 2\.10\.0; connected server is 2\.9\.10/],
-    [['--metadata', 'team=ops'], /consumer metadata .*requires nats-server 2\.10\.0/],
-    [['--pause-until', '2030-01-01T00:00:00Z'], /consumer pause .*requires nats-server 2\.11\.0/],
-    [['--priority-group', 'jobs'], /priority groups .*requires nats-server 2\.11\.0/],
-  ])('%s', async (args, message) => {
-    const res = await cli(['consumer', 'add', 'ORDERS', 'CAP', ...(args as string[])])
-    expect(res.code).toBe(8)
-    expect(res.stderr).toMatch(message as RegExp)
-    expect(await consumerNames('ORDERS')).not.toContain('CAP')
+    ['multi-filter', 'CAPMF', ['--filter', 'orders.eu.>', '--filter', 'orders.us.>'], {filter_subjects: ['orders.eu.>', 'orders.us.>']}],
+    ['consumer-metadata', 'CAPMD', ['--metadata', 'team=ops'], {metadata: expect.objectContaining({team: 'ops'})}],
+    ['consumer-pause', 'CAPPA', ['--pause-until', '2030-01-01T00:00:00Z'], {pause_until: '2030-01-01T00:00:00Z'}],
+    ['priority-groups', 'CAPPG', ['--priority-group', 'jobs'], {priority_groups: ['jobs'], priority_policy: 'pinned_client'}],
+    ['prioritized-policy', 'CAPPP', ['--prioritized-groups', 'jobs'], {priority_groups: ['jobs'], priority_policy: 'prioritized'}],
+  ] as Array<[Feature, string, string[], Record<string, unknown>]>)('%s %s', async (feature, name, args, applied) => {
+    const facts = await serverFacts(a)
+    const res = await cli(['consumer', 'add', 'ORDERS', name, ...args, '--json'])
+    if (facts.caps.has(feature)) {
+      expect(res.code, res.stderr).toBe(0)
+      expect(res.json<ConsumerAddResult>().consumer.config).toMatchObject(applied)
+      expect((await cli(['consumer', 'add', 'ORDERS', name, ...args])).stdout).toContain('unchanged')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(8)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toContain(`requires nats-server ${FEATURES[feature].version}; connected server is ${facts.version}`)
+    expect(await consumerNames('ORDERS')).not.toContain(name)
+  })
+
+  it('from a --config file and on edit alike', async () => {
+    const facts = await serverFacts(a)
+    const file = join(tmp, 'newer.yaml')
+    writeFileSync(file, stringify({durable_name: 'CAPFILE', metadata: {team: 'ops'}, priority_groups: ['g'], priority_policy: 'overflow'}))
+    const res = await cli(['consumer', 'add', 'ORDERS', '--config', file, '--json'])
+    await cli(['consumer', 'add', 'ORDERS', 'CAPEDIT'])
+    const before = (await jsm.consumers.info('ORDERS', 'CAPEDIT')).config
+    const edit = await cli(['consumer', 'edit', 'ORDERS', 'CAPEDIT', '--metadata', 'team=ops', '--json'])
+    if (facts.caps.has('priority-groups')) {
+      expect(res.code, res.stderr).toBe(0)
+      expect(res.json<ConsumerAddResult>().consumer.config).toMatchObject({priority_groups: ['g'], priority_policy: 'overflow'})
+    } else {
+      expect(res.code, res.stderr).toBe(8)
+      expect(await consumerNames('ORDERS')).not.toContain('CAPFILE')
+    }
+
+    if (facts.caps.has('consumer-metadata')) {
+      expect(edit.code, edit.stderr).toBe(0)
+      expect((await jsm.consumers.info('ORDERS', 'CAPEDIT')).config.metadata).toMatchObject({team: 'ops'})
+    } else {
+      expect(edit.code, edit.stderr).toBe(8)
+      expect(edit.stderr).toContain(`requires nats-server ${FEATURES['consumer-metadata'].version}`)
+      expect((await jsm.consumers.info('ORDERS', 'CAPEDIT')).config).toEqual(before)
+    }
   })
 
   it('a one-element filter_subjects array from a file is sent as filter_subject (2.9 ignores the array)', async () => {
@@ -182,6 +220,172 @@ describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
     expect(res.code, res.stderr).toBe(0)
     expect(res.json<ConsumerAddResult>().consumer.config.filter_subject).toBe('orders.eu.>')
     expect(res.json<ConsumerAddResult>().consumer.num_pending).toBe(10)
+  })
+})
+
+describe('on current servers (defects seen on 2.10 and 2.15)', () => {
+  it('a stream with consumer_limits: add with defaults takes the limits, a re-add is unchanged, info shows them', async () => {
+    const facts = await serverFacts(a)
+    const limits = {inactive_threshold: 60e9, max_ack_pending: 50}
+    // raw: nats.js itself refuses consumer_limits before 2.10; the point is what natsx does where the server drops them
+    const created = await nc.request('$JS.API.STREAM.CREATE.LIMITED', JSON.stringify({consumer_limits: limits, name: 'LIMITED', subjects: ['limited.>']}))
+    expect(created.json<{error?: unknown}>().error).toBeUndefined()
+    const res = await cli(['consumer', 'add', 'LIMITED', 'DEF', '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    const cfg = res.json<ConsumerAddResult>().consumer.config
+    // a 2.9 server drops consumer_limits: its defaults apply there
+    if (facts.caps.has('stream-consumer-limits')) expect(cfg).toMatchObject(limits)
+    else expect(cfg).toMatchObject({max_ack_pending: 1000})
+    for (const args of [[], ['--max-pending', String(cfg.max_ack_pending)], ['--ack', 'explicit', '--wait', '30s']]) {
+      const again = await cli(['consumer', 'add', 'LIMITED', 'DEF', ...args, '--json'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.json<ConsumerAddResult>().action).toBe('unchanged')
+    }
+
+    const lower = await cli(['consumer', 'add', 'LIMITED', 'LOWER', '--max-pending', '10', '--inactive-threshold', '30s', '--json'])
+    expect(lower.code, lower.stderr).toBe(0)
+    expect(lower.json<ConsumerAddResult>().consumer.config).toMatchObject({inactive_threshold: 30e9, max_ack_pending: 10})
+    const info = await cli(['consumer', 'info', 'LIMITED', 'DEF'])
+    expect(info.code, info.stderr).toBe(0)
+    if (facts.caps.has('stream-consumer-limits'))
+      expect(info.stdout).toMatch(/Stream Consumer Limits: max ack pending 50, inactive threshold 1m/)
+    else expect(info.stdout).not.toContain('Stream Consumer Limits')
+    // a lone server: no cluster block
+    expect(info.stdout).not.toContain('Cluster Information')
+  })
+
+  it('--start-time and --pause-until twice: the same instant is unchanged however it is written', async () => {
+    const facts = await serverFacts(a)
+    const args = ['consumer', 'add', 'ORDERS', 'TWICE', '--start-time', '2020-01-01T00:00:00Z']
+    expect((await cli(args)).code).toBe(0)
+    for (const t of ['2020-01-01T00:00:00Z', '2020-01-01T00:00:00.000Z', '2020-01-01T02:00:00+02:00']) {
+      const again = await cli(['consumer', 'add', 'ORDERS', 'TWICE', '--start-time', t, '--json'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.json<ConsumerAddResult>().action).toBe('unchanged')
+    }
+
+    const paused = ['consumer', 'add', 'ORDERS', 'PAUSED', '--pause-until', '2030-01-01T00:00:00Z']
+    const first = await cli(paused)
+    if (!facts.caps.has('consumer-pause')) {
+      expect(first.code).toBe(8)
+      return
+    }
+
+    expect(first.code, first.stderr).toBe(0)
+    for (const t of ['2030-01-01T00:00:00Z', '2030-01-01T00:00:00.000Z']) {
+      const again = await cli(['consumer', 'add', 'ORDERS', 'PAUSED', '--pause-until', t, '--json'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.json<ConsumerAddResult>().action).toBe('unchanged')
+    }
+  })
+
+  it('edit --pause-until changes what it reports (through the pause API), or is exit 8 with the consumer unchanged', async () => {
+    const facts = await serverFacts(a)
+    await cli(['consumer', 'add', 'ORDERS', 'TOPAUSE'])
+    const before = (await jsm.consumers.info('ORDERS', 'TOPAUSE')).config
+    const edit = await cli(['consumer', 'edit', 'ORDERS', 'TOPAUSE', '--pause-until', '2031-01-01T00:00:00Z', '--json'])
+    if (!facts.caps.has('consumer-pause')) {
+      expect(edit.code, edit.stderr).toBe(8)
+      expect((await jsm.consumers.info('ORDERS', 'TOPAUSE')).config).toEqual(before)
+      return
+    }
+
+    expect(edit.code, edit.stderr).toBe(0)
+    const out = edit.json<ConsumerEditResult>()
+    expect(out.applied).toBe(true)
+    expect(out.diff).toEqual([{current: undefined, desired: '2031-01-01T00:00:00Z', field: 'pause_until'}])
+    const ci = (await jsm.consumers.info('ORDERS', 'TOPAUSE')) as ConsumerInfo & {paused?: boolean}
+    expect(ci.paused).toBe(true)
+    expect(ci.config.pause_until).toBe('2031-01-01T00:00:00Z')
+    const again = await cli(['consumer', 'edit', 'ORDERS', 'TOPAUSE', '--pause-until', '2031-01-01T00:00:00.000Z', '--json'])
+    expect(again.json<ConsumerEditResult>().diff).toEqual([])
+    // a pause and another change at once
+    const both = await cli(['consumer', 'edit', 'ORDERS', 'TOPAUSE', '--pause-until', '2032-01-01T00:00:00Z', '--max-deliver', '7', '--json'])
+    expect(both.code, both.stderr).toBe(0)
+    expect((await jsm.consumers.info('ORDERS', 'TOPAUSE')).config).toMatchObject({max_deliver: 7, pause_until: '2032-01-01T00:00:00Z'})
+    const info = await cli(['consumer', 'info', 'ORDERS', 'TOPAUSE'])
+    expect(info.stdout).toMatch(/Paused: yes, until 2032-01-01T00:00:00Z/)
+  })
+
+  it('edit --filter switches between one filter and several', async () => {
+    const facts = await serverFacts(a)
+    await cli(['consumer', 'add', 'ORDERS', 'SWITCH', '--filter', 'orders.eu.>'])
+    const many = await cli(['consumer', 'edit', 'ORDERS', 'SWITCH', '--filter', 'orders.eu.>', '--filter', 'orders.us.>', '--json'])
+    if (!facts.caps.has('multi-filter')) {
+      expect(many.code, many.stderr).toBe(8)
+      expect((await jsm.consumers.info('ORDERS', 'SWITCH')).config.filter_subject).toBe('orders.eu.>')
+      return
+    }
+
+    expect(many.code, many.stderr).toBe(0)
+    let cfg = (await jsm.consumers.info('ORDERS', 'SWITCH')).config
+    expect(cfg.filter_subjects).toEqual(['orders.eu.>', 'orders.us.>'])
+    expect(cfg.filter_subject ?? '').toBe('')
+    const one = await cli(['consumer', 'edit', 'ORDERS', 'SWITCH', '--filter', 'orders.us.>'])
+    expect(one.code, one.stderr).toBe(0)
+    cfg = (await jsm.consumers.info('ORDERS', 'SWITCH')).config
+    expect(cfg.filter_subject).toBe('orders.us.>')
+    expect(cfg.filter_subjects ?? []).toEqual([])
+    expect((await cli(['consumer', 'edit', 'ORDERS', 'SWITCH', '--filter', 'orders.eu.>,orders.us.>'])).code).toBe(0)
+    const info = await cli(['consumer', 'info', 'ORDERS', 'SWITCH'])
+    expect(info.stdout).toMatch(/Filter Subjects: orders\.eu\.>, orders\.us\.>/)
+  })
+
+  it('edit --backoff without --wait takes the first step as the ack wait; --wait that differs is exit 2', async () => {
+    // 2.9 wants max deliver above the backoff steps even when unlimited
+    await cli(['consumer', 'add', 'ORDERS', 'BACKOFF', '--max-deliver', '5'])
+    const res = await cli(['consumer', 'edit', 'ORDERS', 'BACKOFF', '--backoff', '1s,10s', '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    expect((await jsm.consumers.info('ORDERS', 'BACKOFF')).config).toMatchObject({ack_wait: 1e9, backoff: [1e9, 10e9]})
+    const bad = await cli(['consumer', 'edit', 'ORDERS', 'BACKOFF', '--backoff', '2s,10s', '--wait', '5s'])
+    expect(bad.code).toBe(2)
+    expect((await jsm.consumers.info('ORDERS', 'BACKOFF')).config.backoff).toEqual([1e9, 10e9])
+    const copy = await cli(['consumer', 'copy', 'ORDERS', 'BACKOFF', 'BACKOFF2', '--backoff', '2s,10s'])
+    expect(copy.code, copy.stderr).toBe(0)
+    expect((await jsm.consumers.info('ORDERS', 'BACKOFF2')).config).toMatchObject({ack_wait: 2e9, backoff: [2e9, 10e9]})
+  })
+
+  it('edit --memory follows the connected version: in place up to 2.14, exit 2 where the server refuses it', async () => {
+    const facts = await serverFacts(a)
+    await cli(['consumer', 'add', 'ORDERS', 'STORAGE'])
+    const before = (await jsm.consumers.info('ORDERS', 'STORAGE')).config
+    const res = await cli(['consumer', 'edit', 'ORDERS', 'STORAGE', '--memory'])
+    // the update matrix checks this rule against the server's own answer
+    if (consumerFieldRule('mem_storage', facts.caps) === 'create-only') {
+      expect(res.code, res.stderr).toBe(2)
+      expect(res.stderr).toContain('mem_storage cannot be changed after the consumer is created')
+      expect((await jsm.consumers.info('ORDERS', 'STORAGE')).config).toEqual(before)
+    } else {
+      expect(res.code, res.stderr).toBe(0)
+      expect((await jsm.consumers.info('ORDERS', 'STORAGE')).config.mem_storage).toBe(true)
+    }
+  })
+
+  it('priority groups with a policy and a pinned TTL; info shows them with metadata', async () => {
+    const facts = await serverFacts(a)
+    const overflow = await cli(['consumer', 'add', 'ORDERS', 'OVER', '--priority-group', 'jobs', '--priority-policy', 'overflow', '--metadata', 'team=ops', '--json'])
+    const pinned = await cli(['consumer', 'add', 'ORDERS', 'PIN', '--pinned-groups', 'jobs', '--pinned-ttl', '1m', '--json'])
+    const both = await cli(['consumer', 'add', 'ORDERS', 'BOTH', '--pinned-groups', 'a', '--overflow-groups', 'b'])
+    expect(both.code).toBe(2)
+    if (!facts.caps.has('priority-groups')) {
+      expect(overflow.code).toBe(8)
+      expect(pinned.code).toBe(8)
+      expect(await consumerNames('ORDERS')).not.toContain('PIN')
+      return
+    }
+
+    expect(overflow.code, overflow.stderr).toBe(0)
+    expect(overflow.json<ConsumerAddResult>().consumer.config).toMatchObject({priority_groups: ['jobs'], priority_policy: 'overflow'})
+    expect(pinned.code, pinned.stderr).toBe(0)
+    expect(pinned.json<ConsumerAddResult>().consumer.config).toMatchObject({priority_groups: ['jobs'], priority_policy: 'pinned_client', priority_timeout: 60e9})
+    expect((await cli(['consumer', 'add', 'ORDERS', 'PIN', '--pinned-groups', 'jobs', '--pinned-ttl', '1m'])).stdout).toContain('unchanged')
+    const info = await cli(['consumer', 'info', 'ORDERS', 'PIN'])
+    expect(info.stdout).toMatch(/Priority Groups: jobs \(pinned client\)/)
+    expect(info.stdout).toMatch(/Pinned TTL: 1m/)
+    expect((await cli(['consumer', 'info', 'ORDERS', 'OVER'])).stdout).toMatch(/Metadata: team=ops/)
+    const edit = await cli(['consumer', 'edit', 'ORDERS', 'OVER', '--pinned-groups', 'jobs', '--pinned-ttl', '30s'])
+    expect(edit.code, edit.stderr).toBe(0)
+    expect((await jsm.consumers.info('ORDERS', 'OVER')).config).toMatchObject({priority_policy: 'pinned_client', priority_timeout: 30e9})
   })
 })
 
