@@ -118,8 +118,11 @@ describe('server capabilities and --trace', () => {
       expect(res.ndjson<MessageRecord>().map((r) => r.data)).toEqual(['r1', 'r2', 'r4', 'r5', 'r7', 'r8', 'r10'])
     } else {
       expect(res.code).toBe(8)
+      // under --json the one-line error is JSON on stderr
       expect(res.stderr.trim().split('\n')).toHaveLength(1)
-      expect(res.stderr.startsWith(`natsx: replaying several subjects at once (multiple filter subjects) requires nats-server 2.10.0; connected server is ${facts.version}`), res.stderr).toBe(true)
+      const {error} = JSON.parse(res.stderr) as {error: {code: number; kind: string; message: string}}
+      expect(error).toMatchObject({code: 8, kind: 'unsupported'})
+      expect(error.message).toBe(`replaying several subjects at once (multiple filter subjects) requires nats-server 2.10.0; connected server is ${facts.version}`)
       expect(res.stdout).toBe('')
     }
 

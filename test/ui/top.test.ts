@@ -189,10 +189,15 @@ describe('top view on a fake feed (140 columns)', () => {
   it('lists gateway links under routes and leafnodes', async () => {
     const {app, src} = start(rows)
     await until(app.lastFrame, (x) => x.includes('conn-d'))
+    const route = {accounts: ['$SYS'], in_msgs: 2500, ip: '127.0.0.1', out_msgs: 9, pending_bytes: 0, pool: 4, port: 6222, rates: null, remote: 'n2', rtt_ms: 0.2, server: 'n1'}
+    const leaf = {account: '$G', in_msgs: 3, ip: '127.0.0.1', name: 'edge', out_msgs: 4, port: 50_002, server: 'n1', subscriptions: 5}
     const link = {configured: true, direction: 'outbound' as const, gateway: 'east', in_msgs: 1500, ip: '127.0.0.1', out_msgs: 7, pending_bytes: 0, port: 7222, remote: 'west', rtt_ms: 0.4, server: 'n1'}
-    src.emit({...snapshot(rows), gateways: [link, {...link, configured: false, direction: 'inbound', port: 50_001, server: 'n2'}]})
+    src.emit({...snapshot(rows), gateways: [link, {...link, configured: false, direction: 'inbound', port: 50_001, server: 'n2'}], leafs: [leaf], routes: [route]})
     app.stdin.write('3')
     const f = await until(app.lastFrame, (x) => x.includes('Gateways (2)'))
+    // one route row per peer with its pool of connections; the leaf's own name (2.10+)
+    expect(f).toMatch(/n1 +n2 +4 127\.0\.0\.1:6222 +200µs/)
+    expect(f).toMatch(/n1 +edge +\$G +127\.0\.0\.1:50002/)
     expect(f).toMatch(/n1 +west +out 127\.0\.0\.1:7222 +400µs +1\.5K +7 +0 B/)
     expect(f).toMatch(/n2 +west +in +127\.0\.0\.1:50001/)
   })

@@ -3,7 +3,7 @@
  * plain snapshot with per-second rates. It remembers the last good answer of each server, so a server that stops
  * answering is shown as down with its last data (stale) and its error, and comes back by itself.
  */
-import type {ConnInfo, Jsz, ServerRef, ServerResult, StreamDetail, Varz} from './types.js'
+import type {ConnInfo, ConsumerDetail, Jsz, ServerRef, ServerResult, StreamDetail, Varz} from './types.js'
 
 import {byLink, type GatewayRow, gatewayRows} from './gateways.js'
 import {parseGoDuration, parseTime} from './json.js'
@@ -14,6 +14,8 @@ export type Counter = 'in_bytes' | 'in_msgs' | 'out_bytes' | 'out_msgs'
 export type Rates = Record<Counter, number>
 
 export interface ServerRow {
+  /** the JetStream API level (2.11+), from varz */
+  api_level?: number
   cluster?: string
   connections: number
   cpu: number
@@ -22,6 +24,8 @@ export interface ServerRow {
   in_bytes: number
   in_msgs: number
   jetstream: boolean
+  /** a clustered JetStream's meta group as this server sees it: its size and the servers in it */
+  jetstream_cluster?: {leader?: string; peers: string[]; size: number}
   /** when the last good answer came (local ISO time) */
   last_ok?: string
   leafnodes: number
@@ -106,14 +110,24 @@ export interface ConsumerRow {
   stream: string
 }
 
+/**
+ * One row per peer: 2.10+ opens a pool of routes to each peer (plus one per pinned account), and they are summed here;
+ * 2.9 has one route per peer.
+ */
 export interface RouteRow {
+  /** accounts with a route of their own to this peer (2.10+ pinned accounts, such as the system account) */
+  accounts: string[]
   in_msgs: number
   ip?: string
   out_msgs: number
   pending_bytes: number
+  /** route connections to this peer: the pool plus the pinned accounts' (1 before 2.10) */
+  pool: number
   port?: number
+  /** summed over the peer's connections; null until every one of them has two samples */
   rates: null | Rates
   remote: string
+  /** the lowest round trip of the peer's connections */
   rtt_ms?: number
   server: string
 }
@@ -326,6 +340,7 @@ export class TopFeed {
       }
 
       const now = parseTime(r.data.now)
+      const peers = new Map<string, RouteRow>()
       for (const ro of r.data.routes ?? []) {
         const counters = {
           in_bytes: ro.in_bytes ?? 0,
@@ -334,18 +349,39 @@ export class TopFeed {
           out_msgs: ro.out_msgs ?? 0,
         }
         const rr = this.routeRates.update(`${r.server.id}:${ro.rid}`, {counters, epoch: ro.remote_id ?? '', now})
-        routes.push({
-          in_msgs: counters.in_msgs,
-          ip: ro.ip,
-          out_msgs: counters.out_msgs,
-          pending_bytes: ro.pending_size ?? 0,
-          port: ro.port,
-          rates: rr.rates,
-          remote: (ro.remote_id && this.nameById.get(ro.remote_id)) ?? ro.remote_id ?? '?',
-          rtt_ms: parseGoDuration(ro.rtt),
-          server: r.server.name,
-        })
+        const remote = ro.remote_name || (ro.remote_id && this.nameById.get(ro.remote_id)) || ro.remote_id || '?'
+        const rtt = parseGoDuration(ro.rtt)
+        const peer = peers.get(remote)
+        if (!peer) {
+          peers.set(remote, {
+            accounts: ro.account ? [ro.account] : [],
+            in_msgs: counters.in_msgs,
+            ip: ro.ip,
+            out_msgs: counters.out_msgs,
+            pending_bytes: ro.pending_size ?? 0,
+            pool: 1,
+            port: ro.port,
+            rates: rr.rates ? {...rr.rates} : null,
+            remote,
+            rtt_ms: rtt,
+            server: r.server.name,
+          })
+          continue
+        }
+
+        peer.pool++
+        if (ro.account && !peer.accounts.includes(ro.account)) peer.accounts.push(ro.account)
+        peer.in_msgs += counters.in_msgs
+        peer.out_msgs += counters.out_msgs
+        peer.pending_bytes += ro.pending_size ?? 0
+        // the address the peer is known by: a route this server dialled goes to the peer's cluster port
+        if (ro.did_solicit && ro.is_configured) [peer.ip, peer.port] = [ro.ip, ro.port]
+        if (rtt !== undefined && (peer.rtt_ms === undefined || rtt < peer.rtt_ms)) peer.rtt_ms = rtt
+        peer.rates = peer.rates && rr.rates ? addRates(peer.rates, rr.rates) : null
       }
+
+      for (const p of peers.values()) p.accounts.sort()
+      routes.push(...[...peers.values()].sort((a, b) => a.remote.localeCompare(b.remote)))
     }
 
     this.lastDetails.routes = routes
@@ -404,8 +440,11 @@ export class TopFeed {
   }
 
   private jetstream(jsz: Array<ServerResult<Jsz>>): void {
-    // A stream's authoritative view is its leader's; a single server's view has no leader and is taken as is.
+    // A stream's authoritative view is its leader's, and a consumer's is ITS leader's (a replicated consumer is a Raft
+    // group of its own, often led by another server than its stream); a lone server's view has no leader and is
+    // taken as is.
     const chosen = new Map<string, {account: string; now: number; reporter: string; s: StreamDetail}>()
+    const consumerViews = new Map<string, ConsumerViews>()
     for (const j of jsz) {
       if (!j.ok) continue
       const now = parseTime(j.data.now)
@@ -416,15 +455,22 @@ export class TopFeed {
           const have = chosen.get(key)
           if (!have || (isLeader && have.reporter !== have.s.cluster?.leader))
             chosen.set(key, {account: acc.name, now, reporter: j.server.name, s})
+          const views: ConsumerViews = consumerViews.get(key) ?? new Map()
+          consumerViews.set(key, views)
+          keepLeaderViews(views, s.consumer_detail ?? [], j.server.name, now)
         }
       }
     }
 
     const streams: StreamRow[] = []
     const consumers: ConsumerRow[] = []
-    for (const [key, {account, now, s}] of chosen) {
+    for (const [key, {account, now: streamNow, s}] of chosen) {
       const replicas = replicaRows(s.cluster)
-      const ingest = this.seqRates.update(`s:${key}`, {counters: {seq: s.state?.last_seq ?? 0}, epoch: account, now})
+      const ingest = this.seqRates.update(`s:${key}`, {
+        counters: {seq: s.state?.last_seq ?? 0},
+        epoch: account,
+        now: streamNow,
+      })
       streams.push({
         account,
         bytes: s.state?.bytes ?? 0,
@@ -437,11 +483,11 @@ export class TopFeed {
         replicas_ok: replicas.every((r) => r.current && !r.offline),
         subjects: s.config?.subjects ?? [],
       })
-      for (const c of s.consumer_detail ?? []) {
+      for (const {c, now} of consumerViews.get(key)?.values() ?? []) {
         const cr = replicaRows(c.cluster)
         const delivered = this.seqRates.update(`c:${key}/${c.name}`, {
           counters: {seq: c.delivered?.stream_seq ?? 0},
-          epoch: account,
+          epoch: `${account}/${c.cluster?.leader ?? ''}`,
           now,
         })
         consumers.push({
@@ -498,11 +544,13 @@ export class TopFeed {
     const prevSlow = mem && !mem.row.stale && !rr.reset ? mem.row.slow_consumers : (v.slow_consumers ?? 0)
     const start = parseTime(v.start)
     const row: ServerRow = {
+      api_level: v.jetstream?.stats?.api?.level,
       cluster: v.cluster?.name,
       connections: v.connections ?? 0,
       cpu: v.cpu ?? 0,
       id: v.server_id,
       jetstream: Boolean(v.jetstream?.config),
+      jetstream_cluster: metaOf(v),
       last_ok: new Date().toISOString(),
       leafnodes: v.leafnodes ?? 0,
       mem: v.mem ?? 0,
@@ -524,6 +572,36 @@ export class TopFeed {
     if (mem) mem.row = row
     else this.last.set(r.target, {conns: [], row})
     return row
+  }
+}
+
+/** Each consumer of a stream, as the server that reported it saw it (its leader's view once one came). */
+type ConsumerViews = Map<string, {c: ConsumerDetail; now: number; reporter: string}>
+
+function keepLeaderViews(views: ConsumerViews, details: ConsumerDetail[], reporter: string, now: number): void {
+  for (const c of details) {
+    const leads = !c.cluster?.leader || c.cluster.leader === reporter
+    const seen = views.get(c.name)
+    if (!seen || (leads && seen.reporter !== seen.c.cluster?.leader)) views.set(c.name, {c, now, reporter})
+  }
+}
+
+/** The JetStream meta group of a clustered server: its size, leader and every peer (the server itself included). */
+export function metaOf(v: Varz): ServerRow['jetstream_cluster'] {
+  const m = v.jetstream?.meta
+  if (!m || !(m.cluster_size && m.cluster_size > 1)) return undefined
+  const peers = new Set((m.replicas ?? []).map((r) => r.name).filter(Boolean))
+  if (m.leader) peers.add(m.leader)
+  if (v.server_name) peers.add(v.server_name)
+  return {leader: m.leader || undefined, peers: [...peers].sort(), size: m.cluster_size}
+}
+
+function addRates(a: Rates, b: Rates): Rates {
+  return {
+    in_bytes: a.in_bytes + b.in_bytes,
+    in_msgs: a.in_msgs + b.in_msgs,
+    out_bytes: a.out_bytes + b.out_bytes,
+    out_msgs: a.out_msgs + b.out_msgs,
   }
 }
 

@@ -30,6 +30,17 @@ export const monitorFlags = {
   }),
 }
 
+/** `--expect N` of ping, list and report health: servers missing from that count are listed as unreachable. */
+export const expectFlag = Flags.custom<number>({
+  description:
+    'how many servers there should be: those that do not answer are listed as unreachable (the cluster\'s own count and the servers it names are used as well)',
+  async parse(input) {
+    const n = Number(input)
+    if (!/^\d+$/.test(input.trim()) || n < 1) throw new TypeError(`"${input}" is not a whole number of servers (1 or more)`)
+    return n
+  },
+})
+
 /** `1`, `0.5` (seconds) or a duration such as `500ms`, `2s`. */
 export const intervalFlag = Flags.custom<number>({
   async parse(input) {

@@ -7,8 +7,52 @@ import type {Endpoint, ServerResult, Varz} from './types.js'
 
 import {connectionError} from '../errors.js'
 import {formatDuration} from '../format/duration.js'
-import {type Detail, TopFeed} from './feed.js'
+import {type Detail, metaOf, TopFeed} from './feed.js'
 import {parseGoDuration, parseTime} from './json.js'
+
+/** A server that should have answered and did not. */
+export interface MissingServer {
+  error: string
+  name: string
+}
+
+/**
+ * The servers that should have answered and are not among `listed` (those that answered, and those asked that
+ * failed): named by the cluster ($SYS: peers in STATSZ routes, a clustered JetStream's meta group) or only counted
+ * (the servers' own count of active servers, the meta group's size, `--expect`). A server the cluster counts but
+ * nobody names is listed as `?`, one row each.
+ */
+export function missingServers(
+  t: MonitorTransport,
+  listed: ReadonlyArray<{meta?: {peers: string[]; size: number}; name: string}>,
+  expect = 0,
+): MissingServer[] {
+  const seen = new Set(listed.map((l) => l.name))
+  const names = new Set<string>()
+  let count = expect
+  if (t.kind === 'sys') {
+    const roster = t.roster?.()
+    if (roster) {
+      count = Math.max(count, roster.count)
+      for (const n of roster.names) names.add(n)
+    }
+
+    for (const l of listed) {
+      if (!l.meta) continue
+      count = Math.max(count, l.meta.size)
+      for (const n of l.meta.peers) names.add(n)
+    }
+  }
+
+  const out: MissingServer[] = [...names]
+    .filter((n) => !seen.has(n))
+    .sort()
+    .map((name) => ({error: 'unreachable: no reply from a server the cluster knows', name}))
+  const why = expect > 0 && expect >= count ? `--expect ${expect}` : `the cluster counts ${count}`
+  for (let i = seen.size + out.length; i < count; i++)
+    out.push({error: `unreachable: ${why} servers, ${seen.size + out.length} known`, name: '?'})
+  return out
+}
 
 export interface PingRow {
   cluster?: string
@@ -20,9 +64,9 @@ export interface PingRow {
   version?: string
 }
 
-export async function pingServers(t: MonitorTransport): Promise<PingRow[]> {
+export async function pingServers(t: MonitorTransport, expect?: number): Promise<PingRow[]> {
   const res = await t.gather('varz')
-  return res.map((r) =>
+  const rows: PingRow[] = res.map((r) =>
     r.ok
       ? {
           cluster: r.server.cluster,
@@ -34,9 +78,14 @@ export async function pingServers(t: MonitorTransport): Promise<PingRow[]> {
         }
       : {error: r.error, id: r.server?.id, name: r.server?.name ?? r.target, ok: false},
   )
+  const listed = res.map((r) => ({meta: r.ok ? metaOf(r.data) : undefined, name: r.server?.name ?? r.target}))
+  for (const m of missingServers(t, listed, expect)) rows.push({error: m.error, name: m.name, ok: false})
+  return rows
 }
 
 export interface ServerListRow {
+  /** the JetStream API level (2.11+) */
+  api_level?: number
   cluster?: string
   connections: number
   cpu: number
@@ -47,6 +96,9 @@ export interface ServerListRow {
   mem: number
   name: string
   ok: boolean
+  /** route connections (varz `routes`) */
+  route_connections: number
+  /** peers this server has routes to (2.10+ pools several route connections per peer) */
   routes: number
   rtt_ms?: number
   slow_consumers: number
@@ -70,7 +122,7 @@ export const LIST_SORT = [
 ] as const
 export type ListSort = (typeof LIST_SORT)[number]
 
-function listRow(r: ServerResult<Varz>): ServerListRow {
+function listRow(r: ServerResult<Varz>, peers?: number): ServerListRow {
   if (!r.ok) {
     return {
       connections: 0,
@@ -82,6 +134,7 @@ function listRow(r: ServerResult<Varz>): ServerListRow {
       mem: 0,
       name: r.server?.name ?? r.target,
       ok: false,
+      route_connections: 0,
       routes: 0,
       slow_consumers: 0,
       subscriptions: 0,
@@ -91,6 +144,7 @@ function listRow(r: ServerResult<Varz>): ServerListRow {
 
   const v = r.data
   return {
+    api_level: v.jetstream?.stats?.api?.level,
     cluster: v.cluster?.name,
     connections: v.connections ?? 0,
     cpu: v.cpu ?? 0,
@@ -100,7 +154,8 @@ function listRow(r: ServerResult<Varz>): ServerListRow {
     mem: v.mem ?? 0,
     name: v.server_name || v.server_id,
     ok: true,
-    routes: v.routes ?? 0,
+    route_connections: v.routes ?? 0,
+    routes: peers ?? v.routes ?? 0,
     rtt_ms: round(r.rtt_ms),
     slow_consumers: v.slow_consumers ?? 0,
     subscriptions: v.subscriptions ?? 0,
@@ -113,8 +168,15 @@ export async function listServers(
   t: MonitorTransport,
   sort: ListSort = 'name',
   reverse = false,
+  expect?: number,
 ): Promise<ServerListRow[]> {
-  const rows = (await t.gather('varz')).map((r) => listRow(r))
+  const [varz, routez] = await Promise.all([t.gather('varz'), t.gather('routez')])
+  const peers = new Map<string, number>()
+  for (const r of routez)
+    if (r.ok) peers.set(r.target, new Set((r.data.routes ?? []).map((ro) => ro.remote_name || ro.remote_id || String(ro.rid))).size)
+  const rows = varz.map((r) => listRow(r, peers.get(r.target)))
+  const listed = varz.map((r) => ({meta: r.ok ? metaOf(r.data) : undefined, name: r.server?.name ?? r.target}))
+  for (const m of missingServers(t, listed, expect)) rows.push(listRow({error: m.error, ok: false, target: m.name}))
   const key: Record<ListSort, (r: ServerListRow) => number | string> = {
     cluster: (r) => r.cluster ?? '',
     conns: (r) => r.connections,
@@ -149,7 +211,7 @@ export type CheckStatus = 'critical' | 'ok' | 'unknown' | 'warning'
 export const NAGIOS_CODE: Record<CheckStatus, number> = {critical: 2, ok: 0, unknown: 3, warning: 1}
 
 export interface CheckItem {
-  check: 'connection' | 'health' | 'jetstream' | 'servers'
+  check: 'account' | 'connection' | 'health' | 'jetstream' | 'servers'
   message: string
   server: string
   status: CheckStatus
@@ -225,6 +287,9 @@ export async function checkServers(t: MonitorTransport, o: CheckOptions = {}): P
     })
   }
 
+  // a server the cluster names (or counts) and that did not answer is critical too; --expect has a check of its own
+  const listed = varz.map((r) => ({meta: r.ok ? metaOf(r.data) : undefined, name: r.server?.name ?? r.target}))
+  for (const m of missingServers(t, listed)) checks.push({check: 'connection', message: m.error, server: m.name, status: 'critical'})
   const answered = varz.filter((v) => v.ok).length
   if (o.expect !== undefined) {
     checks.push({
@@ -235,21 +300,76 @@ export async function checkServers(t: MonitorTransport, o: CheckOptions = {}): P
     })
   }
 
+  return checkResult(checks, varz.length)
+}
+
+/** The result of `checks`: the worst status wins; no check at all is unknown. */
+export function checkResult(checks: CheckItem[], servers: number): CheckResult {
   const status = checks.reduce<CheckStatus>(
     (w, c) => (ORDER.indexOf(c.status) > ORDER.indexOf(w) ? c.status : w),
     checks.length === 0 ? 'unknown' : 'ok',
   )
-  return {checks, nagios_code: NAGIOS_CODE[status], servers: varz.length, status}
+  return {checks, nagios_code: NAGIOS_CODE[status], servers, status}
+}
+
+/** A check that could not even begin (cannot connect: critical; anything unexpected: unknown). */
+export function failedCheck(server: string, message: string, status: CheckStatus): CheckResult {
+  return checkResult([{check: 'connection', message, server, status}], 0)
+}
+
+export interface AccountProbe {
+  /** the account's JetStream usage ($JS.API.INFO), or why there is none */
+  jetstream(): Promise<{consumers: number; ok: true; streams: number;} | {error: string; ok: false; unavailable: boolean}>
+  rtt(): Promise<number>
+  server: string
+}
+
+/**
+ * Checks for a user outside the system account: what that user can see of its own account. The connection (it
+ * connected), its round trip, and JetStream for the account. `--expect` cannot be checked without the system account,
+ * so it is unknown.
+ */
+export async function checkAccount(p: AccountProbe, o: CheckOptions = {}): Promise<CheckResult> {
+  const checks: CheckItem[] = []
+  const server = p.server
+  const rtt = await p.rtt()
+  const slow = o.rttWarnMs !== undefined && rtt > o.rttWarnMs
+  checks.push({
+    check: 'connection',
+    message: `connected, round trip ${formatDuration(rtt)} (not a system-account user: this account's checks only)`,
+    server,
+    status: slow ? 'warning' : 'ok',
+  })
+  const js = await p.jetstream()
+  if (js.ok) {
+    checks.push({check: 'jetstream', message: `available to this account: ${js.streams} stream(s), ${js.consumers} consumer(s)`, server, status: 'ok'})
+  } else if (js.unavailable) {
+    if (o.jetstream) checks.push({check: 'jetstream', message: `not available to this account: ${js.error}`, server, status: 'critical'})
+  } else {
+    checks.push({check: 'jetstream', message: js.error, server, status: 'critical'})
+  }
+
+  if (o.expect !== undefined)
+    checks.push({
+      check: 'servers',
+      message: `cannot count servers without the system account (expected ${o.expect})`,
+      server: '*',
+      status: 'unknown',
+    })
+  return checkResult(checks, 1)
 }
 
 export function nagiosText(r: CheckResult): string {
   const bad = r.checks.filter((c) => c.status !== 'ok')
   const summary =
     bad.length === 0
-      ? `${r.servers} server(s) healthy`
+      ? r.checks.some((c) => c.check === 'connection' && /not a system-account user/.test(c.message))
+        ? `${r.checks.map((c) => `${c.server === '*' ? '' : `${c.server} `}${c.check}: ${c.message}`).join(', ')}`
+        : `${r.servers} server(s) healthy`
       : bad.map((c) => `${c.server} ${c.check}: ${c.message}`).join(', ')
   const perf = `servers=${r.servers} checks=${r.checks.length} failed=${bad.length}`
-  return `NATS ${r.status.toUpperCase()}: ${summary} | ${perf}`
+  // one line, whatever the messages hold (a Nagios plugin's first line is its status)
+  return `NATS ${r.status.toUpperCase()}: ${summary.replaceAll(/\s*[\r\n|]+\s*/g, ' ')} | ${perf}`
 }
 
 const esc = (s: string): string => s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')
@@ -306,6 +426,16 @@ export async function requestEndpoint(
       ? {data: r.data, rtt_ms: round(r.rtt_ms), server: r.server.name, server_id: r.server.id}
       : {error: r.error, server: r.server?.name ?? r.target, server_id: r.server?.id},
   )
+}
+
+/**
+ * After the rows are shown: exit 6 when any server is missing or failed, with one line naming them (the rows say why).
+ * `null` when every server answered.
+ */
+export function unreachableLine(rows: ReadonlyArray<{name: string; ok: boolean}>): null | string {
+  const bad = rows.filter((r) => !r.ok)
+  if (bad.length === 0) return null
+  return `${bad.length} of ${rows.length} server(s) did not answer: ${bad.map((r) => r.name).join(', ')}`
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000

@@ -42,6 +42,8 @@ export class SysTransport implements MonitorTransport {
   private expected = 0
   private readonly inbox: string
   private next = 0
+  /** server names seen in other servers' routes (STATSZ) */
+  private readonly peers = new Set<string>()
   private readonly pending = new Map<string, Pending>()
   private sub?: Subscription
 
@@ -64,6 +66,7 @@ export class SysTransport implements MonitorTransport {
       const env = r.env
       if (env.server) this.remember(env.server)
       this.expected = Math.max(this.expected, env.statsz?.active_servers ?? 0)
+      for (const route of env.statsz?.routes ?? []) if (route.name) this.peers.add(route.name)
     }
 
     return [...this.known.values()]
@@ -110,6 +113,11 @@ export class SysTransport implements MonitorTransport {
     } catch (error) {
       return {error: (error as Error).message, ok: false, server: ref, target: ref.name}
     }
+  }
+
+  /** The servers' own count of active servers (it keeps a killed server for a while), and every name seen. */
+  roster(): {count: number; names: string[]} {
+    return {count: this.expected, names: [...new Set([...this.known.keys(), ...this.peers])]}
   }
 
   private ensureSub(): void {

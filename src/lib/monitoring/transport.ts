@@ -36,6 +36,11 @@ export interface MonitorTransport {
     target: string,
     options?: EndpointOptions,
   ): Promise<ServerResult<EndpointTypes[E]>>
+  /**
+   * What the cluster itself says about its size, where the transport can tell ($SYS: the servers' own count of
+   * active servers and the peers named in their routes); HTTP knows only its URLs.
+   */
+  roster?(): {count: number; names: string[]}
 }
 
 type Param = [option: keyof EndpointOptions, http: string, sys: string]

@@ -17,7 +17,8 @@ export const ENDPOINTS = [
 export type Endpoint = (typeof ENDPOINTS)[number]
 
 export interface Varz {
-  cluster?: {addr?: string; cluster_port?: number; name?: string; urls?: string[]}
+  /** `pool_size` (2.10+): pooled routes per peer, besides one per pinned account */
+  cluster?: {addr?: string; cluster_port?: number; name?: string; pool_size?: number; urls?: string[]}
   config_load_time?: string
   connections?: number
   cores?: number
@@ -29,10 +30,11 @@ export interface Varz {
   in_msgs?: number
   jetstream?: {
     config?: {domain?: string; max_memory?: number; max_storage?: number}
-    meta?: {cluster_size?: number; leader?: string; name?: string}
+    meta?: {cluster_size?: number; leader?: string; name?: string; replicas?: null | ReplicaInfo[]}
     stats?: {
       accounts?: number
-      api?: {errors?: number; total?: number}
+      /** `level` (2.11+): the JetStream API level */
+      api?: {errors?: number; level?: number; total?: number}
       ha_assets?: number
       memory?: number
       storage?: number
@@ -97,6 +99,9 @@ export interface Connz {
 }
 
 export interface RouteInfo {
+  /** 2.10+: the account a dedicated (pinned) route carries; absent on pooled routes */
+  account?: string
+  compression?: string
   did_solicit?: boolean
   idle?: string
   in_bytes?: number
@@ -108,6 +113,8 @@ export interface RouteInfo {
   pending_size?: number
   port?: number
   remote_id?: string
+  /** 2.10+: the peer's server name (one peer has a pool of routes, plus one per pinned account) */
+  remote_name?: string
   rid: number
   rtt?: string
   subscriptions?: number
@@ -123,9 +130,13 @@ export interface Routez {
 
 export interface LeafInfo {
   account?: string
+  compression?: string
   in_bytes?: number
   in_msgs?: number
   ip?: string
+  /** 2.10+: whether the remote side is a spoke */
+  is_spoke?: boolean
+  /** 2.10+: the leaf server's name */
   name?: string
   out_bytes?: number
   out_msgs?: number
@@ -228,6 +239,8 @@ export interface StreamDetail {
 
 export interface Jsz {
   account_details?: Array<{name: string; stream_detail?: null | StreamDetail[]}> | null
+  /** `level` (2.11+): the JetStream API level */
+  api?: {errors?: number; level?: number; total?: number}
   bytes?: number
   config?: {domain?: string; max_memory?: number; max_storage?: number}
   consumers?: number

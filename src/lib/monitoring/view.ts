@@ -251,7 +251,7 @@ export function serverLine(s: ServerRow, raw: boolean): string {
   const r = s.rates
   const parts = [
     padWidth(s.name, 10),
-    `v${s.version}`,
+    s.api_level ? `v${s.version} api ${s.api_level}` : `v${s.version}`,
     s.cluster ? `cluster ${s.cluster}` : 'no cluster',
     `up ${dur(s.uptime_ms)}`,
     `cpu ${s.cpu.toFixed(1)}%`,

@@ -142,11 +142,12 @@ export function RoutesPane(
         Routes ({props.routes.length})
       </Text>
       <Table
-        align={['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right']}
-        head={['SERVER', 'REMOTE', 'ADDRESS', 'RTT', 'MSG/S IN', 'MSG/S OUT', 'MSGS IN', 'PENDING']}
+        align={['left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'right']}
+        head={['SERVER', 'REMOTE', 'POOL', 'ADDRESS', 'RTT', 'MSG/S IN', 'MSG/S OUT', 'MSGS IN', 'PENDING']}
         rows={props.routes.map((r) => [
           r.server,
           r.remote,
+          String(r.pool),
           address(r),
           rtt(r),
           formatRate(r.rates?.in_msgs, props.raw),
@@ -155,16 +156,17 @@ export function RoutesPane(
           formatSize(r.pending_bytes),
         ])}
         width={props.width}
-        widths={[10, 10, 21, 8, 9, 9, 9, 9]}
+        widths={[10, 10, 4, 21, 8, 9, 9, 9, 9]}
       />
       <Text bold color="cyan">
         Leafnodes ({props.leafs.length})
       </Text>
       <Table
-        align={['left', 'left', 'left', 'right', 'right', 'right', 'right']}
-        head={['SERVER', 'ACCOUNT', 'ADDRESS', 'RTT', 'MSGS IN', 'MSGS OUT', 'SUBS']}
+        align={['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right']}
+        head={['SERVER', 'NAME', 'ACCOUNT', 'ADDRESS', 'RTT', 'MSGS IN', 'MSGS OUT', 'SUBS']}
         rows={props.leafs.map((l) => [
           l.server,
+          l.name ?? '',
           l.account ?? '',
           address(l),
           rtt(l),
@@ -173,7 +175,7 @@ export function RoutesPane(
           String(l.subscriptions),
         ])}
         width={props.width}
-        widths={[10, 10, 21, 8, 9, 9, 6]}
+        widths={[10, 10, 10, 21, 8, 9, 9, 6]}
       />
       <Text bold color="cyan">
         Gateways ({props.gateways.length})

@@ -14,7 +14,7 @@ export interface ServerReportJetStreamResult {
 const rep = (rs: StreamRow['replicas']): string => rs.map((r) => `${r.name}${r.offline ? ' (offline)' : r.current ? '' : ` (lag ${r.lag ?? '?'})`}`).join(', ')
 
 export default class ServerReportJetstream extends MonitorCommand<typeof ServerReportJetstream> {
-  static description = "Streams and consumers of every account as their leader reports them (on a cluster the leader's view is the authoritative one), with replica health."
+  static description = "Streams and consumers of every account as their leader reports them, with replica health: a stream from its stream leader, each consumer from its own leader (a replicated consumer is a Raft group of its own, and other servers' view of its pending count and replicas is stale)."
   static examples = ['<%= config.bin %> server report jetstream --context sys', '<%= config.bin %> server report jetstream --monitor localhost:8222 --json']
   static flags = {...monitorFlags}
   static summary = 'Report JetStream streams and consumers across the servers.'
