@@ -21,6 +21,22 @@ const arg = (name, def) => {
   return i === -1 ? def : process.argv[i + 1]
 }
 
+// `--produce URL N SIZE`: this script as the full-speed core publisher, in a process of its own (so that the
+// publisher does not starve the reader of CPU in one event loop, nor the other way round).
+if (process.argv[2] === '--produce') {
+  const {connect} = await import('@nats-io/transport-node')
+  const [url, n, size] = process.argv.slice(3)
+  const nc = await connect({servers: url})
+  const data = new Uint8Array(Number(size)).fill(0x61)
+  for (let i = 1; i <= Number(n); i++) {
+    nc.publish('bench.core', data)
+    if (i % 5000 === 0) await nc.flush()
+  }
+
+  await nc.drain()
+  process.exit(0)
+}
+
 const N = Number(arg('messages', 1_000_000))
 const PAUSE_S = Number(arg('pause', 20))
 const SIZE = Number(arg('size', 100))
@@ -91,12 +107,10 @@ async function run(args, {pause, producer}) {
 }
 
 async function corePublish() {
-  for (let i = 1; i <= N; i++) {
-    nc.publish('bench.core', body)
-    if (i % 5000 === 0) await nc.flush()
-  }
-
-  await nc.flush()
+  const producer = spawn(process.execPath, [fileURLToPath(import.meta.url), '--produce', url, String(N), String(SIZE)], {stdio: 'inherit'})
+  await new Promise((resolve) => {
+    producer.on('close', resolve)
+  })
 }
 
 async function fillStream(name, subject) {

@@ -171,7 +171,7 @@ describe('a reader that stops', () => {
   })
 
   it('core sub: a connection the server drops as a slow consumer is a warning and a count, and the subscription goes on', async () => {
-    const small = await startServer({config: 'max_pending: 262144\nwrite_deadline: "1s"\n', jetstream: false})
+    const small = await startServer({config: 'max_payload: 65536\nmax_pending: 262144\nwrite_deadline: "1s"\n', jetstream: false})
     const pub = await connect({servers: small.url})
     try {
       const child = spawn(process.execPath, [BIN, 'sub', 'sc.>', '--json', '-s', small.url], {env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe']})
