@@ -48,7 +48,7 @@ reply's subject) and shows its stdout instead, also in --raw and in --json ("dat
     const show = (rec: ReplyRecord): void => {
       const r = flags.translate === undefined ? rec : displayData(rec)
       if (flags.raw) {
-        if (!this.jsonEnabled()) void stdoutRecords().write(Buffer.concat([recordBytes(r), Buffer.from('\n')]))
+        if (!this.jsonEnabled()) stdoutRecords().send(Buffer.concat([recordBytes(r), Buffer.from('\n')]))
       } else {
         this.say(`Received reply on "${r.subject}" with rtt ${r.rtt_ms.toFixed(3)}ms`)
         for (const [k, vs] of Object.entries(r.headers ?? {})) for (const v of vs) this.say(`${k}: ${v}`)

@@ -25,8 +25,9 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
 --subjects-only, --timestamp and --delta-time shape the output for people; --json records are always whole.
 --ignore-subject drops matching messages before anything else: not shown, dumped or counted.
 A slow reader of stdout slows a --stream replay (nothing more is fetched until it reads). A core subscription cannot
-be slowed: once 32 MiB of output wait for the reader, further messages are dropped (a slow consumer), with a warning
-on stderr and the count in the summary ("dropped"; under --json a last {"summary":…} line on stderr).`
+be slowed: once 16 MiB of output wait for the reader, further messages are dropped (a slow consumer), with a warning
+on stderr and the count in the summary ("dropped"; under --json a last {"summary":…} line on stderr); a connection
+the server drops (as it drops a slow consumer) is a warning and a count too ("disconnects"), and is resumed.`
   static examples = [
     '<%= config.bin %> sub "orders.>"',
     '<%= config.bin %> sub orders.new --count 10 --json',
@@ -106,6 +107,21 @@ on stderr and the count in the summary ("dropped"; under --json a last {"summary
     const out = stdoutRecords()
     /** core messages dropped because stdout did not keep up */
     let dropped = 0
+    /** times the server dropped the connection (it drops a slow consumer that way) */
+    let disconnects = 0
+    if (!flags.stream) {
+      const watch = async (): Promise<void> => {
+        for await (const st of nc.status()) {
+          if (st.type === 'disconnect') {
+            disconnects++
+            this.note(json, `the server dropped the connection (a slow consumer is dropped this way): messages published until it is back are lost`)
+          } else if (st.type === 'reconnect') this.note(json, `reconnected to ${st.server}; receiving again`)
+        }
+      }
+
+      watch().catch(() => {})
+    }
+
     const ignore = flags['ignore-subject']
     const pending: Array<Promise<void>> = []
     const print = subPrinter({
@@ -148,11 +164,11 @@ on stderr and the count in the summary ("dropped"; under --json a last {"summary
         }
 
         const shown = flags.translate === undefined ? rec : displayData(rec)
-        if (json) void out.line(JSON.stringify(rec))
+        if (json) out.send(JSON.stringify(rec) + '\n')
         else {
           const text = print(shown, n)
-          if (typeof text === 'string') void out.line(text)
-          else void out.write(Buffer.concat([text, NL]))
+          if (typeof text === 'string') out.send(text + '\n')
+          else out.send(Buffer.concat([text, NL]))
         }
       },
     )
@@ -161,9 +177,11 @@ on stderr and the count in the summary ("dropped"; under --json a last {"summary
     if (this.outputClosed()) return
     const shownCount = summary.messages - dropped
     if (json) {
-      if (dropped > 0) process.stderr.write(JSON.stringify({summary: {dropped, ended: summary.ended, messages: shownCount}}) + '\n')
+      if (dropped > 0 || disconnects > 0) process.stderr.write(JSON.stringify({summary: {disconnects, dropped, ended: summary.ended, messages: shownCount}}) + '\n')
     } else {
-      const lost = dropped > 0 ? `, ${dropped} dropped: stdout did not keep up (slow consumer)` : ''
+      const lost =
+        (dropped > 0 ? `, ${dropped} dropped: stdout did not keep up (slow consumer)` : '') +
+        (disconnects > 0 ? `, ${disconnects} disconnect${disconnects === 1 ? '' : 's'} by the server: messages published meanwhile are lost` : '')
       process.stderr.write(`natsx: ${shownCount} message${shownCount === 1 ? '' : 's'} received (${summary.ended}${lost})\n`)
     }
     // NDJSON is the --json output; no final object is printed.
@@ -176,7 +194,7 @@ on stderr and the count in the summary ("dropped"; under --json a last {"summary
 }
 
 /** a core subscription drops messages once this much output waits for a slow reader */
-const SUB_BACKLOG_BYTES = 32 * 1_048_576
+const SUB_BACKLOG_BYTES = 16 * 1_048_576
 const NL = Buffer.from('\n')
 
 function clockOf(flags: {'delta-time'?: boolean; timestamp?: boolean}): 'delta' | 'timestamp' | undefined {

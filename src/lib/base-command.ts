@@ -37,8 +37,6 @@ protected args!: BaseArgs<T>
   private readonly interruptController = new AbortController()
   /** set once the command has taken the interrupt signal to stop on it gracefully */
   private interruptTaken = false
-  /** stdout's reader has gone (EPIPE): the command ends at once and quietly, with 0, as `yes | head` does */
-  private stdoutGone = false
   /**
    * Ctrl-C (or SIGTERM). A command that has taken `interrupt.signal` stops gracefully on it (a subscription prints its
    * summary, a publisher flushes); the connection is then closed in `finally`. Any other command, or a second Ctrl-C,
@@ -58,7 +56,6 @@ protected args!: BaseArgs<T>
       process.exit(ExitCode.INTERRUPTED)
     }, GRACE_MS).unref()
   }
-
   /**
    * The reader of stdout has gone (`natsx sub … | head -1`): a command that has taken `interrupt.signal` stops on it
    * (a pull consumer still acknowledges what it printed); any other ends at once. Nothing more is said, exit 0.
@@ -71,6 +68,8 @@ protected args!: BaseArgs<T>
     // never wait long on the way out
     setTimeout(() => process.exit(0), 1000).unref()
   }
+/** stdout's reader has gone (EPIPE): the command ends at once and quietly, with 0, as `yes | head` does */
+  private stdoutGone = false
 
   /** Aborted on Ctrl-C / SIGTERM. Taking it means the command stops on it by itself (see onSignal). */
   protected get interrupt(): {readonly signal: AbortSignal} {

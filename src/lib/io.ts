@@ -86,6 +86,7 @@ export async function* readLines(input: Readable, signal?: AbortSignal): AsyncGe
  * - `write(chunk)` queues a chunk and returns a promise of whether it was handed to the operating system (written
  *   to the file, or into the pipe): true once it was, false when it never will be (the reader closed). It never
  *   rejects, so it need not be awaited. Acknowledge a message once it says true, never earlier.
+ * - `send(chunk)` queues a chunk without a promise, for output nobody settles.
  * - `ready()` resolves when the writable is below its high-water mark: await it before asking a server for more.
  * - `flushed()` resolves once everything written so far has been handed over: await it before the command returns
  *   (oclif otherwise gives a slow reader 10 s and then fails).
@@ -142,6 +143,11 @@ export class RecordWriter {
       this.out.on('close', done)
       this.out.on('error', done)
     })
+  }
+
+  /** queue a chunk without waiting on it (the fast path for records nobody settles); dropped once the reader is gone */
+  send(chunk: string | Uint8Array): void {
+    if (!this.closed) this.out.write(chunk)
   }
 
   write(chunk: string | Uint8Array): Promise<boolean> {

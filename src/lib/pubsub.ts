@@ -319,24 +319,24 @@ async function startReplay(
   const consumer = await r.js.consumers.get(r.stream, opts)
   // Batches fetched one after the other, each only once the output has room: a paused reader stops the replay
   // instead of filling memory (consume() would keep pulling).
-  let stopped = false
-  let current: {stop(): void} | undefined
+  const state = {stopped: false}
+  let current: undefined | {stop(): void}
   const loop = (async (): Promise<void> => {
-    while (!stopped) {
+    while (!state.stopped) {
       await ready?.()
-      if (stopped) break
+      if (state.stopped) break
       const iter = await consumer.fetch({expires: 5000, max_messages: 256})
       current = iter
       for await (const m of iter) deliver(jsMessageRecord(m), m.data)
       const err = await iter.closed()
-      if (err && !stopped) throw err
+      if (err && !state.stopped) throw err
     }
   })()
   loop.catch((error: unknown) => {
-    if (!stopped) fail(error)
+    if (!state.stopped) fail(error)
   })
   cleanups.push(async () => {
-    stopped = true
+    state.stopped = true
     current?.stop()
     await loop.catch(() => {})
     // Leave nothing behind on the server.

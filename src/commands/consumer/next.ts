@@ -1,8 +1,11 @@
+import type {NatsConnection} from '@nats-io/transport-node'
+
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {type NextAction, pullNext} from '../../lib/consumers/next.js'
+import {connectionError} from '../../lib/errors.js'
 import {durationFlag, intFlag} from '../../lib/flags.js'
 import {stdoutRecords} from '../../lib/io.js'
 import {humanMessage, type MessageRecord} from '../../lib/messages.js'
@@ -61,9 +64,11 @@ On a consumer with ack policy none nothing is acknowledged ("action": "none"), a
     const open = (action: NextAction): void => {
       if (!json) return
       opened = true
-      void out.write(`{"action":${JSON.stringify(action)},"consumer":${JSON.stringify(args.name)},"stream":${JSON.stringify(args.stream)},"messages":[`)
+      out.send(`{"action":${JSON.stringify(action)},"consumer":${JSON.stringify(args.name)},"stream":${JSON.stringify(args.stream)},"messages":[`)
     }
 
+    const nc = await this.nc()
+    const {timeoutMs} = await this.connectionSettings()
     let outcome
     try {
       outcome = await pullNext(
@@ -71,7 +76,7 @@ On a consumer with ack policy none nothing is acknowledged ("action": "none"), a
         await this.jsm(),
         args.stream,
         args.name,
-        {action: asked, count: flags.count, expiresMs: flags.wait, signal: this.interrupt.signal},
+        {action: asked, confirm: () => flushWithin(nc, timeoutMs), count: flags.count, expiresMs: flags.wait, signal: this.interrupt.signal},
         {
           ready: () => out.ready(),
           show(rec) {
@@ -84,11 +89,26 @@ On a consumer with ack policy none nothing is acknowledged ("action": "none"), a
       )
     } finally {
       // The document is whole even when the pull stopped on an error: it holds what was printed.
-      if (opened) void out.write('\n]}\n')
+      if (opened) out.send('\n]}\n')
       await out.flushed()
     }
 
     if (outcome.shown < flags.count && !this.outputClosed())
       this.warnLine(`${outcome.shown} of ${flags.count} message(s) received within ${flags.wait} ms`)
+  }
+}
+
+/** A flush that gives up after `ms`: the server has read everything sent before it. */
+async function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      nc.flush(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(connectionError(`the server did not confirm the acknowledgements within ${ms}ms`, 'check the server; raise --timeout')), ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
   }
 }

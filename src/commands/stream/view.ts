@@ -55,7 +55,7 @@ export default class StreamView extends BaseCommand<typeof StreamView> {
       },
       (rec) => {
         n++
-        void out.line(json ? JSON.stringify(rec) : humanMessage(n, rec))
+        out.send((json ? JSON.stringify(rec) : humanMessage(n, rec)) + '\n')
       },
     )
     await out.flushed()

@@ -13,8 +13,13 @@ export type NextAction = 'ack' | 'nak' | 'none' | 'term'
 
 export interface NextOptions {
   action: NextAction
+  /**
+   * resolves once the server has read everything sent so far (a flush), rejects when it cannot say so in time: each
+   * batch's acknowledgements are confirmed this way (one round trip a batch, not one a message)
+   */
+  confirm: () => Promise<void>
   count: number
-  /** how long to wait for messages, in all (time spent waiting on the output does not count) */
+  /** how long to wait for more messages once the server has none (time spent waiting on the output does not count) */
   expiresMs: number
   signal?: AbortSignal
 }
@@ -23,10 +28,10 @@ export interface NextOptions {
 export interface NextOutput {
   /** resolves when the output can take more (pulling waits for it) */
   ready(): Promise<void>
-  /** called once before any message, with the action that will be taken */
-  start?(action: NextAction): void
   /** show one record; resolves true once it has been handed to the output, false when it never will be */
   show(rec: MessageRecord): Promise<boolean>
+  /** called once before any message, with the action that will be taken */
+  start?(action: NextAction): void
 }
 
 export interface NextOutcome {
@@ -37,7 +42,7 @@ export interface NextOutcome {
 }
 
 /** A batch: small enough that a stopped reader holds little, large enough to stream fast. */
-export const NEXT_BATCH = 128
+export const NEXT_BATCH = 256
 
 /**
  * Why `consumer next` cannot settle as asked on this consumer, if it cannot: a consumer with ack policy `none` takes
@@ -54,10 +59,11 @@ export function settleAction(ci: ConsumerInfo, asked: NextAction): NextAction {
   return 'none'
 }
 
-async function settle(m: JsMsg, action: NextAction): Promise<void> {
+/** Settle one message: a publish of the acknowledgement (confirmed per batch, see `confirm`). */
+function settle(m: JsMsg, action: NextAction): void {
   switch (action) {
     case 'ack': {
-      await m.ackAck()
+      m.ack()
       break
     }
 
@@ -93,17 +99,27 @@ export async function pullNext(
   out.start?.(action)
   const consumer = await js.consumers.get(stream, name)
   let shown = 0
-  /** printed, but the server never confirmed the acknowledgement */
-  let unsettled = 0
-  let budget = o.expiresMs
+  /** records handed to the output and not yet out */
+  let pendingShow = 0
+  /** acknowledgements sent, and confirmed by the server */
+  let sent = 0
+  let confirmed = 0
   let failure: unknown
+  /** settlements of earlier batches still under way: a few batches may overlap, no more */
+  const inflight: Array<Promise<void>> = []
   while (shown < o.count && !o.signal?.aborted && failure === undefined) {
     // Nothing more is asked of the server while the reader is behind.
     await out.ready()
-    if (o.signal?.aborted) break
-    const want = Math.min(NEXT_BATCH, o.count - shown)
-    const started = Date.now()
-    const iter = await consumer.fetch({expires: Math.max(1000, budget), max_messages: want})
+    while (inflight.length > 2) await inflight.shift()
+    if (o.signal?.aborted || failure !== undefined) break
+    const want = Math.min(NEXT_BATCH, o.count - shown - pendingShow)
+    if (want <= 0) {
+      await inflight.shift()
+      continue
+    }
+
+    // A batch that comes back short waited the whole --wait for the rest: the server has no more.
+    const iter = await consumer.fetch({expires: Math.max(1000, o.expiresMs), max_messages: want})
     const stop = (): void => iter.stop()
     o.signal?.addEventListener('abort', stop, {once: true})
     const settling: Array<Promise<void>> = []
@@ -111,15 +127,17 @@ export async function pullNext(
     try {
       for await (const m of iter) {
         got++
+        pendingShow++
         const rec = jsMessageRecord(m)
         settling.push(
-          out.show(rec).then(async (printed) => {
+          out.show(rec).then((printed) => {
+            pendingShow--
             if (!printed) return
             shown++
             try {
-              await settle(m, action)
+              settle(m, action)
+              sent++
             } catch (error) {
-              unsettled++
               failure ??= error
             }
           }),
@@ -135,13 +153,30 @@ export async function pullNext(
       o.signal?.removeEventListener('abort', stop)
     }
 
-    await Promise.all(settling)
-    budget -= Date.now() - started
+    inflight.push(
+      Promise.all(settling).then(async () => {
+        if (action === 'none' || sent === confirmed) return
+        const upTo = sent
+        try {
+          await o.confirm()
+          confirmed = Math.max(confirmed, upTo)
+        } catch (error) {
+          failure ??= error
+        }
+      }),
+    )
     // The server had no more within the wait: done.
-    if (got < want || budget <= 0) break
+    if (got < want) break
   }
 
-  if (failure !== undefined && !o.signal?.aborted) throw lostDuringPull(failure, shown, unsettled, action)
+  await Promise.all(inflight)
+  // the connection goes on after an interrupt or a closed stdout: confirm what was sent before closing
+  if (failure === undefined && sent > confirmed) await o.confirm().then(() => {
+    confirmed = sent
+  }, (error: unknown) => {
+    failure = error
+  })
+  if (failure !== undefined && (!o.signal?.aborted || sent > confirmed)) throw lostDuringPull(failure, shown, sent - confirmed, action)
   return {action, shown}
 }
 
@@ -151,7 +186,7 @@ function lostDuringPull(error: unknown, shown: number, unsettled: number, action
   const what =
     action === 'none'
       ? `${shown} message(s) printed`
-      : `${shown} message(s) printed, ${settled} of them ${action === 'ack' ? 'acknowledged' : `${action}ed`}${unsettled > 0 ? `; ${unsettled} printed but not confirmed will be redelivered` : ''}`
+      : `${shown} message(s) printed, ${settled} of them ${action === 'ack' ? 'acknowledged' : `${action}ed`}${unsettled > 0 ? `; the server did not confirm ${unsettled} sent for printed ones (it acts on them if it got them, otherwise they are redelivered)` : ''}`
   // Anything but a refusal from the server is the connection's fault: exit 6.
   const code = err.exitCode === ExitCode.UNEXPECTED ? ExitCode.CONNECTION : err.exitCode
   return new NatsxError(code, `pull stopped: ${err.message} (${what}; nothing else was acknowledged)`, {hint: err.hint ?? 'check the server and run the command again'})

@@ -1,7 +1,7 @@
 /**
  * Consumer operations: idempotent add, edit with a diff, reports. Plain data out (pulling messages: next.ts).
  */
-import type {ConsumerConfig, ConsumerInfo, JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
+import type {ConsumerConfig, ConsumerInfo, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
 
 import type {Capabilities} from '../capabilities.js'
 

@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Does natsx hold memory, or lose messages, when whatever reads its stdout is slow? Runs `sub --json` (a core
+// subscription under a full-speed publisher), `stream view --json` and `consumer next --json` (a stream filled by a
+// full-speed JetStream publisher) and, with --kv, `kv watch --json`, each with a reader that reads at once and with
+// one that stops reading for --pause seconds after the first bytes; prints peak RSS (VmHWM of the natsx process)
+// and the messages that did not come out.
+// Usage: npm run build && node bench/streaming-memory.mjs [--messages 1000000] [--pause 20] [--size 100] [--kv]
+//        [--server PATH] (default: the newest server setup fetched, .servers/sid, else /usr/sbin/nats-server)
+//        [--natsx DIR] (a copy of the built tree to run: bin/ and dist/; default: this checkout)
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {freePort, startNatsServer} from './lib.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? def : process.argv[i + 1]
+}
+
+// `--produce URL N SIZE`: this script as the full-speed core publisher, in a process of its own (so that the
+// publisher does not starve the reader of CPU in one event loop, nor the other way round).
+if (process.argv[2] === '--produce') {
+  const {connect} = await import('@nats-io/transport-node')
+  const [url, n, size] = process.argv.slice(3)
+  const nc = await connect({servers: url})
+  const data = new Uint8Array(Number(size)).fill(0x61)
+  for (let i = 1; i <= Number(n); i++) {
+    nc.publish('bench.core', data)
+    if (i % 5000 === 0) await nc.flush()
+  }
+
+  await nc.drain()
+  process.exit(0)
+}
+
+const N = Number(arg('messages', 1_000_000))
+const PAUSE_S = Number(arg('pause', 20))
+const SIZE = Number(arg('size', 100))
+const KV = process.argv.includes('--kv')
+const natsxBin = join(arg('natsx', root), 'bin', 'run.js')
+const serverBin = arg('server', [join(root, '.servers/sid/usr/sbin/nats-server'), '/usr/sbin/nats-server'].find((p) => existsSync(p)))
+const {connect} = await import('@nats-io/transport-node')
+const {jetstream, jetstreamManager} = await import('@nats-io/jetstream')
+const {Kvm} = await import('@nats-io/kv')
+
+const dir = mkdtempSync(join(tmpdir(), 'natsx-bench-'))
+const port = await freePort()
+const server = await startNatsServer(serverBin, port, ['-js', '-sd', join(dir, 'store')])
+const url = `nats://127.0.0.1:${port}`
+const nc = await connect({servers: url})
+const version = nc.info?.version
+const body = new Uint8Array(SIZE).fill(0x61)
+
+/** Peak resident set of a process (VmHWM), in MiB; undefined once it has gone. */
+function peakMiB(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Run natsx with `args`, reading its stdout at once or after a pause of PAUSE_S from the first bytes; `producer`
+ * (optional) starts once natsx is listening. Resolves with the peak RSS, the lines read and the exit code.
+ */
+async function run(args, {pause, producer}) {
+  const child = spawn(process.execPath, [natsxBin, ...args, '-s', url], {stdio: ['ignore', 'pipe', 'pipe']})
+  let peak = 0
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, peakMiB(child.pid) ?? 0)
+  }, 100)
+  let lines = 0
+  let stderr = ''
+  let paused = false
+  child.stdout.on('data', (b) => {
+    for (const c of b) if (c === 0x0a) lines++
+    if (pause && !paused) {
+      paused = true
+      child.stdout.pause()
+      setTimeout(() => child.stdout.resume(), PAUSE_S * 1000)
+    }
+  })
+  const listening = new Promise((resolve) => {
+    child.stderr.on('data', (b) => {
+      stderr += b.toString()
+      if (stderr.includes('listening')) resolve()
+    })
+  })
+  const started = Date.now()
+  const exited = new Promise((resolve) => {
+    child.on('close', (code) => resolve(code))
+  })
+  if (producer) {
+    await listening
+    await producer()
+  }
+
+  const code = await exited
+  clearInterval(sampler)
+  return {code, lines, peak, seconds: (Date.now() - started) / 1000, stderr}
+}
+
+async function corePublish() {
+  const producer = spawn(process.execPath, [fileURLToPath(import.meta.url), '--produce', url, String(N), String(SIZE)], {stdio: 'inherit'})
+  await new Promise((resolve) => {
+    producer.on('close', resolve)
+  })
+}
+
+async function fillStream(name, subject) {
+  const jsm = await jetstreamManager(nc)
+  await jsm.streams.add({name, subjects: [subject]})
+  const js = jetstream(nc)
+  let pending = []
+  for (let i = 1; i <= N; i++) {
+    pending.push(js.publish(subject, body))
+    if (pending.length >= 2000) {
+      await Promise.all(pending)
+      pending = []
+    }
+  }
+
+  await Promise.all(pending)
+}
+
+const rows = []
+const report = (command, reader, r, expected, note = '') => {
+  const lost = expected - r.lines
+  rows.push({command, exit: r.code, lost, note, peak: r.peak.toFixed(0), reader, seconds: r.seconds.toFixed(0)})
+  process.stderr.write(`${command} | ${reader} | peak ${r.peak.toFixed(0)} MiB | lines ${r.lines} | lost ${lost} | exit ${r.code} | ${r.seconds.toFixed(0)} s ${note}\n`)
+}
+
+const summaryDropped = (stderr) => {
+  const line = stderr.split('\n').find((l) => l.startsWith('{"summary"'))
+  return line ? JSON.parse(line).summary.dropped : 0
+}
+
+for (const pause of [false, true]) {
+  const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
+  const sub = await run(['sub', 'bench.core', '--json', '--count', String(N), '--wait', `${PAUSE_S + 15}s`], {pause, producer: corePublish})
+  report('sub --json', reader, sub, N, `(${summaryDropped(sub.stderr)} reported dropped)`)
+}
+
+process.stderr.write(`filling stream BIG with ${N} messages…\n`)
+await fillStream('BIG', 'big.m')
+const jsm = await jetstreamManager(nc)
+for (const pause of [false, true]) {
+  const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
+  report('stream view --json', reader, await run(['stream', 'view', 'BIG', '--json'], {pause}), N)
+  const durable = pause ? 'PAUSED' : 'NORMAL'
+  await jsm.consumers.add('BIG', {ack_policy: 'explicit', durable_name: durable, max_ack_pending: 10_000})
+  // the document has two lines besides the messages
+  const next = await run(['consumer', 'next', 'BIG', durable, '--count', String(N), '--json', '--wait', '10s'], {pause})
+  next.lines -= 2
+  const ci = await jsm.consumers.info('BIG', durable)
+  report('consumer next --json', reader, next, N, `(acknowledged: ${ci.ack_floor.stream_seq})`)
+}
+
+if (KV) {
+  const kv = await new Kvm(nc).create('BENCHKV')
+  for (const pause of [false, true]) {
+    const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
+    const key = pause ? 'p' : 'n'
+    const r = await run(['kv', 'watch', 'BENCHKV', `${key}.>`, '--json', '--count', String(N)], {
+      pause,
+      async producer() {
+        let pending = []
+        for (let i = 1; i <= N; i++) {
+          pending.push(kv.put(`${key}.${i % 1000}`, body))
+          if (pending.length >= 2000) {
+            await Promise.all(pending)
+            pending = []
+          }
+        }
+
+        await Promise.all(pending)
+      },
+    })
+    report('kv watch --json', reader, r, N)
+  }
+}
+
+await nc.close()
+server.kill('SIGTERM')
+await new Promise((resolve) => {
+  server.on('exit', resolve)
+})
+rmSync(dir, {force: true, recursive: true})
+
+console.log(`\nnats-server ${version}, ${N.toLocaleString('en')} messages of ${SIZE} bytes, Node ${process.version}\n`)
+console.log('| command | reader | peak RSS | messages lost | exit | seconds |')
+console.log('| --- | --- | ---: | ---: | ---: | ---: |')
+for (const r of rows) console.log(`| \`${r.command}\` | ${r.reader} | ${r.peak} MiB | ${r.lost.toLocaleString('en')} ${r.note} | ${r.exit} | ${r.seconds} |`)
