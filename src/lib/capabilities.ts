@@ -35,6 +35,7 @@ export const FEATURES = {
   'stream-consumer-limits': {kind: 'stream', label: 'stream consumer limits', name: 'consumer_limits', offered: 'stream add/edit --config, apply', version: '2.10.0'},
   'stream-metadata': {kind: 'stream', label: 'metadata', name: 'metadata', offered: 'stream/kv/object add/edit --metadata', version: '2.10.0'},
   'retention-limits-interest': {kind: 'behaviour', label: 'retention limits ↔ interest in place', name: 'retention (update)', offered: 'stream edit --retention, apply', version: '2.10.0'},
+  'republish-update': {kind: 'behaviour', label: 'republish changed in place', name: 'republish (update)', offered: 'stream edit --republish-*, apply', version: '2.10.0'},
   'placement-preferred': {kind: 'stream', label: 'preferred placement', name: 'placement.preferred', offered: false, version: '2.11.0'},
   'msg-ttl': {apiLevel: 1, kind: 'stream', label: 'per-message TTL', name: 'allow_msg_ttl', offered: 'stream add/edit --allow-msg-ttl', version: '2.11.0'},
   'subject-delete-markers': {apiLevel: 1, kind: 'stream', label: 'subject delete markers', name: 'subject_delete_marker_ttl', offered: 'stream add/edit --config, apply', version: '2.11.0'},
@@ -47,7 +48,6 @@ export const FEATURES = {
   'fast-batch': {apiLevel: 4, kind: 'stream', label: 'fast batch publish', name: 'allow_batched', offered: 'stream add/edit --config, apply', version: '2.14.0'},
   'durable-sourcing': {apiLevel: 4, kind: 'stream', label: 'durable sourcing (mirror/source consumer)', name: 'mirror.consumer, sources[].consumer', offered: false, version: '2.14.0'},
   'update-max-consumers': {apiLevel: 5, kind: 'behaviour', label: 'max consumers changed in place', name: 'max_consumers (update)', offered: 'stream edit --max-consumers, apply', version: '2.15.0'},
-  'update-retention': {apiLevel: 5, kind: 'behaviour', label: 'any retention change in place', name: 'retention (update)', offered: 'stream edit --retention, apply', version: '2.15.0'},
   // consumer configuration and pull requests (§1.3)
   'multi-filter': {kind: 'consumer', label: 'multiple filter subjects', name: 'filter_subjects', offered: 'consumer add/edit --filter (repeated)', version: '2.10.0'},
   'consumer-metadata': {kind: 'consumer', label: 'consumer metadata', name: 'metadata', offered: 'consumer add/edit --metadata', version: '2.10.0'},

@@ -58,6 +58,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ServerOptions {
+  /** run this nats-server binary instead of NATS_SERVER (a second version beside the one under test) */
+  binary?: string
   /** extra nats-server config file contents (merged after the generated listen/http/jetstream lines) */
   config?: string
   /** extra CLI arguments */
@@ -129,7 +131,7 @@ export class NatsServer {
 
   /** Start and resolve once the server logs that it is ready (or reject with its log when it exits). */
   async start(timeoutMs = 15_000): Promise<this> {
-    const child = spawn(NATS_SERVER, this.args(), {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(this.options.binary ?? NATS_SERVER, this.args(), {stdio: ['ignore', 'pipe', 'pipe']})
     this.child = child
     let log = ''
     await new Promise<void>((resolve, reject) => {

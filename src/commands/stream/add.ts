@@ -25,7 +25,9 @@ export default class StreamAdd extends BaseCommand<typeof StreamAdd> {
     name: Args.string({description: 'stream name (or "name" in --config)'}),
   }
   static description = `Safe to re-run: when the stream exists with the same configuration (after the defaults the server fills in) it exits 0 and says "unchanged"; with a different configuration it exits 4 and prints the differing fields.
---config reads JSON or YAML, including what \`stream info --json\` prints; flags override fields of the file.`
+--config reads JSON or YAML, including what \`stream info --json\` prints; flags override fields of the file.
+Direct get (allow_direct) is on unless --no-allow-direct or the file says otherwise, as natscli sets it.
+Options the connected server does not know are refused with exit 8 naming the version they need (see \`natsx server features\`).`
   static examples = [
     '<%= config.bin %> stream add ORDERS --subjects "orders.>" --storage file --max-age 72h --max-bytes 1GiB',
     '<%= config.bin %> stream add ORDERS --config orders.yaml --replicas 3',
@@ -42,6 +44,8 @@ export default class StreamAdd extends BaseCommand<typeof StreamAdd> {
     const fromFlags = streamConfigFromFlags(flags as StreamFlagValues)
     const file = flags.config ? await streamConfigFromFile(flags.config) : undefined
     const desired = buildStreamConfig(args.name, file, fromFlags)
+    // as natscli: direct get on unless asked otherwise (a mirror answers direct gets through mirror_direct instead)
+    if (desired.allow_direct === undefined && !desired.mirror) desired.allow_direct = true
     const res = await addStream(await this.jsm(), await this.capabilities(), desired)
     if (res.action === 'unchanged') this.say(`Stream ${desired.name} unchanged: it exists with the same configuration`)
     else this.say(`Stream ${desired.name} was created\n\n${renderStreamInfo(res.info)}`)

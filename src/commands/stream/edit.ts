@@ -27,7 +27,7 @@ export default class StreamEdit extends BaseCommand<typeof StreamEdit> {
     name: Args.string({description: 'stream name', required: true}),
   }
   static description = `Without --config the flags change the current configuration; with --config the file is the whole desired configuration (flags override it).
-Immutable fields (storage, retention, max consumers, mirror) are refused with exit 2 and nothing is changed.
+Changes in place whatever the connected server can: retention limits ↔ interest and republish from 2.10, removing a mirror from 2.12, max consumers from 2.15. What no server changes (storage, retention to or from workqueue, a mirror's origin, counters, persist mode, turning off deny-delete/deny-purge/sealed/per-message TTL/schedules) is exit 2; what a newer server would change is exit 8 naming the version; nothing is sent.
 --dry-run prints the difference and exits 5 when there is one, 0 when there is none.`
   static examples = [
     '<%= config.bin %> stream edit ORDERS --max-age 24h --description "orders, one day"',

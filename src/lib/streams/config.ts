@@ -61,10 +61,59 @@ const RETENTION: Record<string, string> = {
 const STORAGE: Record<string, string> = {disk: 'file', file: 'file', memory: 'memory'}
 const DISCARD = new Set(['new', 'old'])
 
-/** Fields the server never lets `edit` change. */
+/** Fields no server lets `edit` change (2.9's rules; `immutableStreamChanges` relaxes them per connected version). */
 export const STREAM_IMMUTABLE = ['name', 'storage', 'retention', 'max_consumers', 'mirror', 'first_seq'] as const
 /** Boolean fields that may be turned on by `edit` but never off again. */
-export const STREAM_ONE_WAY = ['deny_delete', 'deny_purge', 'sealed'] as const
+export const STREAM_ONE_WAY = ['deny_delete', 'deny_purge', 'sealed', 'allow_msg_ttl', 'allow_msg_schedules'] as const
+/** Fields set when the stream is created and never changed (2.12+). */
+export const STREAM_CREATE_ONLY = ['allow_msg_counter', 'persist_mode'] as const
+
+/** How a field may change in place on a server version (`stream edit`, `apply`). */
+export type UpdateRule = 'create-only' | 'enable-only' | 'immutable' | 'in place'
+
+/**
+ * The rule for one field on the connected server (`caps`; without it, 2.9's rules): in place, enable-only (can be
+ * turned on, never off), create-only, or immutable. `needs` names the feature of a newer server that would change it in
+ * place. Checked against the real servers by test/commands/stream/update-matrix.test.ts.
+ */
+export function streamUpdateRule(field: string, caps?: Capabilities): {needs?: Feature; rule: UpdateRule} {
+  if ((STREAM_ONE_WAY as readonly string[]).includes(field)) return {rule: 'enable-only'}
+  if ((STREAM_CREATE_ONLY as readonly string[]).includes(field)) return {rule: 'create-only'}
+  const relaxed = (feature: Feature): {needs?: Feature; rule: UpdateRule} =>
+    caps?.has(feature) ? {rule: 'in place'} : {needs: feature, rule: 'immutable'}
+  switch (field) {
+    case 'first_seq': {
+      // a 2.10+ server takes a new first_seq in an update (it only matters at creation); 2.9 does not know it
+      return caps ? {rule: 'in place'} : {rule: 'immutable'}
+    }
+
+    case 'max_consumers': {
+      return relaxed('update-max-consumers')
+    }
+
+    case 'mirror': {
+      return relaxed('mirror-removal')
+    }
+
+    case 'name':
+    case 'storage': {
+      return {rule: 'immutable'}
+    }
+
+    case 'republish': {
+      // without caps, as before: the server's own refusal is mapped to exit 8 (errors.ts)
+      return caps ? relaxed('republish-update') : {rule: 'in place'}
+    }
+
+    case 'retention': {
+      return relaxed('retention-limits-interest')
+    }
+
+    default: {
+      return {rule: 'in place'}
+    }
+  }
+}
 
 /** Stream flags → a partial configuration (only what was given). Throws exit 2 on bad values. */
 export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
@@ -242,9 +291,10 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
   if (!c.republish || (!c.republish.src && !c.republish.dest)) delete c.republish
   else if (!c.republish.headers_only) delete c.republish.headers_only
   if (c.placement) {
-    const p = c.placement as {cluster?: string; tags?: string[]}
+    const p = c.placement as {cluster?: string; preferred?: string; tags?: string[]}
     if (!p.tags || p.tags.length === 0) delete p.tags
     if (!p.cluster) delete p.cluster
+    if (!p.preferred) delete p.preferred
     if (Object.keys(p).length === 0) delete c.placement
   }
 
@@ -270,15 +320,55 @@ export function diffStreamConfig(current: StreamConfigInput, desired: StreamConf
   return diffFields(a, b, ignore)
 }
 
-/** The differences `edit` cannot apply (immutable fields, one-way switches turned back), each with a reason. */
-export function immutableStreamChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
-  const out: Array<FieldDiff & {reason: string}> = []
+export type ImmutableChange = FieldDiff & {
+  /** a newer server would make this change in place: the feature it needs */
+  needs?: Feature
+  reason: string
+}
+
+/**
+ * The differences `edit` cannot apply on the connected server (`caps`; without it, 2.9's rules): immutable fields,
+ * enable-only switches turned off, create-only fields changed, each with a reason. An entry with `needs` is one a
+ * newer server changes in place (2.10: retention limits ↔ interest and republish; 2.12: removing a mirror; 2.15:
+ * max_consumers).
+ */
+export function immutableStreamChanges(diff: FieldDiff[], caps?: Capabilities): ImmutableChange[] {
+  const out: ImmutableChange[] = []
+  const lacks = (needs: Feature): string =>
+    `; nats-server ${FEATURES[needs].version} changes it in place${caps ? `, the connected server is ${caps.version}` : ''}`
   for (const d of diff) {
-    if ((STREAM_IMMUTABLE as readonly string[]).includes(d.field))
-      out.push({...d, reason: `${d.field} cannot be changed after the stream is created`})
-    else if ((STREAM_ONE_WAY as readonly string[]).includes(d.field) && d.current === true && !d.desired) {
-      out.push({...d, reason: `${d.field} cannot be turned off once it is on`})
+    const {needs, rule} = streamUpdateRule(d.field, caps)
+    if (rule === 'in place' && d.field !== 'retention' && d.field !== 'mirror') continue
+    if (rule === 'enable-only') {
+      if (d.current === true && !d.desired) out.push({...d, reason: `${d.field} cannot be turned off once it is on`})
+      continue
     }
+
+    if (rule === 'create-only') {
+      out.push({...d, reason: `${d.field} is set when the stream is created and cannot be changed`})
+      continue
+    }
+
+    if (d.field === 'retention') {
+      // workqueue never; limits ↔ interest in place from 2.10
+      const limitsInterest = ['interest', 'limits'].includes(String(d.current)) && ['interest', 'limits'].includes(String(d.desired))
+      if (!limitsInterest) out.push({...d, reason: 'retention cannot be changed to or from workqueue after the stream is created'})
+      else if (needs) out.push({...d, needs, reason: `retention ${String(d.current)} → ${String(d.desired)} cannot be changed in place${lacks(needs)}`})
+      continue
+    }
+
+    if (d.field === 'mirror') {
+      // never changed; removed (the mirror promoted) in place from 2.12
+      if (d.desired !== undefined) out.push({...d, reason: 'mirror cannot be changed after the stream is created (only removed, from nats-server 2.12)'})
+      else if (needs) out.push({...d, needs, reason: `the mirror cannot be removed in place${lacks(needs)}`})
+      continue
+    }
+
+    out.push(
+      needs
+        ? {...d, needs, reason: `${d.field} cannot be changed in place${lacks(needs)}`}
+        : {...d, reason: `${d.field} cannot be changed after the stream is created`},
+    )
   }
 
   return out
@@ -348,6 +438,12 @@ export function streamCapabilityNeeds(c: StreamConfigInput): Array<{feature: Fea
   if (n.allow_msg_schedules) needs.push({feature: 'stream-schedules', field: 'allow_msg_schedules'})
   if (n.allow_msg_counter) needs.push({feature: 'stream-counters', field: 'allow_msg_counter'})
   if (n.allow_atomic) needs.push({feature: 'stream-atomic-batch', field: 'allow_atomic'})
+  if (n.persist_mode) needs.push({feature: 'persist-mode', field: 'persist_mode'})
+  if (n.allow_batched) needs.push({feature: 'fast-batch', field: 'allow_batched'})
+  if ((n.placement as undefined | {preferred?: string})?.preferred)
+    needs.push({feature: 'placement-preferred', field: 'placement.preferred'})
+  if ([...(n.sources ?? []), ...(n.mirror ? [n.mirror] : [])].some((s) => (s as {consumer?: unknown}).consumer))
+    needs.push({feature: 'durable-sourcing', field: 'mirror.consumer / sources[].consumer'})
   return needs
 }
 

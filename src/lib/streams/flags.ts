@@ -39,7 +39,7 @@ export const streamConfigFlags = {
     allowNo: true,
     description: 'allow Nats-Rollup headers to purge subjects or the stream',
   }),
-  'allow-direct': Flags.boolean({allowNo: true, description: 'allow direct get of messages from any replica'}),
+  'allow-direct': Flags.boolean({allowNo: true, description: 'allow direct get of messages from any replica (stream add: on unless --no-allow-direct)'}),
   'allow-mirror-direct': Flags.boolean({allowNo: true, description: 'let a mirror answer direct gets for its origin'}),
   'deny-delete': Flags.boolean({allowNo: true, description: 'forbid deleting messages through the API'}),
   'deny-purge': Flags.boolean({allowNo: true, description: 'forbid purging through the API'}),

@@ -15,7 +15,7 @@ import type {
 import type {Capabilities} from '../capabilities.js'
 
 import {type FieldDiff, inlineDiff} from '../config-file.js'
-import {conflict, ExitCode, notFound, toNatsxError, usageError} from '../errors.js'
+import {conflict, ExitCode, NatsxError, notFound, toNatsxError, usageError} from '../errors.js'
 import {encodeData, headersToObject, jsMessageRecord, type MessageRecord} from '../messages.js'
 import {
   checkStreamCapabilities,
@@ -108,7 +108,16 @@ export async function editStream(
   checkStreamCapabilities(desired, caps)
   const current = await requireStream(jsm, desired.name!)
   const diff = diffStreamConfig(current.config, desired)
-  const immutable = immutableStreamChanges(diff)
+  const immutable = immutableStreamChanges(diff, caps)
+  if (immutable.length > 0 && immutable.every((d) => d.needs)) {
+    // a newer server would change this in place: unsupported by the connected one (exit 8)
+    throw new NatsxError(
+      ExitCode.UNSUPPORTED,
+      `cannot edit stream "${desired.name}": ${immutable.map((d) => d.reason).join('; ')}`,
+      {details: {diff, immutable}, hint: 'upgrade the server, or create a new stream and copy the data (`natsx stream copy`)'},
+    )
+  }
+
   if (immutable.length > 0) {
     throw usageError(
       `cannot edit stream "${desired.name}": ${immutable.map((d) => d.reason).join('; ')}`,

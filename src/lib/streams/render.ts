@@ -46,7 +46,9 @@ export function renderStreamInfo(si: StreamInfo, stateOnly = false): string {
       ])
     if (c.placement?.cluster || c.placement?.tags?.length)
       rows.push(['Placement', `${c.placement.cluster ?? ''} ${(c.placement.tags ?? []).join(',')}`.trim()])
-    if (si.cluster) {
+    rows.push(...newerSettings(c as unknown as NewerConfig))
+    // a lone server reports no cluster name and no replicas: nothing to show
+    if (si.cluster && (si.cluster.name || (si.cluster.replicas?.length ?? 0) > 0)) {
       rows.push('', 'Cluster Information:', '', ['Name', si.cluster.name], ['Leader', si.cluster.leader])
       for (const r of si.cluster.replicas ?? [])
         rows.push([
@@ -68,6 +70,56 @@ export function renderStreamInfo(si: StreamInfo, stateOnly = false): string {
     ['Number of Subjects', formatCount(s.num_subjects ?? 0)],
   )
   return renderColumns(rows)
+}
+
+/** The stream settings 2.10 → 2.15 added, as the server reports them; each only when it is set. */
+interface NewerConfig {
+  allow_atomic?: boolean
+  allow_batched?: boolean
+  allow_msg_counter?: boolean
+  allow_msg_schedules?: boolean
+  allow_msg_ttl?: boolean
+  compression?: string
+  consumer_limits?: {inactive_threshold?: number; max_ack_pending?: number}
+  first_seq?: number
+  metadata?: Record<string, string>
+  mirror?: {consumer?: {name?: string}; subject_transforms?: Array<{dest: string; src: string}>}
+  persist_mode?: string
+  placement?: {preferred?: string}
+  sources?: Array<{consumer?: {name?: string}; name: string; subject_transforms?: Array<{dest: string; src: string}>}>
+  subject_delete_marker_ttl?: number
+  subject_transform?: {dest: string; src: string}
+}
+
+function newerSettings(c: NewerConfig): Array<[string, string]> {
+  const rows: Array<[string, string]> = []
+  const transforms = (t?: Array<{dest: string; src: string}>): string =>
+    (t ?? []).map((x) => `${x.src || '>'} → ${x.dest}`).join(', ')
+  if (c.placement?.preferred) rows.push(['Preferred Leader', c.placement.preferred])
+  if (c.compression && c.compression !== 'none') rows.push(['Compression', c.compression])
+  if (c.subject_transform && (c.subject_transform.src || c.subject_transform.dest))
+    rows.push(['Subject Transform', transforms([c.subject_transform])])
+  if (c.mirror?.subject_transforms?.length) rows.push(['Mirror Transforms', transforms(c.mirror.subject_transforms)])
+  if (c.mirror?.consumer?.name) rows.push(['Mirror Consumer', c.mirror.consumer.name])
+  for (const src of c.sources ?? []) {
+    if (src.subject_transforms?.length) rows.push([`Source ${src.name} Transforms`, transforms(src.subject_transforms)])
+    if (src.consumer?.name) rows.push([`Source ${src.name} Consumer`, src.consumer.name])
+  }
+
+  if (c.first_seq && c.first_seq > 1) rows.push(['First Sequence (configured)', String(c.first_seq)])
+  if (c.allow_msg_ttl) rows.push(['Per-Message TTL', 'allowed'])
+  if (c.subject_delete_marker_ttl) rows.push(['Subject Delete Markers TTL', formatNanos(c.subject_delete_marker_ttl)])
+  if (c.allow_msg_counter) rows.push(['Counters', 'true'])
+  if (c.allow_atomic) rows.push(['Atomic Batch Publish', 'true'])
+  if (c.allow_batched) rows.push(['Fast Batch Publish', 'true'])
+  if (c.allow_msg_schedules) rows.push(['Message Schedules', 'true'])
+  if (c.persist_mode && c.persist_mode !== 'default') rows.push(['Persist Mode', c.persist_mode])
+  const limits = c.consumer_limits
+  if (limits?.inactive_threshold) rows.push(['Consumer Inactive Threshold', formatNanos(limits.inactive_threshold)])
+  if (limits?.max_ack_pending) rows.push(['Consumer Max Ack Pending', formatCount(limits.max_ack_pending)])
+  const meta = Object.entries(c.metadata ?? {}).filter(([k]) => !k.startsWith('_nats.'))
+  if (meta.length > 0) rows.push(['Metadata', meta.map(([k, v]) => `${k}=${v}`).join(', ')])
+  return rows
 }
 
 export function renderStreamList(list: StreamInfo[]): string {

@@ -10,7 +10,9 @@ import {createHash} from 'node:crypto'
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {conflict, connectionError, NatsxError, restoreRefused, usageError} from '../errors.js'
+import {type Capabilities, compareVersions, parseVersion} from '../capabilities.js'
+import {conflict, connectionError, NatsxError, restoreRefused, unsupported, usageError} from '../errors.js'
+import {checkStreamCapabilities} from './config.js'
 import {findStream} from './ops.js'
 
 export const BACKUP_META = 'backup.json'
@@ -37,8 +39,41 @@ export interface BackupResult {
   chunks: number
   directory: string
   messages: number
+  /** the oldest nats-server version the backup restores on (the taking server's major.minor.0) */
+  restores_on: string
+  /** the server that took it */
+  server: BackupServer
   sha256: string
   stream: string
+}
+
+/** Which server took a backup: written into backup.json beside natscli's `config` and `state`. */
+export interface BackupServer {
+  api_level: number
+  version: string
+}
+
+/**
+ * The oldest server a snapshot restores on. A server reads the store files of its own release and older ones, not
+ * newer ones (a 2.15 snapshot on 2.9 ends in "unexpected EOF"), so: the taking server's major.minor.0 or newer.
+ */
+export function restoresOn(takenOn: string): string {
+  const v = parseVersion(takenOn)
+  return `${v.major}.${v.minor}.0`
+}
+
+/** Refuse (exit 8) a restore onto a server older than the backup allows, or one lacking a field of its config. */
+export function checkRestoreTarget(meta: {config: StreamConfig; server?: BackupServer}, caps: Capabilities, dir: string): void {
+  if (meta.server?.version) {
+    const oldest = restoresOn(meta.server.version)
+    if (compareVersions(caps.version, oldest) < 0)
+      throw unsupported(
+        `the backup in ${dir} was taken on nats-server ${meta.server.version} and restores on ${oldest} or newer; the connected server is ${caps.version}`,
+        `restore it into a nats-server ${oldest} or newer`,
+      )
+  }
+
+  checkStreamCapabilities(meta.config as never, caps)
 }
 
 export type Progress = (bytes: number, chunks: number) => void
@@ -49,7 +84,7 @@ export async function backupStream(
   jsm: JetStreamManager,
   stream: string,
   dir: string,
-  options: {consumers?: boolean; inboxPrefix?: string; onProgress?: Progress; timeoutMs: number},
+  options: {caps: Capabilities; consumers?: boolean; inboxPrefix?: string; onProgress?: Progress; timeoutMs: number},
 ): Promise<BackupResult> {
   await mkdir(dir, {recursive: true})
   if (await exists(join(dir, BACKUP_META))) throw conflict(`${dir} already holds a backup`, 'choose an empty directory')
@@ -113,9 +148,14 @@ export async function backupStream(
   })
   await done
   await writeFile(join(dir, BACKUP_DATA), Buffer.concat(chunks))
-  await writeFile(join(dir, BACKUP_META), JSON.stringify({config: res.config, state: res.state}, null, 2) + '\n')
+  const server: BackupServer = {api_level: options.caps.apiLevel, version: options.caps.version}
+  const restores = restoresOn(server.version)
+  await writeFile(
+    join(dir, BACKUP_META),
+    JSON.stringify({config: res.config, restores_on: restores, server, state: res.state}, null, 2) + '\n',
+  )
   const sha256 = hash.digest('hex')
-  return {bytes, chunks: chunks.length, directory: dir, messages: res.state.messages, sha256, stream}
+  return {bytes, chunks: chunks.length, directory: dir, messages: res.state.messages, restores_on: restores, server, sha256, stream}
 }
 
 export interface RestoreResult {
@@ -129,9 +169,9 @@ export async function restoreStream(
   nc: NatsConnection,
   jsm: JetStreamManager,
   dir: string,
-  options: {name?: string; onProgress?: Progress; timeoutMs: number},
+  options: {caps: Capabilities; name?: string; onProgress?: Progress; timeoutMs: number},
 ): Promise<RestoreResult> {
-  let meta: {config: StreamConfig; state: StreamState}
+  let meta: {config: StreamConfig; server?: BackupServer; state: StreamState}
   let data: Buffer
   try {
     meta = JSON.parse(await readFile(join(dir, BACKUP_META), 'utf8'))
@@ -146,6 +186,7 @@ export async function restoreStream(
   if (!meta?.config?.name) throw usageError(`${join(dir, BACKUP_META)} has no stream configuration`)
   const name = options.name ?? meta.config.name
   if (name !== meta.config.name) throw usageError('a snapshot restores under its own name', 'leave out --name')
+  checkRestoreTarget(meta, options.caps, dir)
   if (await findStream(jsm, name))
     throw conflict(
       `stream "${name}" already exists`,

@@ -2,7 +2,7 @@ import {jetstream, jetstreamManager, type JetStreamManager, type StreamInfo} fro
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -12,15 +12,19 @@ import type {StreamAddResult} from '../../../src/commands/stream/add.js'
 import type {StreamEditResult} from '../../../src/commands/stream/edit.js'
 import type {StreamReportRow} from '../../../src/lib/streams/ops.js'
 
+import {compareVersions, FEATURES} from '../../../src/lib/capabilities.js'
 import {type MessageRecord} from '../../../src/lib/messages.js'
+import {restoresOn} from '../../../src/lib/streams/snapshot.js'
 import {baseEnv, BIN, runCli} from '../../helpers/cli.js'
-import {type NatsServer, startServer} from '../../helpers/servers.js'
+import {NATS_SERVER, type NatsServer, serverFacts, startServer} from '../../helpers/servers.js'
 
 let a: NatsServer
 let b: NatsServer
 let nc: NatsConnection
 let jsm: JetStreamManager
 const tmp = mkdtempSync(join(tmpdir(), 'natsx-stream-test-'))
+/** the three nats-server binaries of the test matrix (bookworm's, trixie's, sid's): a second version beside the one under test */
+const OTHER_SERVERS = ['/usr/sbin/nats-server', ...['trixie', 'sid'].map((suite) => join(process.cwd(), '.servers', suite, 'usr', 'sbin', 'nats-server'))]
 
 const cli = (args: string[], server: NatsServer = a) => runCli([...args, '-s', server.url])
 
@@ -167,42 +171,71 @@ describe('idempotency matrix', () => {
 
   it('edit --config takes the whole desired configuration, and --dry-run reports it', async () => {
     const file = join(tmp, 'idem.yaml')
-    writeFileSync(file, stringify({max_age: 7_200_000_000_000, max_bytes: 1_073_741_824, name: 'IDEM', subjects: ['idem.>']}))
+    writeFileSync(file, stringify({allow_direct: true, max_age: 7_200_000_000_000, max_bytes: 1_073_741_824, name: 'IDEM', subjects: ['idem.>']}))
     const dry = await cli(['stream', 'edit', 'IDEM', '--config', file, '--dry-run', '--json'])
     expect(dry.code).toBe(5)
     expect(dry.stdout.length).toBeGreaterThan(0)
     expect(JSON.parse(dry.stderr).error.details.diff.map((d: {field: string}) => d.field)).toEqual(['description'])
   })
 
-  it('refuses immutable changes with exit 2 and changes nothing', async () => {
-    const before = (await jsm.streams.info('IDEM')).config
-    for (const args of [
-      ['--storage', 'memory'],
-      ['--retention', 'interest'],
-      ['--max-consumers', '3'],
-    ]) {
-      const res = await cli(['stream', 'edit', 'IDEM', ...args, '--max-age', '3h'])
+  it('changes in place what the connected server can; the rest is exit 2 (never) or 8 (a newer server can), nothing changed', async () => {
+    const facts = await serverFacts(a)
+    expect((await cli(['stream', 'add', 'IMMUT', '--subjects', 'immut.>', '--max-consumers', '5'])).code).toBe(0)
+    const before = (await jsm.streams.info('IMMUT')).config
+    for (const args of [['--storage', 'memory'], ['--retention', 'work']]) {
+      const res = await cli(['stream', 'edit', 'IMMUT', ...args, '--max-age', '3h'])
       expect(res.code, args.join(' ')).toBe(2)
-      expect(res.stderr).toMatch(/cannot be changed after the stream is created/)
+      expect(res.stderr).toMatch(/cannot be changed (to or from workqueue )?after the stream is created/)
       expect(res.stderr.split('\n').filter((l) => l.startsWith('natsx:'))).toHaveLength(1)
     }
 
+    expect((await jsm.streams.info('IMMUT')).config).toEqual(before)
+    // limits → interest from 2.10, max_consumers from 2.15: in place there, exit 8 naming the version before
+    for (const [args, feature, field, value] of [
+      [['--retention', 'interest'], 'retention-limits-interest', 'retention', 'interest'],
+      [['--max-consumers', '3'], 'update-max-consumers', 'max_consumers', 3],
+    ] as const) {
+      const res = await cli(['stream', 'edit', 'IMMUT', ...args, '--json'])
+      if (facts.caps.has(feature)) {
+        expect(res.code, res.stderr).toBe(0)
+        expect(res.json<StreamEditResult>()).toMatchObject({applied: true, diff: [{field}]})
+        expect((await jsm.streams.info('IMMUT')).config[field]).toBe(value)
+      } else {
+        expect(res.code, res.stderr).toBe(8)
+        const err = JSON.parse(res.stderr).error as {kind: string; message: string}
+        expect(err.kind).toBe('unsupported')
+        expect(err.message).toContain(`nats-server ${FEATURES[feature].version} changes it in place, the connected server is ${facts.version}`)
+        expect((await jsm.streams.info('IMMUT')).config[field]).toBe(before[field])
+      }
+    }
+
+    const idem = (await jsm.streams.info('IDEM')).config
     await cli(['stream', 'edit', 'IDEM', '--deny-delete'])
     const off = await cli(['stream', 'edit', 'IDEM', '--no-deny-delete'])
     expect(off.code).toBe(2)
     expect(off.stderr).toContain('deny_delete cannot be turned off')
-    expect((await jsm.streams.info('IDEM')).config).toEqual({...before, deny_delete: true})
+    expect((await jsm.streams.info('IDEM')).config).toEqual({...idem, deny_delete: true})
   })
 })
 
-describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
-  it('a 2.9 server silently drops allow_msg_ttl: the reason natsx refuses it', async () => {
-    const si = await jsm.streams.add({allow_msg_ttl: true, name: 'TTLRAW', subjects: ['ttlraw.>']})
-    expect(si.config.allow_msg_ttl).toBeUndefined()
-    await jsm.streams.delete('TTLRAW')
+describe('capability refusals (exit 8, nothing sent)', () => {
+  it('a server without a field silently drops it (2.9, 2.10) or rejects it (2.12+): the reason natsx refuses it there', async () => {
+    const facts = await serverFacts(a)
+    for (const [feature, field, value] of [
+      ['msg-ttl', 'allow_msg_ttl', true],
+      ['persist-mode', 'persist_mode', 'async'],
+      ['fast-batch', 'allow_batched', true],
+    ] as const) {
+      const name = `RAW_${field.toUpperCase()}`
+      const res = (await nc.request(`$JS.API.STREAM.CREATE.${name}`, JSON.stringify({[field]: value, name, subjects: [`${name}.>`]}), {timeout: 10_000})).json<{config?: Record<string, unknown>; error?: {err_code: number}}>()
+      if (facts.caps.has(feature)) expect(res.config?.[field], field).toBe(value)
+      else if (facts.caps.has('strict-json')) expect(res.error?.err_code, field).toBe(10_025)
+      else expect(res.config?.[field], field).toBeUndefined()
+      if (res.config) await jsm.streams.delete(name)
+    }
   })
 
-  it('a lone 2.9 server keeps a placement it cannot honour: the reason natsx refuses it there', async () => {
+  it('a lone server keeps a placement it cannot honour: the reason natsx refuses it there', async () => {
     const si = await jsm.streams.add({name: 'PLACERAW', placement: {cluster: 'nowhere', tags: []}, subjects: ['placeraw.>']})
     expect(si.config.placement).toEqual({cluster: 'nowhere'})
     expect(si.cluster?.name).toBeUndefined()
@@ -210,19 +243,38 @@ describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
   })
 
   it.each([
-    [['--allow-msg-ttl'], /per-message TTL \(allow_msg_ttl\) requires nats-server 2\.11\.0; connected server is 2\.9\.10/],
-    [['--compression', 's2'], /compression .*requires nats-server 2\.10\.0/],
-    [['--metadata', 'team=ops'], /metadata .*requires nats-server 2\.10\.0/],
-    [['--first-sequence', '100'], /first sequence .*requires nats-server 2\.10\.0/],
-    [['--transform-source', 'cap.>', '--transform-destination', 'x.>'], /subject transforms .*requires nats-server 2\.10\.0/],
-    [['--cluster', 'nowhere'], /placement \(cluster, tags\) needs a clustered JetStream; the connected server \(2\.9\.10\) is not in a cluster/],
+    [['--allow-msg-ttl'], 'msg-ttl', {allow_msg_ttl: true}, /per-message TTL \(allow_msg_ttl\) requires nats-server 2\.11\.0; connected server is /],
+    [['--compression', 's2'], 'stream-compression', {compression: 's2'}, /compression .*requires nats-server 2\.10\.0/],
+    [['--metadata', 'team=ops'], 'stream-metadata', {metadata: {team: 'ops'}}, /metadata .*requires nats-server 2\.10\.0/],
+    [['--first-sequence', '100'], 'first-sequence', {first_seq: 100}, /first sequence .*requires nats-server 2\.10\.0/],
+    [['--transform-source', 'cap5.>', '--transform-destination', 'x.>'], 'subject-transform', {subject_transform: {dest: 'x.>', src: 'cap5.>'}}, /subject transforms .*requires nats-server 2\.10\.0/],
+  ] as const)('%s: made where the server has it, exit 8 where it lacks it', async (args, feature, config, message) => {
+    const facts = await serverFacts(a)
+    const name = `CAP${args.length}${feature.length}`
+    const res = await cli(['stream', 'add', name, '--subjects', `cap${args.length}${feature.length}.>`, ...args, '--json'])
+    if (facts.caps.has(feature)) {
+      expect(res.code, res.stderr).toBe(0)
+      expect(res.json<StreamAddResult>().stream.config).toMatchObject(config)
+      await jsm.streams.delete(name)
+    } else {
+      expect(res.code).toBe(8)
+      const err = JSON.parse(res.stderr).error as {kind: string; message: string}
+      expect(err.message).toMatch(message)
+      expect(err.message).toContain(`connected server is ${facts.version}`)
+      expect(await streamNames(jsm)).not.toContain(name)
+    }
+  })
+
+  it.each([
+    [['--cluster', 'nowhere'], /placement \(cluster, tags\) needs a clustered JetStream; the connected server \(\d+\.\d+\.\d+\) is not in a cluster/],
     [['--tag', 'ssd'], /placement .*needs a clustered JetStream/],
     [['--replicas', '3'], /3 replicas needs a clustered JetStream/],
-  ])('%s', async (args, message) => {
-    const res = await cli(['stream', 'add', 'CAP', '--subjects', 'cap.>', ...(args as string[])])
+  ])('%s on a lone server: exit 8', async (args, message) => {
+    const name = `LONE${(args as string[])[0].length}`
+    const res = await cli(['stream', 'add', name, '--subjects', `${name}.>`, ...(args as string[])])
     expect(res.code).toBe(8)
     expect(res.stderr).toMatch(message as RegExp)
-    expect(await streamNames(jsm)).not.toContain('CAP')
+    expect(await streamNames(jsm)).not.toContain(name)
   })
 
   it('a memory stream larger than the server can reserve is exit 2 with its reason', async () => {
@@ -232,16 +284,45 @@ describe.concurrent('capability refusals (exit 8, nothing sent)', () => {
     expect(await streamNames(jsm)).not.toContain('HUGE')
   })
 
-  it('refuses per-message TTL from a --config file and on edit', async () => {
-    const file = join(tmp, 'ttl.json')
-    writeFileSync(file, JSON.stringify({allow_msg_ttl: true, name: 'CAP', subjects: ['cap.>']}))
-    const res = await cli(['stream', 'add', '--config', file, '--json'])
-    expect(res.code).toBe(8)
-    expect(JSON.parse(res.stderr).error.kind).toBe('unsupported')
-    expect(await streamNames(jsm)).not.toContain('CAP')
+  it('what the server lacks is refused from a --config file and on edit too; what it has is made', async () => {
+    const facts = await serverFacts(a)
+    for (const [feature, extra] of [
+      ['msg-ttl', {allow_msg_ttl: true}],
+      ['persist-mode', {persist_mode: 'async'}],
+      ['fast-batch', {allow_batched: true}],
+      ['stream-counters', {allow_msg_counter: true}],
+    ] as const) {
+      const name = `CFG_${feature.replaceAll('-', '_').toUpperCase()}`
+      const file = join(tmp, `${name}.json`)
+      writeFileSync(file, JSON.stringify({...extra, name, subjects: [`${name}.>`]}))
+      const res = await cli(['stream', 'add', '--config', file, '--json'])
+      if (facts.caps.has(feature)) {
+        expect(res.code, res.stderr).toBe(0)
+        expect(res.json<StreamAddResult>().stream.config).toMatchObject(extra)
+      } else {
+        expect(res.code, feature).toBe(8)
+        const err = JSON.parse(res.stderr).error as {kind: string; message: string}
+        expect(err.kind).toBe('unsupported')
+        expect(err.message).toContain(`requires nats-server ${FEATURES[feature].version}`)
+        expect(await streamNames(jsm)).not.toContain(name)
+      }
+    }
+
     const edit = await cli(['stream', 'edit', 'IDEM', '--allow-msg-ttl'])
-    expect(edit.code).toBe(8)
-    expect((await jsm.streams.info('IDEM')).config.allow_msg_ttl).toBeUndefined()
+    if (facts.caps.has('msg-ttl')) {
+      expect(edit.code, edit.stderr).toBe(0)
+      expect((await jsm.streams.info('IDEM')).config.allow_msg_ttl).toBe(true)
+      // enable-only: turning it off again is refused, nothing sent
+      const file = join(tmp, 'idem-off.json')
+      writeFileSync(file, JSON.stringify({...(await jsm.streams.info('IDEM')).config, allow_msg_ttl: false}))
+      const off = await cli(['stream', 'edit', 'IDEM', '--config', file])
+      expect(off.code).toBe(2)
+      expect(off.stderr).toContain('allow_msg_ttl cannot be turned off once it is on')
+      expect((await jsm.streams.info('IDEM')).config.allow_msg_ttl).toBe(true)
+    } else {
+      expect(edit.code).toBe(8)
+      expect((await jsm.streams.info('IDEM')).config.allow_msg_ttl).toBeFalsy()
+    }
   })
 })
 
@@ -270,12 +351,18 @@ describe.concurrent('validation (exit 2 before any request)', () => {
     expect(await streamNames(jsm)).not.toContain('OK1')
   })
 
-  it('a 2.9 server that cannot change republish on an existing stream: exit 8, one line, stream unchanged', async () => {
-    expect((await cli(['stream', 'add', 'REPUB29', '--subjects', 'repub29.>'])).code).toBe(0)
-    const res = await cli(['stream', 'edit', 'REPUB29', '--republish-source', 'repub29.>', '--republish-destination', 'copy.repub29.>'])
-    expect(res.code, res.stderr).toBe(8)
-    expect(res.stderr.trim()).toBe('natsx: the connected server cannot change the republish setting of an existing stream; upgrade the server, or make a new stream with the republish setting')
-    expect((await jsm.streams.info('REPUB29')).config.republish).toBeUndefined()
+  it('republish changes in place from 2.10; before, exit 8, one line, stream unchanged', async () => {
+    const facts = await serverFacts(a)
+    expect((await cli(['stream', 'add', 'REPUB', '--subjects', 'repub.>'])).code).toBe(0)
+    const res = await cli(['stream', 'edit', 'REPUB', '--republish-source', 'repub.>', '--republish-destination', 'copy.repub.>'])
+    if (facts.caps.has('republish-update')) {
+      expect(res.code, res.stderr).toBe(0)
+      expect((await jsm.streams.info('REPUB')).config.republish).toMatchObject({dest: 'copy.repub.>', src: 'repub.>'})
+    } else {
+      expect(res.code, res.stderr).toBe(8)
+      expect(res.stderr.trim()).toBe(`natsx: cannot edit stream "REPUB": republish cannot be changed in place; nats-server 2.10.0 changes it in place, the connected server is ${facts.version}; upgrade the server, or create a new stream and copy the data (\`natsx stream copy\`)`)
+      expect((await jsm.streams.info('REPUB')).config.republish).toBeUndefined()
+    }
   })
 
   it('a bad --config file is exit 2', async () => {
@@ -380,6 +467,51 @@ describe('reading', () => {
     expect(state.stdout).toMatch(/Last Sequence: 11/)
   })
 
+  it('info for people shows the settings the server has (2.10+), and no cluster block on a lone server', async () => {
+    const facts = await serverFacts(a)
+    const config: Record<string, unknown> = {name: 'NEWER', subjects: ['newer.>']}
+    const expected: RegExp[] = []
+    if (facts.caps.has('stream-compression')) {
+      Object.assign(config, {compression: 's2', metadata: {team: 'ops'}, subject_transform: {dest: 'moved.>', src: 'newer.>'}})
+      expected.push(/Compression: +s2/, /Subject Transform: +newer\.> → moved\.>/, /Metadata: +team=ops/)
+      Object.assign(config, {consumer_limits: {inactive_threshold: 60e9, max_ack_pending: 50}, first_seq: 100})
+      expected.push(/Consumer Inactive Threshold: +1m/, /Consumer Max Ack Pending: +50/, /First Sequence \(configured\): +100/)
+    }
+
+    if (facts.caps.has('msg-ttl')) {
+      Object.assign(config, {allow_msg_ttl: true, allow_rollup_hdrs: true, subject_delete_marker_ttl: 5e9})
+      expected.push(/Per-Message TTL: +allowed/, /Subject Delete Markers TTL: +5s/)
+    }
+
+    if (facts.caps.has('stream-schedules')) {
+      Object.assign(config, {allow_atomic: true, allow_msg_schedules: true})
+      expected.push(/Atomic Batch Publish: +true/, /Message Schedules: +true/)
+    }
+
+    if (facts.caps.has('fast-batch')) {
+      Object.assign(config, {allow_batched: true})
+      expected.push(/Fast Batch Publish: +true/)
+    }
+
+    const file = join(tmp, 'newer.json')
+    writeFileSync(file, JSON.stringify(config))
+    const add = await cli(['stream', 'add', '--config', file])
+    expect(add.code, add.stderr).toBe(0)
+    const res = await cli(['stream', 'info', 'NEWER'])
+    expect(res.code, res.stderr).toBe(0)
+    for (const re of expected) expect(res.stdout).toMatch(re)
+    expect(res.stdout).not.toContain('Cluster Information')
+    if (expected.length === 0) expect(res.stdout).not.toMatch(/Compression|Metadata|Per-Message TTL/)
+    // counters and persist mode exclude TTL/schedules/atomic: a stream of their own
+    if (facts.caps.has('stream-counters')) {
+      writeFileSync(file, JSON.stringify({allow_msg_counter: true, name: 'COUNTED', persist_mode: 'async', subjects: ['counted.>']}))
+      expect((await cli(['stream', 'add', '--config', file])).code).toBe(0)
+      const counted = await cli(['stream', 'info', 'COUNTED'])
+      expect(counted.stdout).toMatch(/Counters: +true/)
+      expect(counted.stdout).toMatch(/Persist Mode: +async/)
+    }
+  })
+
   it('subjects counts messages per subject', async () => {
     const res = await cli(['stream', 'subjects', 'READ', '--json'])
     expect(res.json()).toEqual({stream: 'READ', subjects: {'read.bin': 1, 'read.even': 5, 'read.odd': 5}})
@@ -466,10 +598,13 @@ describe('backup and restore', () => {
     const payload = Buffer.alloc(300 * 1024, 7)
     for (let i = 0; i < 200; i++) await js.publish(`bk.${i % 7}`, i % 50 === 0 ? payload : `backup ${i}`)
     const dir = join(tmp, 'bk')
+    const facts = await serverFacts(a)
     const backup = await cli(['stream', 'backup', 'BK', dir, '--json'])
     expect(backup.code, backup.stderr).toBe(0)
-    expect(backup.json()).toMatchObject({messages: 200, stream: 'BK'})
-    expect(JSON.parse(readFileSync(join(dir, 'backup.json'), 'utf8')).config.name).toBe('BK')
+    expect(backup.json()).toMatchObject({messages: 200, restores_on: restoresOn(facts.version), server: {api_level: facts.apiLevel, version: facts.version}, stream: 'BK'})
+    const meta = JSON.parse(readFileSync(join(dir, 'backup.json'), 'utf8'))
+    expect(meta.config.name).toBe('BK')
+    expect(meta.server).toEqual({api_level: facts.apiLevel, version: facts.version})
     const again = await cli(['stream', 'backup', 'BK', dir])
     expect(again.code).toBe(4)
     // progress on stderr only when it is a terminal (script(1) gives the command a pseudo-terminal)
@@ -500,6 +635,61 @@ describe('backup and restore', () => {
     }
 
     expect((await cli(['stream', 'restore', join(tmp, 'nothing-here')])).code).toBe(2)
+  })
+
+  it('consumers are in a backup unless --no-consumers, as natscli', async () => {
+    await cli(['stream', 'add', 'BKC', '--subjects', 'bkc.>'])
+    await jsm.consumers.add('BKC', {ack_policy: 'explicit' as never, durable_name: 'worker'})
+    const withDir = join(tmp, 'bkc-with')
+    const withoutDir = join(tmp, 'bkc-without')
+    expect((await cli(['stream', 'backup', 'BKC', withDir])).code).toBe(0)
+    expect((await cli(['stream', 'backup', 'BKC', withoutDir, '--no-consumers'])).code).toBe(0)
+    const fresh = await startServer()
+    try {
+      const m = await jetstreamManager(await connect({servers: fresh.url}))
+      expect((await cli(['stream', 'restore', withDir], fresh)).code).toBe(0)
+      expect((await m.consumers.info('BKC', 'worker')).name).toBe('worker')
+      await m.streams.delete('BKC')
+      expect((await cli(['stream', 'restore', withoutDir], fresh)).code).toBe(0)
+      expect((await m.streams.info('BKC')).state.consumer_count).toBe(0)
+    } finally {
+      await fresh.destroy()
+    }
+  })
+
+  const others = OTHER_SERVERS.filter((bin) => bin !== NATS_SERVER && existsSync(bin))
+  it.skipIf(others.length === 0)('a backup restores on its release or newer; an older server is exit 8 before anything is sent', async () => {
+    const facts = await serverFacts(a)
+    const dir = join(tmp, 'bkv')
+    await cli(['stream', 'add', 'BKV', '--subjects', 'bkv.>'])
+    await publish('bkv.x', 20, 'versioned')
+    expect((await cli(['stream', 'backup', 'BKV', dir])).code).toBe(0)
+    const checked: string[] = []
+    for (const binary of others) {
+      const other = await startServer({binary})
+      try {
+        const theirs = await serverFacts(other)
+        if (theirs.version === facts.version) continue
+        const res = await cli(['stream', 'restore', dir, '--json'], other)
+        const m = await jetstreamManager(await connect({servers: other.url}))
+        if (compareVersions(theirs.version, restoresOn(facts.version)) >= 0) {
+          expect(res.code, `${facts.version} → ${theirs.version}: ${res.stderr}`).toBe(0)
+          expect((await m.streams.info('BKV')).state.messages).toBe(20)
+          checked.push(`${theirs.version} restored`)
+        } else {
+          expect(res.code, `${facts.version} → ${theirs.version}: ${res.stderr}`).toBe(8)
+          expect(JSON.parse(res.stderr).error.message).toBe(`the backup in ${dir} was taken on nats-server ${facts.version} and restores on ${restoresOn(facts.version)} or newer; the connected server is ${theirs.version}`)
+          const names: string[] = []
+          for await (const n of m.streams.names()) names.push(n)
+          expect(names).toEqual([])
+          checked.push(`${theirs.version} refused`)
+        }
+      } finally {
+        await other.destroy()
+      }
+    }
+
+    expect(checked.length).toBeGreaterThan(0)
   })
 })
 

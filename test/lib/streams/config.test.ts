@@ -77,6 +77,38 @@ describe('diffStreamConfig and immutable changes', () => {
     expect(immutableStreamChanges(diff).map((d) => d.field)).toEqual(['deny_delete', 'storage'])
   })
 
+  it('relaxes the rules per connected version, and says which version would change a field in place', () => {
+    const v29 = new Capabilities('2.9.10', 0)
+    const v210 = new Capabilities('2.10.27', 0)
+    const v212 = new Capabilities('2.12.5', 3)
+    const v215 = new Capabilities('2.15.1', 5)
+    const change = (field: string, current: unknown, desired: unknown) => [{current, desired, field}]
+    const fields = (diff: Array<{current: unknown; desired: unknown; field: string}>, caps?: Capabilities) => immutableStreamChanges(diff, caps).map((d) => [d.field, d.needs ?? null])
+    // retention limits ↔ interest from 2.10; workqueue never
+    expect(fields(change('retention', 'limits', 'interest'), v29)).toEqual([['retention', 'retention-limits-interest']])
+    expect(fields(change('retention', 'limits', 'interest'), v210)).toEqual([])
+    expect(fields(change('retention', 'limits', 'workqueue'), v215)).toEqual([['retention', null]])
+    // removing a mirror from 2.12; changing it never
+    expect(fields(change('mirror', {name: 'O'}, undefined), v210)).toEqual([['mirror', 'mirror-removal']])
+    expect(fields(change('mirror', {name: 'O'}, undefined), v212)).toEqual([])
+    expect(fields(change('mirror', {name: 'O'}, {name: 'P'}), v215)).toEqual([['mirror', null]])
+    // max_consumers from 2.15, republish from 2.10
+    expect(fields(change('max_consumers', 5, 10), v212)).toEqual([['max_consumers', 'update-max-consumers']])
+    expect(fields(change('max_consumers', 5, 10), v215)).toEqual([])
+    expect(fields(change('republish', undefined, {dest: 'b', src: 'a'}), v29)).toEqual([['republish', 'republish-update']])
+    expect(fields(change('republish', undefined, {dest: 'b', src: 'a'}), v210)).toEqual([])
+    // enable-only and create-only on every version
+    expect(fields(change('allow_msg_ttl', undefined, true), v215)).toEqual([])
+    expect(fields(change('allow_msg_ttl', true, undefined), v215)).toEqual([['allow_msg_ttl', null]])
+    expect(fields(change('allow_msg_schedules', true, false), v215)).toEqual([['allow_msg_schedules', null]])
+    expect(fields(change('allow_msg_counter', undefined, true), v215)).toEqual([['allow_msg_counter', null]])
+    expect(fields(change('persist_mode', 'async', undefined), v215)).toEqual([['persist_mode', null]])
+    // without caps (old call sites): 2.9's rules
+    expect(fields(change('max_consumers', 5, 10))).toEqual([['max_consumers', 'update-max-consumers']])
+    expect(fields(change('first_seq', 1, 5))).toEqual([['first_seq', null]])
+    expect(immutableStreamChanges(change('max_consumers', 5, 10), v212)[0].reason).toBe('max_consumers cannot be changed in place; nats-server 2.15.0 changes it in place, the connected server is 2.12.5')
+  })
+
   it('ignores mirror_direct on mirrors (the server decides it)', () => {
     expect(diffStreamConfig({mirror: {name: 'O'}, mirror_direct: true, name: 'M'}, {mirror: {name: 'O'}, name: 'M'})).toEqual([])
   })
@@ -114,5 +146,11 @@ describe('flags, files and capabilities', () => {
     ])
     expect(() => checkStreamCapabilities({allow_msg_ttl: true, name: 'X'}, new Capabilities('2.9.10'))).toThrow(/per-message TTL \(allow_msg_ttl\) requires nats-server 2\.11\.0/)
     expect(() => checkStreamCapabilities({allow_msg_ttl: true, name: 'X'}, new Capabilities('2.11.1'))).not.toThrow()
+    // what 2.9 and 2.10 would drop silently
+    expect(streamCapabilityNeeds({allow_batched: true, name: 'X', persist_mode: 'async', placement: {preferred: 'n2'} as never}).map((n) => n.feature)).toEqual(['persist-mode', 'fast-batch', 'placement-preferred'])
+    expect(streamCapabilityNeeds({mirror: {consumer: {name: 'c'}, name: 'O'} as never, name: 'X'}).map((n) => n.feature)).toEqual(['durable-sourcing'])
+    expect(() => checkStreamCapabilities({allow_batched: true, name: 'X'}, new Capabilities('2.10.27'))).toThrow('fast batch publish (allow_batched) requires nats-server 2.14.0; connected server is 2.10.27')
+    expect(() => checkStreamCapabilities({name: 'X', persist_mode: 'async'}, new Capabilities('2.9.10'))).toThrow(/persist mode \(persist_mode\) requires nats-server 2\.12\.0/)
+    expect(() => checkStreamCapabilities({allow_batched: true, name: 'X', persist_mode: 'async'}, new Capabilities('2.15.1', 5))).not.toThrow()
   })
 })
