@@ -15,6 +15,7 @@ export const FEATURES = {
   'msg-ttl': {label: 'per-message TTL', version: '2.11.0'},
   'multi-filter': {label: 'multiple filter subjects', version: '2.10.0'},
   'priority-groups': {label: 'priority groups', version: '2.11.0'},
+  'republish-update': {label: 'republish changed in place', version: '2.10.0'},
   'stream-atomic-batch': {label: 'atomic batch publish', version: '2.12.0'},
   'stream-compression': {label: 'compression', version: '2.10.0'},
   'stream-consumer-limits': {label: 'stream consumer limits', version: '2.10.0'},
