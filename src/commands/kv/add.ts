@@ -3,10 +3,10 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {conflict, ExitCode, type NatsxError, notFound} from '../../lib/errors.js'
-import {checkKvCapabilities, diffConfigs, kvConfigFromFlags, kvCreateOptions, normalizeKvConfig} from '../../lib/kv/config.js'
+import {checkKvCapabilities, diffConfigs, kvConfigFromFlags, normalizeKvConfig} from '../../lib/kv/config.js'
 import {kvConfigFlags, kvMirrorFlags, kvTopologyFlags} from '../../lib/kv/flags.js'
 import {renderBucketInfo} from '../../lib/kv/render.js'
-import {bucketInfo, bucketSummary, type KvBucketSummary} from '../../lib/kv/store.js'
+import {bucketInfo, bucketSummary, createKvBucket, type KvBucketSummary} from '../../lib/kv/store.js'
 
 export type KvAddResult = KvBucketSummary
 
@@ -18,7 +18,8 @@ Options a server cannot honour (--compress, --metadata, --source on 2.9; --marke
 --replicas > 1 on a server not in a cluster) are refused with exit 8.
 A --mirror bucket is a read-only copy: reads come from it, writes go to the origin bucket. A --source bucket gets the keys of
 each source bucket as its own. --republish-destination publishes every stored value again (as a plain message with the
-KV headers) to a subject, e.g. for consumers that do not speak KV.`
+KV headers) to a subject, e.g. for consumers that do not speak KV.
+The bucket's stream denies deleting single revisions (deny_delete, as the KV design ADR-8 and the C client have it).`
   static examples = [
     '<%= config.bin %> kv add CONFIG --history 5 --ttl 24h',
     '<%= config.bin %> kv add SESSIONS --storage memory --max-value-size 64KiB --max-bucket-size 1GiB --json',
@@ -55,8 +56,7 @@ KV headers) to a subject, e.g. for consumers that do not speak KV.`
         throw conflict(`bucket "${config.bucket}" exists with another configuration (${changes.map((c) => c.field).join(', ')})`, 'use `natsx kv edit` to change it', changes)
       }
     } else {
-      const {Kvm} = await import('../../lib/nats/kv.js')
-      await new Kvm(await this.js()).create(config.bucket, kvCreateOptions(config) as never)
+      await createKvBucket(jsm, config)
     }
 
     const result = bucketSummary(await jsm.streams.info(`KV_${config.bucket}`))

@@ -2,7 +2,7 @@ import type {KvPutResult} from './put.js'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {valueArgs, valueFlags, valueInput} from '../../lib/kv/flags.js'
-import {casError, openBucket} from '../../lib/kv/store.js'
+import {casError, openBucket, ttlError} from '../../lib/kv/store.js'
 
 export type KvCreateResult = KvPutResult
 
@@ -21,7 +21,7 @@ export default class KvCreate extends BaseCommand<typeof KvCreate> {
     const revision = await kv
       .create(key, data, ttl)
       .catch((error: unknown) => {
-        throw casError(error, `key "${key}" already exists in bucket "${bucket}"`)
+        throw casError(ttlError(error, bucket), `key "${key}" already exists in bucket "${bucket}"`)
       })
     this.say(`${bucket} > ${key} created at revision ${revision}`)
     return {bucket, key, length: data.length, revision}

@@ -3,6 +3,7 @@ import * as Args from '@oclif/core/args'
 import {BaseCommand} from '../../lib/base-command.js'
 import {notFound} from '../../lib/errors.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {renderHistory} from '../../lib/kv/render.js'
 import {keyHistory, type KvEntryRecord, openBucket} from '../../lib/kv/store.js'
 
@@ -26,8 +27,9 @@ export default class KvHistory extends BaseCommand<typeof KvHistory> {
     const {bucket, key} = this.args
     validateBucketName(bucket)
     validateKey(key)
-    const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
-    const entries = await keyHistory(kv, key, bucket)
+    const js = await this.js()
+    const {kv} = await openBucket(js, await this.jsm(), bucket)
+    const entries = await keyHistory(kv, key, bucket).finally(async () => releaseConsumers(js))
     if (entries.length === 0) throw notFound(`key "${key}" not found in bucket "${bucket}"`, 'list keys with `natsx kv keys`')
     this.say(renderHistory(bucket, key, entries))
     return {bucket, entries, key}

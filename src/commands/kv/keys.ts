@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {listKeys, openBucket} from '../../lib/kv/store.js'
 
 export interface KvKeysResult {
@@ -22,8 +23,9 @@ export default class KvKeys extends BaseCommand<typeof KvKeys> {
     const {bucket, filter} = this.args
     validateBucketName(bucket)
     if (filter !== undefined) validateKey(filter, true)
-    const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
-    const keys = await listKeys(kv, filter)
+    const js = await this.js()
+    const {kv} = await openBucket(js, await this.jsm(), bucket)
+    const keys = await listKeys(kv, filter).finally(async () => releaseConsumers(js))
     for (const k of keys) this.say(k)
     return {bucket, keys}
   }

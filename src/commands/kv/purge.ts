@@ -6,7 +6,7 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {notFound} from '../../lib/errors.js'
 import {durationFlag, forceFlag} from '../../lib/flags.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
-import {openBucket} from '../../lib/kv/store.js'
+import {openBucket, ttlError} from '../../lib/kv/store.js'
 
 export type KvPurgeResult = KvDelResult
 
@@ -32,7 +32,9 @@ export default class KvPurge extends BaseCommand<typeof KvPurge> {
     const e = await kv.get(key)
     if (!e) throw notFound(`key "${key}" not found in bucket "${bucket}"`, 'list keys with `natsx kv keys`')
     await this.confirm(`Purge all values of key "${key}" in bucket "${bucket}"`, this.flags.force)
-    await kv.purge(key, this.flags.ttl === undefined ? undefined : {ttl: `${Math.round(this.flags.ttl / 1000)}s`})
+    await kv.purge(key, this.flags.ttl === undefined ? undefined : {ttl: `${Math.round(this.flags.ttl / 1000)}s`}).catch((error: unknown) => {
+      throw ttlError(error, bucket)
+    })
     this.say(`Purged ${bucket} > ${key}`)
     return {bucket, key, operation: 'PURGE', previous_revision: e.revision}
   }

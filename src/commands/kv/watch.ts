@@ -4,8 +4,9 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {intFlag} from '../../lib/flags.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {renderWatchLine} from '../../lib/kv/render.js'
-import {entryRecord, type KvEntryRecord, openBucket} from '../../lib/kv/store.js'
+import {entryOperation, entryRecord, type KvEntryRecord, openBucket} from '../../lib/kv/store.js'
 
 /** Under --json each entry is one NDJSON line of this shape; no final object is printed. */
 export type KvWatchResult = KvEntryRecord
@@ -39,7 +40,8 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     if (filter !== undefined) validateKey(filter, true)
     // --history, --updates-only and --revision exclude each other: oclif refuses the pairs (exit 2) before run()
 
-    const {kv} = await openBucket(await this.js(), await this.jsm(), bucket)
+    const js = await this.js()
+    const {kv} = await openBucket(js, await this.jsm(), bucket)
     const iter = await kv.watch({
       ignoreDeletes: flags['ignore-deletes'],
       include: flags.history ? 'history' : flags['updates-only'] ? 'updates' : '',
@@ -54,7 +56,7 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     try {
       for await (const e of iter) {
         // nats.js's ignoreDeletes leaves PURGE markers in
-        if (flags['ignore-deletes'] && e.operation !== 'PUT') continue
+        if (flags['ignore-deletes'] && entryOperation(e) !== 'PUT') continue
         const rec = entryRecord(e, bucket)
         this.writeLine(this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec))
         n++
@@ -63,6 +65,7 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     } finally {
       this.interrupt.signal.removeEventListener('abort', stop)
       iter.stop()
+      await releaseConsumers(js)
     }
 
     if (!this.jsonEnabled()) process.stderr.write(`natsx: ${n} entr${n === 1 ? 'y' : 'ies'}\n`)

@@ -36,9 +36,10 @@ export default class ObjectEdit extends BaseCommand<typeof ObjectEdit> {
     validateBucketName(bucket)
     const changes = objChangesFromFlags(this.flags)
     if (Object.keys(changes).length === 0) throw usageError('nothing to change', 'pass one of the configuration flags, e.g. --description TEXT')
-    checkObjCapabilities(changes, await this.capabilities())
+    const caps = await this.capabilities()
+    checkObjCapabilities(changes, caps)
     const jsm = await this.jsm()
-    const res = await editObjBucket(jsm, await objBucketInfo(jsm, bucket), changes, this.flags['dry-run'])
+    const res = await editObjBucket(jsm, await objBucketInfo(jsm, bucket), changes, this.flags['dry-run'], caps)
     const result = {...objBucketSummary(res.info), applied: res.applied, changes: res.changes}
     const diff = renderDiff(res.changes.map((c) => ({current: c.from, desired: c.to, field: c.field})))
     this.say(res.changes.length === 0 ? `Bucket ${bucket}: no differences` : `Bucket ${bucket} ${res.applied ? 'changed' : 'would change'}:\n${diff}`)

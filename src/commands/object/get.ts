@@ -6,6 +6,7 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {usageError} from '../../lib/errors.js'
 import {forceFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {progressWriter} from '../../lib/objects/progress.js'
 import {objectInfo, type ObjectRecord, openObjectStore} from '../../lib/objects/store.js'
 import {getObject} from '../../lib/objects/transfer.js'
@@ -47,10 +48,11 @@ A progress bar with bytes/s is drawn on stderr when it is a terminal. A lost con
     }
 
     const nc = await this.nc()
-    const {os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    const js = await this.js()
+    const {os} = await openObjectStore(js, await this.jsm(), bucket)
     const info = await objectInfo(os, bucket, name)
     const progress = progressWriter(name, info.size, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !flags['no-progress']})
-    const rec = await getObject(await this.js(), os, bucket, {
+    const rec = await getObject(js, os, bucket, {
       connectionLost: () => nc.isClosed(),
       name,
       onBytes: (n) => progress.update(n),
@@ -58,7 +60,7 @@ A progress bar with bytes/s is drawn on stderr when it is a terminal. A lost con
       signal: this.interrupt.signal,
       sync: flags.fsync,
       target: output ?? process.stdout,
-    })
+    }).finally(async () => releaseConsumers(js))
     progress.done()
     if (output) this.say(`Wrote ${bucket} > ${name} to ${output}: ${rec.size} bytes, digest verified`)
     return {...rec, output: output ?? '-'}

@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {validateBucketName} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {renderObjBuckets, renderObjects} from '../../lib/objects/render.js'
 import {listObjBuckets, listObjects, type ObjBucketSummary, type ObjectRecord, openObjectStore} from '../../lib/objects/store.js'
 
@@ -22,8 +23,9 @@ export default class ObjectLs extends BaseCommand<typeof ObjectLs> {
     }
 
     validateBucketName(bucket)
-    const {os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
-    const list = await listObjects(os)
+    const js = await this.js()
+    const {os} = await openObjectStore(js, await this.jsm(), bucket)
+    const list = await listObjects(os).finally(async () => releaseConsumers(js))
     this.say(renderObjects(bucket, list))
     return list
   }

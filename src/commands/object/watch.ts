@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {intFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {objectRecord, type ObjectRecord, openObjectStore} from '../../lib/objects/store.js'
 
 /** Under --json each change is one NDJSON line of this shape; no final object is printed. */
@@ -25,7 +26,8 @@ export default class ObjectWatch extends BaseCommand<typeof ObjectWatch> {
     const {bucket} = this.args
     const {flags} = this
     validateBucketName(bucket)
-    const {os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    const js = await this.js()
+    const {os} = await openObjectStore(js, await this.jsm(), bucket)
     const iter = await os.watch({ignoreDeletes: flags['ignore-deletes'], includeHistory: flags.history})
     const stop = (): void => iter.stop()
     this.interrupt.signal.addEventListener('abort', stop)
@@ -42,6 +44,7 @@ export default class ObjectWatch extends BaseCommand<typeof ObjectWatch> {
     } finally {
       this.interrupt.signal.removeEventListener('abort', stop)
       iter.stop()
+      await releaseConsumers(js)
     }
 
     if (!this.jsonEnabled()) process.stderr.write(`natsx: ${n} change${n === 1 ? '' : 's'}\n`)

@@ -2,7 +2,7 @@
  * Key-Value bucket configuration as pure data: flags → a bucket config, the server's view normalised to the same
  * shape, a diff of two configs, and the features a config needs from the server. `natsx apply` reuses these.
  */
-import {type Capabilities, clusterNeeds, type Feature} from '../capabilities.js'
+import {type Capabilities, clusterNeeds, type Feature, FEATURES} from '../capabilities.js'
 import {NatsxError, usageError} from '../errors.js'
 import {msToNanos, nanosToMs} from '../format/duration.js'
 import {parseKeyValues} from '../key-values.js'
@@ -227,6 +227,53 @@ export function checkKvCapabilities(c: Partial<KvConfig>, caps: Capabilities): v
   for (const need of clusterNeeds(c, {flags: true})) caps.requireCluster(need.what)
 }
 
+/**
+ * The stream configuration of a new `KV_<bucket>` stream, as the KV design (ADR-8) and the C and Go clients make it:
+ * rollups allowed, deletes of single revisions denied, direct gets, discard new. Only fields that are set are sent
+ * (a 2.12+ server rejects unknown ones, and an older one would drop them).
+ */
+export function kvStreamConfig(c: KvConfig): Record<string, unknown> {
+  const sc: Record<string, unknown> = {
+    allow_direct: true,
+    allow_rollup_hdrs: true,
+    deny_delete: true,
+    discard: 'new',
+    max_msgs_per_subject: c.history,
+    name: `KV_${c.bucket}`,
+    num_replicas: c.replicas,
+    retention: 'limits',
+    storage: c.storage,
+  }
+  if (c.description) sc.description = c.description
+  if (c.ttl_ms > 0) sc.max_age = msToNanos(c.ttl_ms)
+  if (c.max_bucket_size >= 0) sc.max_bytes = c.max_bucket_size
+  if (c.max_value_size >= 0) sc.max_msg_size = c.max_value_size
+  if (c.compression) sc.compression = 's2'
+  if (Object.keys(c.metadata).length > 0) sc.metadata = c.metadata
+  if (c.marker_ttl_ms > 0) {
+    sc.allow_msg_ttl = true
+    sc.subject_delete_marker_ttl = msToNanos(c.marker_ttl_ms)
+  }
+
+  if (c.placement) sc.placement = {...(c.placement.cluster ? {cluster: c.placement.cluster} : {}), ...(c.placement.tags?.length ? {tags: c.placement.tags} : {})}
+  if (c.republish) sc.republish = c.republish
+  if (c.mirror) {
+    sc.mirror = {...origin(c.mirror), name: `KV_${c.mirror.bucket}`}
+    sc.mirror_direct = true
+  } else {
+    sc.subjects = [`$KV.${c.bucket}.>`]
+    if (c.sources && c.sources.length > 0) {
+      sc.sources = c.sources.map((s) => ({
+        ...origin(s),
+        name: `KV_${s.bucket}`,
+        ...(s.domain || s.bucket === c.bucket ? {} : {subject_transforms: [{dest: `$KV.${c.bucket}.>`, src: `$KV.${s.bucket}.>`}]}),
+      }))
+    }
+  }
+
+  return sc
+}
+
 /** Options for nats.js `Kvm.create`. */
 export function kvCreateOptions(c: KvConfig): Record<string, unknown> {
   const o: Record<string, unknown> = {
@@ -261,7 +308,9 @@ function originFromSource(s: KvSourceLike): KvOrigin {
 
 /** The subset of a JetStream stream config a KV bucket is made of. */
 export interface KvStreamConfigLike {
+  allow_msg_ttl?: boolean
   compression?: string
+  deny_delete?: boolean
   description?: string
   max_age?: number
   max_bytes?: number
@@ -318,7 +367,12 @@ export function applyKvChanges<T extends KvStreamConfigLike>(sc: T, changes: Par
   if (changes.max_bucket_size !== undefined) out.max_bytes = changes.max_bucket_size
   if (changes.replicas !== undefined) out.num_replicas = changes.replicas
   if (changes.compression !== undefined) out.compression = changes.compression ? 's2' : 'none'
-  if (changes.marker_ttl_ms !== undefined) out.subject_delete_marker_ttl = msToNanos(changes.marker_ttl_ms)
+  if (changes.marker_ttl_ms !== undefined) {
+    out.subject_delete_marker_ttl = msToNanos(changes.marker_ttl_ms)
+    // limit markers carry a TTL: the stream must allow one (and a server never turns that off again)
+    if (changes.marker_ttl_ms > 0) out.allow_msg_ttl = true
+  }
+
   if (changes.metadata !== undefined) out.metadata = {...sc.metadata, ...changes.metadata}
   if ('republish' in changes) {
     if (changes.republish) out.republish = changes.republish
@@ -332,6 +386,79 @@ export function applyKvChanges<T extends KvStreamConfigLike>(sc: T, changes: Par
       ...origin(s),
       ...(s.domain || s.bucket === name ? {} : {subject_transforms: [{dest: `$KV.${name}.>`, src: `$KV.${s.bucket}.>`}]}),
     }))
+  }
+
+  return out
+}
+
+/** How an existing bucket's field can change: in place, only switched on (never off), or only in a new bucket. */
+export type UpdateRule = 'enable-only' | 'in-place' | 'recreate'
+
+export interface EditRefusal extends ConfigChange {
+  /** the feature the connected server lacks to make the change in place (exit 8), when that is the reason */
+  feature?: Feature
+  reason: string
+  rule: UpdateRule
+}
+
+/**
+ * The update rule of a bucket field (KV or object; `deny_delete` included) on the connected server. Without `caps`
+ * the rules every server shares: storage and mirror are chosen at creation, a limit marker TTL and deny_delete are
+ * switched on but never off, the rest changes in place.
+ */
+export function bucketUpdateRule(field: string, caps?: Capabilities): {feature?: Feature; rule: UpdateRule} {
+  switch (field) {
+    case 'compression': {
+      return {rule: 'in-place', ...(caps && !caps.has('stream-compression') ? {feature: 'stream-compression' as const} : {})}
+    }
+
+    case 'deny_delete': {
+      return {rule: 'enable-only'}
+    }
+
+    case 'marker_ttl_ms': {
+      return {rule: 'enable-only', ...(caps && !caps.has('kv-marker-ttl') ? {feature: 'kv-marker-ttl' as const} : {})}
+    }
+
+    case 'metadata': {
+      return {rule: 'in-place', ...(caps && !caps.has('stream-metadata') ? {feature: 'stream-metadata' as const} : {})}
+    }
+
+    case 'mirror':
+    case 'storage': {
+      return {rule: 'recreate'}
+    }
+
+    case 'republish': {
+      return caps && !caps.has('republish-update') ? {feature: 'republish-update', rule: 'recreate'} : {rule: 'in-place'}
+    }
+
+    default: {
+      return {rule: 'in-place'}
+    }
+  }
+}
+
+const isOff = (v: unknown): boolean => v === undefined || v === false || v === 0
+
+/**
+ * The changes `kv edit` / `object edit` (and `apply`) cannot make in place on the connected server (`caps`), each with
+ * its reason: a field fixed at creation, an enable-only setting being switched off, or a change this server version
+ * cannot make (with the feature it lacks).
+ */
+export function bucketEditRefusals(changes: ConfigChange[], caps?: Capabilities): EditRefusal[] {
+  const out: EditRefusal[] = []
+  for (const c of changes) {
+    const {feature, rule} = bucketUpdateRule(c.field, caps)
+    if (rule === 'recreate' && feature) {
+      out.push({...c, feature, reason: `${c.field} cannot change in place on nats-server ${caps?.version ?? '?'}; it needs ${FEATURES[feature].version}`, rule})
+    } else if (rule === 'recreate') {
+      out.push({...c, reason: `${c.field} cannot be changed after the bucket is created`, rule})
+    } else if (rule === 'enable-only' && isOff(c.to) && !isOff(c.from)) {
+      out.push({...c, reason: `${c.field} can be switched on but never off`, rule})
+    } else if (feature) {
+      out.push({...c, feature, reason: `${c.field} requires nats-server ${FEATURES[feature].version}; connected server is ${caps?.version ?? '?'}`, rule})
+    }
   }
 
   return out

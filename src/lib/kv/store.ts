@@ -9,7 +9,8 @@ import type {Capabilities} from '../capabilities.js'
 
 import {conflict, ExitCode, NatsxError, notFound, toNatsxError, unsupported} from '../errors.js'
 import {encodeData} from '../messages.js'
-import {kvBucketOf, type KvConfig, normalizeKvConfig} from './config.js'
+import {kvBucketOf, type KvConfig, kvStreamConfig, normalizeKvConfig} from './config.js'
+import {trackConsumers} from './consumers.js'
 
 export interface KvEntryRecord {
   bucket: string
@@ -24,6 +25,20 @@ export interface KvEntryRecord {
   value: string
 }
 
+type Headers = undefined | {get(k: string): string; has(k: string): boolean}
+
+/**
+ * An entry's operation. A limit marker the server writes (2.11+, ADR-48) carries `Nats-Marker-Reason` and no
+ * `KV-Operation`: `MaxAge` and `Purge` mean the key was purged, `Remove` that it was deleted. nats.js maps only MaxAge.
+ */
+export function entryOperation(e: KvEntry | KvWatchEntry): KvEntryRecord['operation'] {
+  const sm = (e as unknown as {sm?: {header?: Headers; headers?: Headers}}).sm
+  const h = sm?.headers ?? sm?.header
+  if (h?.has('Nats-Marker-Reason')) return h.get('Nats-Marker-Reason') === 'Remove' ? 'DEL' : 'PURGE'
+  const op = h?.get('KV-Operation')
+  return op === 'DEL' || op === 'PURGE' ? op : e.operation
+}
+
 /** The JSON record of an entry; `bucket` names the bucket it was read from (a mirror's entries carry the origin's name). */
 export function entryRecord(e: KvEntry | KvWatchEntry, bucket = e.bucket): KvEntryRecord {
   const {data, encoding} = encodeData(e.value)
@@ -33,7 +48,7 @@ export function entryRecord(e: KvEntry | KvWatchEntry, bucket = e.bucket): KvEnt
     encoding,
     key: e.key,
     length: e.value.length,
-    operation: e.operation,
+    operation: entryOperation(e),
     revision: e.revision,
     value: data,
   }
@@ -60,6 +75,7 @@ export async function bucketInfo(jsm: JetStreamManager, bucket: string): Promise
 export async function openBucket(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; kv: KV}> {
   const info = await bucketInfo(jsm, bucket)
   const {Kvm} = await import('../nats/kv.js')
+  trackConsumers(js)
   const origin = info.config.mirror && kvBucketOf(info.config.mirror.name)
   const kv = await new Kvm(js).open(origin ?? bucket, {allow_direct: info.config.allow_direct, ...(origin ? {streamName: info.config.name} : {})})
   // open() derives the write prefix from a bare config; the mirror's own config says where its origin is. For a
@@ -112,6 +128,11 @@ export async function updateBucketStream(jsm: JetStreamManager, caps: Capabiliti
   }
 }
 
+/** Make a bucket's stream (see kvStreamConfig: deny_delete on, only set fields sent). */
+export async function createKvBucket(jsm: JetStreamManager, c: KvConfig): Promise<StreamInfo> {
+  return jsm.streams.add(kvStreamConfig(c) as unknown as StreamConfig)
+}
+
 export interface KvBucketSummary extends KvConfig {
   created: string
   /** bytes stored */
@@ -148,8 +169,9 @@ export async function getEntry(kv: KV, bucket: string, key: string, revision?: n
       : notFound(`key "${key}" not found in bucket "${bucket}"`, 'list keys with `natsx kv keys`')
   }
 
-  if (e.operation !== 'PUT' && !revision) {
-    throw notFound(`key "${key}" in bucket "${bucket}" was ${e.operation === 'DEL' ? 'deleted' : 'purged'} at revision ${e.revision}`)
+  const op = entryOperation(e)
+  if (op !== 'PUT' && !revision) {
+    throw notFound(`key "${key}" in bucket "${bucket}" was ${op === 'DEL' ? 'deleted' : 'purged'} at revision ${e.revision}`)
   }
 
   return e
@@ -163,11 +185,39 @@ export async function keyHistory(kv: KV, key: string, bucket?: string): Promise<
   return out.sort((a, b) => a.revision - b.revision)
 }
 
+/**
+ * The keys whose latest entry is a value, sorted. A key whose latest entry is a DEL or PURGE marker, or a limit
+ * marker the server wrote when the key's TTL ran out, is left out (nats.js's `keys()` lists the latter).
+ */
 export async function listKeys(kv: KV, filter?: string): Promise<string[]> {
-  const iter = await kv.keys(filter)
+  const iter = await kv.watch({headers_only: true, key: filter ?? '>'} as KvWatchOptions)
+  const oc = (iter as unknown as {_data?: {info(cached: boolean): Promise<{num_pending: number}>}})._data
+  const pending = oc ? (await oc.info(true)).num_pending : 0
   const out: string[] = []
-  for await (const k of iter) out.push(k)
+  try {
+    if (pending > 0) {
+      for await (const e of iter) {
+        if (entryOperation(e) === 'PUT') out.push(e.key)
+        if (e.delta === 0) break
+      }
+    }
+  } finally {
+    iter.stop()
+  }
+
   return out.sort()
+}
+
+/** A TTL sent to a bucket made without a limit marker TTL: exit 2 saying how to enable it. */
+export function ttlError(error: unknown, bucket: string): Error {
+  const e = toNatsxError(error)
+  if (/per-message TTL is disabled/i.test(e.message)) {
+    return new NatsxError(ExitCode.USAGE, `bucket "${bucket}" has no per-key TTL (it was made without a limit marker TTL)`, {
+      hint: `enable it with \`natsx kv edit ${bucket} --marker-ttl 1m\`, or leave out --ttl`,
+    })
+  }
+
+  return e
 }
 
 /** Compare-and-set errors from the server (wrong last sequence) as exit 4 with the key named. */
@@ -210,7 +260,7 @@ export async function compactBucket(kv: KV, jsm: JetStreamManager, bucket: strin
   const info = await jsm.streams.info(`KV_${bucket}`)
   if (info.state.messages > 0) {
     for await (const e of iter) {
-      if (e.operation !== 'PUT') deleted.push(e.key)
+      if (entryOperation(e) !== 'PUT') deleted.push(e.key)
       if (e.delta === 0) break
     }
   }

@@ -13,8 +13,9 @@ export const objConfigFlags = {
   ttl: durationFlag({description: 'how long an object is kept, e.g. 30d; 0 forever'}),
 }
 
-/** What `object edit` may change: everything but the storage (compression needs nats-server 2.10, as metadata). */
+/** What `object edit` may change: everything but the storage (compression and metadata need nats-server 2.10). */
 export const objEditFlags = {
+  compress: Flags.boolean({allowNo: true, description: 'compress the bucket with s2, or stop compressing new data (nats-server 2.10+)'}),
   description: objConfigFlags.description,
   'max-bucket-size': objConfigFlags['max-bucket-size'],
   metadata: objConfigFlags.metadata,

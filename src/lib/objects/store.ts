@@ -2,8 +2,11 @@
 import type {JetStreamClient, JetStreamManager, StreamInfo} from '@nats-io/jetstream'
 import type {ObjectInfo, ObjectStore} from '@nats-io/obj'
 
-import {conflict, notFound, toNatsxError} from '../errors.js'
-import {type ConfigChange, diffConfigs} from '../kv/config.js'
+import type {Capabilities} from '../capabilities.js'
+
+import {conflict, notFound, toNatsxError, usageError} from '../errors.js'
+import {bucketEditRefusals, type ConfigChange, diffConfigs} from '../kv/config.js'
+import {trackConsumers} from '../kv/consumers.js'
 import {headersToObject} from '../messages.js'
 import {applyObjChanges, normalizeObjConfig, type ObjConfig} from './config.js'
 
@@ -82,6 +85,7 @@ export async function objBucketInfo(jsm: JetStreamManager, bucket: string): Prom
 export async function openObjectStore(js: JetStreamClient, jsm: JetStreamManager, bucket: string): Promise<{info: StreamInfo; os: ObjectStore}> {
   const info = await objBucketInfo(jsm, bucket)
   const {Objm} = await import('../nats/obj.js')
+  trackConsumers(js)
   const os = await new Objm(js).open(bucket, false)
   return {info, os}
 }
@@ -122,13 +126,20 @@ export interface ObjEditOutcome {
  * Change an object bucket's configuration: the field-level differences, written only when there are some and this
  * is not a dry run. A sealed bucket is exit 4 when something would change.
  */
-export async function editObjBucket(jsm: JetStreamManager, before: StreamInfo, changes: Partial<ObjConfig>, dryRun: boolean): Promise<ObjEditOutcome> {
+export async function editObjBucket(jsm: JetStreamManager, before: StreamInfo, changes: Partial<ObjConfig>, dryRun: boolean, caps?: Capabilities): Promise<ObjEditOutcome> {
   const next = applyObjChanges(before.config as never, changes)
   const diff = diffConfigs(normalizeObjConfig(before.config as never), normalizeObjConfig(next))
   if (diff.length === 0) return {applied: false, changes: diff, info: before}
   // a dry run says what the change would meet: a sealed bucket refuses it
   if (before.config.sealed) {
     throw conflict(`bucket "${normalizeObjConfig(before.config as never).bucket}" is sealed: its configuration cannot change`, 'make a new bucket with the configuration you want')
+  }
+
+  const refused = bucketEditRefusals(diff, caps)
+  if (refused.length > 0) {
+    const r = refused[0]
+    if (r.feature) caps?.require(r.feature, `changing ${r.field} of an existing bucket`)
+    throw usageError(`bucket "${normalizeObjConfig(before.config as never).bucket}": ${r.reason}`, 'make a new bucket with the setting you want')
   }
 
   if (dryRun) return {applied: false, changes: diff, info: before}

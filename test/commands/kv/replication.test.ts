@@ -1,6 +1,6 @@
 /**
- * kv add / kv edit: mirror, sources, republish and placement against a real nats-server (2.9 in CI). A 2.9 server has
- * no subject transforms, so sourcing a bucket (which needs one) is refused there; a mirror keeps its origin's
+ * kv add / kv edit: mirror, sources, republish and placement against a real nats-server of each version. A 2.9 server
+ * has no subject transforms, so sourcing a bucket (which needs one) is refused there; a mirror keeps its origin's
  * subjects and is read through them.
  */
 import {connect, type Msg, type NatsConnection} from '@nats-io/transport-node'
@@ -8,8 +8,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {KvBucketSummary, KvEntryRecord} from '../../../src/lib/kv/store.js'
 
+import {FEATURES} from '../../../src/lib/capabilities.js'
 import {runCli} from '../../helpers/cli.js'
-import {type Cluster, type NatsServer, startCluster, startServer, waitFor} from '../../helpers/servers.js'
+import {type Cluster, type NatsServer, serverFacts, startCluster, startServer, waitFor} from '../../helpers/servers.js'
 
 let server: NatsServer
 let nc: NatsConnection
@@ -75,15 +76,33 @@ describe('kv mirror', () => {
 })
 
 describe('kv sources', () => {
-  it('on a server without subject transforms (2.9), --source is exit 8 and no bucket is made', async () => {
+  it('copies the keys of the source buckets where the server has subject transforms (2.10+); exit 8 and no bucket before', async () => {
+    const {caps} = await serverFacts(server)
     await kv('add', 'SRC1')
     await kv('add', 'SRC2')
-    const r = await kv('add', 'ALL', '--source', 'SRC1', '--source', 'SRC2')
+    await kv('put', 'SRC1', 'one', '1')
+    await kv('put', 'SRC2', 'two', '2')
+    const r = await kv('add', 'ALL', '--source', 'SRC1', '--source', 'SRC2', '--json')
+    if (caps.has('subject-transform')) {
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.json<KvBucketSummary>().sources).toEqual([{bucket: 'SRC1'}, {bucket: 'SRC2'}])
+      const keys = await waitFor(async () => {
+        const k = await kv('keys', 'ALL', '--json')
+        const list = k.json<{keys: string[]}>().keys
+        return list.length === 2 ? list : undefined
+      }, 15_000, 'both sources copied')
+      expect(keys).toEqual(['one', 'two'])
+      const edit = await kv('edit', 'SRC1', '--source', 'SRC2', '--json')
+      expect(edit.code, edit.stderr).toBe(0)
+      expect(edit.json<KvBucketSummary>().sources).toEqual([{bucket: 'SRC2'}])
+      return
+    }
+
     expect(r.code).toBe(8)
     const lines = errorLines(r.stderr)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain('--source')
-    expect(lines[0]).toContain('requires nats-server 2.10.0; connected server is 2.9')
+    expect(lines[0]).toContain(`requires nats-server ${FEATURES['subject-transform'].version}; connected server is ${caps.version}`)
     expect((await kv('info', 'ALL')).code).toBe(3)
     const edit = await kv('edit', 'SRC1', '--source', 'SRC2')
     expect(edit.code).toBe(8)
@@ -134,15 +153,23 @@ describe('kv republish', () => {
     expect(info.stdout).toMatch(/Republish: \$KV\.EVENTS\.> → repub\.events\.>\n/)
   })
 
-  it('kv edit of republish: a 2.9.10 server refuses the change, so it is exit 8 and the bucket keeps its setting', async () => {
+  it('kv edit of republish changes it in place on 2.10+; before, exit 8 naming the version and the bucket keeps its setting', async () => {
+    const {caps} = await serverFacts(server)
     await kv('add', 'AUDIT', '--republish-destination', 'audit.v1.>')
     const r = await kv('edit', 'AUDIT', '--republish-destination', 'audit.v2.>')
-    expect(r.code).toBe(8)
-    expect(errorLines(r.stderr)).toEqual([
-      'natsx: nats-server 2.9.10 cannot change the republish setting of an existing bucket; upgrade the server, or make a new bucket with the republish setting',
-    ])
+    if (caps.has('republish-update')) {
+      expect(r.code, r.stderr).toBe(0)
+      expect((await kv('info', 'AUDIT', '--json')).json<KvBucketSummary>().republish).toEqual({dest: 'audit.v2.>', src: '$KV.AUDIT.>'})
+      await kv('edit', 'AUDIT', '--republish-destination', 'audit.v1.>')
+    } else {
+      expect(r.code).toBe(8)
+      expect(errorLines(r.stderr)).toEqual([
+        `natsx: changing republish of an existing bucket requires nats-server ${FEATURES['republish-update'].version}; connected server is ${caps.version}; leave the option out or upgrade the server`,
+      ])
+    }
+
     expect((await kv('info', 'AUDIT', '--json')).json<KvBucketSummary>().republish).toEqual({dest: 'audit.v1.>', src: '$KV.AUDIT.>'})
-    // an edit that leaves republish as it is still works
+    // an edit that leaves republish as it is works everywhere
     const edit = await kv('edit', 'AUDIT', '--description', 'audited', '--republish-destination', 'audit.v1.>', '--json')
     expect(edit.code, edit.stderr).toBe(0)
     expect(edit.json<KvBucketSummary & {changes: Array<{field: string}>}>().changes.map((c) => c.field)).toEqual(['description'])
@@ -151,10 +178,11 @@ describe('kv republish', () => {
 
 describe('kv placement', () => {
   it('a lone server keeps placement and ignores it: --cluster, --tags and --replicas 3 are exit 8 there', async () => {
+    const {version} = await serverFacts(server)
     for (const flags of [['--cluster', 'east'], ['--tags', 'ssd'], ['--replicas', '3']]) {
       const r = await kv('add', 'PLACED', ...flags)
       expect(r.code, flags.join(' ')).toBe(8)
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/needs a clustered JetStream; the connected server \(2\.9\.\d+\) is not in a cluster/)])
+      expect(errorLines(r.stderr)).toEqual([expect.stringContaining(`needs a clustered JetStream; the connected server (${version}) is not in a cluster`)])
     }
 
     expect((await kv('info', 'PLACED')).code).toBe(3)

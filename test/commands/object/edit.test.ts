@@ -4,8 +4,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ObjectEditResult} from '../../../src/commands/object/edit.js'
 import type {ObjBucketSummary, ObjectRecord} from '../../../src/lib/objects/store.js'
 
+import {FEATURES} from '../../../src/lib/capabilities.js'
 import {runCli} from '../../helpers/cli.js'
-import {type Cluster, type NatsServer, startCluster, startServer, waitFor} from '../../helpers/servers.js'
+import {type Cluster, type NatsServer, serverFacts, startCluster, startServer, waitFor} from '../../helpers/servers.js'
 
 /** stderr without node's own warnings */
 const errorLines = (stderr: string): string[] => stderr.split('\n').filter((l) => l.trim() && !l.startsWith('(node:') && !l.startsWith('(Use `node'))
@@ -78,7 +79,6 @@ describe('object edit on one server', () => {
       [['--replicas', '6'], 2, '--replicas must be between 1 and 5'],
       [['--max-bucket-size', 'lots'], 2, '--max-bucket-size'],
       [['--storage', 'memory'], 2, '--storage'],
-      [['--metadata', 'team:ops'], 8, 'requires nats-server 2.10.0'],
       // a lone server would keep the number and still hold one copy
       [['--replicas', '3'], 8, '3 replicas (--replicas) needs a clustered JetStream'],
     ]
@@ -90,10 +90,26 @@ describe('object edit on one server', () => {
       expect(lines[0]).toContain(message)
     }
 
+    // metadata and compression change in place where the server has them (2.10+); exit 8 where not
+    const {caps} = await serverFacts(server)
+    for (const [flags, feature, shown] of [
+      [['--metadata', 'team:ops'], 'stream-metadata', {metadata: {team: 'ops'}}],
+      [['--compress'], 'stream-compression', {compression: true}],
+    ] as const) {
+      const r = await obj('edit', 'KEEP', ...flags)
+      if (caps.has(feature)) {
+        expect(r.code, r.stderr).toBe(0)
+        expect(await bucket('KEEP')).toMatchObject(shown)
+      } else {
+        expect(r.code, r.stderr).toBe(8)
+        expect(errorLines(r.stderr)).toEqual([expect.stringContaining(`requires nats-server ${FEATURES[feature].version}; connected server is ${caps.version}`)])
+      }
+    }
+
     const nothing = await obj('edit', 'KEEP')
     expect(nothing.code).toBe(2)
     expect(errorLines(nothing.stderr)).toEqual(['natsx: nothing to change; pass one of the configuration flags, e.g. --description TEXT'])
-    expect(await bucket('KEEP')).toMatchObject({description: 'kept', metadata: {}})
+    expect(await bucket('KEEP')).toMatchObject({description: 'kept', metadata: caps.has('stream-metadata') ? {team: 'ops'} : {}})
 
     await obj('add', 'SEALED', '--description', 'final')
     await obj('seal', 'SEALED', '--force')

@@ -7,8 +7,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ObjBucketSummary, ObjectRecord} from '../../../src/lib/objects/store.js'
 
+import {FEATURES} from '../../../src/lib/capabilities.js'
 import {baseEnv, BIN, runCli, spawnCli} from '../../helpers/cli.js'
-import {type NatsServer, startServer, waitFor} from '../../helpers/servers.js'
+import {type NatsServer, serverFacts, startServer, waitFor} from '../../helpers/servers.js'
 
 let server: NatsServer
 let s: string[]
@@ -63,15 +64,30 @@ afterAll(async () => {
 })
 
 describe('object buckets', () => {
-  it('adds, lists, describes and removes buckets; refuses 2.10 options with exit 8', async () => {
+  it('adds, lists, describes and removes buckets; 2.10 options where the server has them, exit 8 where not', async () => {
     const add = await obj('add', 'OB1', '--description', 'files', '--ttl', '1d', '--max-bucket-size', '1GiB', '--json')
     expect(add.code, add.stderr).toBe(0)
     expect(add.json<ObjBucketSummary>()).toMatchObject({bucket: 'OB1', description: 'files', max_bucket_size: 1024 ** 3, sealed: false, storage: 'file', ttl_ms: 86_400_000})
     expect((await obj('add', 'OB1', '--description', 'files', '--ttl', '1d', '--max-bucket-size', '1GiB')).code).toBe(0)
     expect((await obj('add', 'OB1', '--description', 'other')).code).toBe(4)
-    expect((await obj('add', 'OB2', '--compress')).code).toBe(8)
-    expect((await obj('add', 'OB2', '--metadata', 'a:b')).code).toBe(8)
-    expect((await obj('info', 'OB2')).code).toBe(3)
+    // compression and metadata: made where the server has them (2.10+), exit 8 and no bucket where not
+    const {caps} = await serverFacts(server)
+    for (const [b, flags, feature, shown] of [
+      ['OB2', ['--compress'], 'stream-compression', {compression: true}],
+      ['OB3', ['--metadata', 'a:b'], 'stream-metadata', {metadata: {a: 'b'}}],
+    ] as const) {
+      const r = await obj('add', b, ...flags)
+      if (caps.has(feature)) {
+        expect(r.code, r.stderr).toBe(0)
+        expect((await obj('info', b, '--json')).json()).toMatchObject(shown)
+        expect((await obj('rm', b, '--force')).code).toBe(0)
+      } else {
+        expect(r.code, r.stderr).toBe(8)
+        expect(r.stderr).toContain(`requires nats-server ${FEATURES[feature].version}; connected server is ${caps.version}`)
+        expect((await obj('info', b)).code).toBe(3)
+      }
+    }
+
     const ls = await obj('ls', '--json')
     expect(ls.json<ObjBucketSummary[]>().map((b) => b.bucket)).toContain('OB1')
     expect((await obj('info', '--json')).json<ObjBucketSummary[]>().map((b) => b.bucket)).toContain('OB1')

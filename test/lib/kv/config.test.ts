@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {Capabilities} from '../../../src/lib/capabilities.js'
-import {applyKvChanges, checkKvCapabilities, diffConfigs, kvChangesFromFlags, kvConfigFromFlags, kvCreateOptions, normalizeKvConfig} from '../../../src/lib/kv/config.js'
+import {applyKvChanges, bucketEditRefusals, checkKvCapabilities, diffConfigs, kvChangesFromFlags, kvConfigFromFlags, kvCreateOptions, kvStreamConfig, normalizeKvConfig} from '../../../src/lib/kv/config.js'
 import {normalizeObjConfig, objConfigFromFlags} from '../../../src/lib/objects/config.js'
 
 describe('kv config', () => {
@@ -98,5 +98,53 @@ describe('object store config', () => {
   it('builds from flags and normalises the server view to the same shape', () => {
     const c = objConfigFromFlags('O', {description: 'd', ttl: 1000})
     expect(normalizeObjConfig({description: 'd', max_age: 1_000_000_000, max_bytes: -1, name: 'OBJ_O', num_replicas: 1, storage: 'file'})).toEqual(c)
+  })
+})
+
+describe('kv stream config and update rules', () => {
+  it('a new bucket stream has deny_delete, rollups and direct gets, and only the fields that are set', () => {
+    const sc = kvStreamConfig(kvConfigFromFlags('B', {}))
+    expect(sc).toEqual({
+      allow_direct: true,
+      allow_rollup_hdrs: true,
+      deny_delete: true,
+      discard: 'new',
+      max_msgs_per_subject: 1,
+      name: 'KV_B',
+      num_replicas: 1,
+      retention: 'limits',
+      storage: 'file',
+      subjects: ['$KV.B.>'],
+    })
+    const full = kvStreamConfig(kvConfigFromFlags('C', {compress: true, 'marker-ttl': 5000, metadata: ['a:b'], source: ['A'], ttl: 60_000}))
+    expect(full).toMatchObject({allow_msg_ttl: true, compression: 's2', max_age: 60_000_000_000, metadata: {a: 'b'}, subject_delete_marker_ttl: 5_000_000_000})
+    expect(full.sources).toEqual([{name: 'KV_A', subject_transforms: [{dest: '$KV.C.>', src: '$KV.A.>'}]}])
+    const mirror = kvStreamConfig(kvConfigFromFlags('M', {mirror: 'O', 'mirror-domain': 'hub'}))
+    expect(mirror).toMatchObject({mirror: {domain: 'hub', name: 'KV_O'}, mirror_direct: true})
+    expect(mirror.subjects).toBeUndefined()
+  })
+
+  it('lists the changes edit cannot make, per server version', () => {
+    const v29 = new Capabilities('2.9.10', 0)
+    const v210 = new Capabilities('2.10.27', 0)
+    const v215 = new Capabilities('2.15.1', 5)
+    const change = (field: string, from: unknown, to: unknown) => [{field, from, to}]
+    const repub = change('republish', {dest: 'a.>', src: '$KV.B.>'}, {dest: 'b.>', src: '$KV.B.>'})
+    expect(bucketEditRefusals(repub, v29)).toMatchObject([{feature: 'republish-update', rule: 'recreate'}])
+    expect(bucketEditRefusals(repub, v210)).toEqual([])
+    expect(bucketEditRefusals(repub)).toEqual([])
+    for (const caps of [undefined, v29, v215]) {
+      expect(bucketEditRefusals(change('storage', 'file', 'memory'), caps)).toMatchObject([{rule: 'recreate'}])
+      expect(bucketEditRefusals(change('deny_delete', true, false), caps)).toMatchObject([{rule: 'enable-only'}])
+      expect(bucketEditRefusals(change('deny_delete', false, true), caps)).toEqual([])
+      expect(bucketEditRefusals(change('history', 1, 5), caps)).toEqual([])
+    }
+
+    expect(bucketEditRefusals(change('marker_ttl_ms', 0, 5000), v215)).toEqual([])
+    expect(bucketEditRefusals(change('marker_ttl_ms', 5000, 2000), v215)).toEqual([])
+    expect(bucketEditRefusals(change('marker_ttl_ms', 5000, 0), v215)).toMatchObject([{rule: 'enable-only'}])
+    expect(bucketEditRefusals(change('marker_ttl_ms', 0, 5000), v210)).toMatchObject([{feature: 'kv-marker-ttl'}])
+    expect(bucketEditRefusals(change('compression', false, true), v29)).toMatchObject([{feature: 'stream-compression', rule: 'in-place'}])
+    expect(bucketEditRefusals(change('compression', false, true), v210)).toEqual([])
   })
 })
