@@ -23,6 +23,14 @@ export const FEATURES = {
   'stream-schedules': {label: 'message schedules', version: '2.12.0'},
   'subject-delete-markers': {label: 'subject delete markers', version: '2.11.0'},
   'subject-transform': {label: 'subject transforms', version: '2.10.0'},
+  // added for apply's checks (same keys as the full capability table)
+  'durable-sourcing': {label: 'durable sourcing (mirror/source consumer)', version: '2.14.0'},
+  'fast-batch': {label: 'fast batch publish', version: '2.14.0'},
+  'mirror-removal': {label: 'promote a mirror (remove it in place)', version: '2.12.0'},
+  'persist-mode': {label: 'persist mode', version: '2.12.0'},
+  'placement-preferred': {label: 'preferred placement', version: '2.11.0'},
+  'prioritized-policy': {label: 'prioritized priority policy', version: '2.12.0'},
+  'priority-timeout': {label: 'pinned client TTL', version: '2.11.0'},
 } as const
 
 export type Feature = keyof typeof FEATURES

@@ -6,7 +6,7 @@
 import type {StreamConfig} from '@nats-io/jetstream'
 
 import {type Capabilities, clusterNeeds, type Feature, FEATURES} from '../capabilities.js'
-import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
+import {compact, diffFields, type FieldDiff, loadResourceConfig} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
 import {parseKeyValues} from '../key-values.js'
@@ -162,8 +162,8 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
  * accepted too: its `config` is used and the state is ignored.
  */
 export async function streamConfigFromFile(path: string): Promise<StreamConfigInput> {
-  const doc = await readConfigDocument(path)
-  return streamConfigFromDocument(doc, path)
+  // the loader `natsx apply` uses: field names, types and units checked, each problem with its line (exit 2)
+  return (await loadResourceConfig(path, 'stream')) as StreamConfigInput
 }
 
 export function streamConfigFromDocument(doc: Record<string, unknown>, where = 'the configuration'): StreamConfigInput {
@@ -277,7 +277,8 @@ export function diffStreamConfig(current: StreamConfigInput, desired: StreamConf
 }
 
 /** The differences `edit` cannot apply (immutable fields, one-way switches turned back), each with a reason. */
-export function immutableStreamChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the connected server's update rules (the streams module fills them in)
+export function immutableStreamChanges(diff: FieldDiff[], caps?: Capabilities): Array<FieldDiff & {reason: string}> {
   const out: Array<FieldDiff & {reason: string}> = []
   for (const d of diff) {
     if ((STREAM_IMMUTABLE as readonly string[]).includes(d.field))
