@@ -27,8 +27,8 @@ export type ApplySchemaResult = Record<string, unknown>
 export default class Apply extends BaseCommand<typeof Apply> {
   static description = `The spec (YAML or JSON; files or directories) lists streams with their consumers, consumers of other streams, KV buckets (kv) and object buckets (objects). Field names are the JetStream API's, as \`stream info --json\` prints them; durations take units (max_age: 24h) and sizes too (max_bytes: 10GiB); \${VAR} and \${VAR:-default} are replaced from the environment.
 The whole spec is checked first: every problem is listed with file, line and path, and nothing is changed (exit 2, or 8 when the server lacks a feature).
-The plan compares the spec with the live configuration after the defaults the server fills in, so an applied spec shows no changes. Steps run in dependency order: deletions (only with --prune), streams, consumers, buckets. When a step fails, natsx stops, reports what was applied and what was not, and exits with the step's code; running it again converges.
-A change the server cannot make in place (a stream's storage, a consumer's deliver policy…) is refused, naming the field, unless --recreate allows deleting and re-creating that kind of resource. Deletions and re-creations need --force when there is no terminal to confirm.
+The plan compares the spec with the live configuration after the defaults the server fills in (its own \`_nats.*\` metadata and a stream's consumer_limits included), so an applied spec shows no changes. A field the connected server does not know is refused (exit 8) rather than sent and silently dropped. Steps run in dependency order: deletions (only with --prune), streams, consumers, buckets. When a step fails, natsx stops, reports what was applied and what was not, and exits with the step's code; running it again converges.
+A change the connected server cannot make in place (a stream's storage, a consumer's deliver policy…) is refused, naming the field, unless --recreate allows deleting and re-creating that kind of resource; every other change is made in place. Deletions and re-creations need --force when there is no terminal to confirm.
 Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 unsupported option; others from the failing step.`
   static examples = [
     '<%= config.bin %> apply --file examples/orders.yaml',
@@ -52,7 +52,8 @@ Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 u
     // -f is --file here (as in kubectl apply -f), so --force has no short form
     force: Flags.boolean({description: 'delete and re-create without asking (required when there is no terminal)'}),
     prune: Flags.boolean({
-      description: 'delete streams, durable consumers of the spec streams, and buckets that the spec does not list',
+      description:
+        'delete streams, durable consumers of the spec streams, and buckets that the spec does not list (never the consumers a server made to source a stream)',
     }),
     recreate: Flags.string({
       description: 'allow deleting and re-creating this kind of resource when a field cannot change in place (repeatable)',
@@ -94,7 +95,7 @@ Exit codes: 0 applied or nothing to do; 2 bad spec; 5 --check found changes; 8 u
       (flags.recreate ?? []).flatMap((k) => (k === 'all' ? RESOURCE_KINDS : [k as ResourceKind])),
     )
     const jsm = await this.jsm()
-    const computed = await computePlan(jsm, spec, {prune: flags.prune, recreate})
+    const computed = await computePlan(jsm, spec, {caps, prune: flags.prune, recreate})
     if (computed.problems.length > 0) throw refuse(computed.problems)
     const {plan} = computed
     const mode = flags.check ? 'check' : flags['dry-run'] ? 'dry-run' : 'apply'

@@ -14,7 +14,7 @@ export default class Export extends BaseCommand<typeof Export> {
   static args = {
     name: Args.string({description: 'stream or bucket name, or a pattern with * and ? (repeatable); all when omitted'}),
   }
-  static description = `The output is a spec \`natsx apply\` accepts: streams with their durable consumers nested, KV buckets under kv, object buckets under objects. Fields equal to what the server fills in are left out; durations and sizes are written with units (24h, 10GiB).
+  static description = `The output is a spec \`natsx apply\` accepts: streams with their durable consumers nested, KV buckets under kv, object buckets under objects. Fields equal to what the server fills in are left out, and so is what the server made itself: its \`_nats.*\` metadata, the consumers a 2.14+ server creates to source or mirror a stream (JS_SRC_…, JS_MIRROR_…), and the values a stream's consumer_limits gave its consumers. Durations and sizes are written with units (24h, 10GiB).
 Export, then apply on another server, then export again gives the same spec.`
   static examples = [
     '<%= config.bin %> export > nats.yaml',

@@ -35,6 +35,16 @@ export async function readConfigDocument(path: string): Promise<Record<string, u
   return doc as Record<string, unknown>
 }
 
+/**
+ * Read a stream or consumer configuration file with the checks and units of `natsx apply` (one loader for both):
+ * exit 2 naming each unknown field or wrong value with its line. A `stream info --json` / `consumer info --json`
+ * document is accepted (its `config`).
+ */
+export async function loadResourceConfig(path: string, kind: 'consumer' | 'stream'): Promise<Record<string, unknown>> {
+  const {readConfigFile} = await import('./apply/spec.js')
+  return readConfigFile(path, kind)
+}
+
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map((x) => stable(x)).join(',')}]`
   if (v && typeof v === 'object') {

@@ -6,8 +6,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ApplyResult} from '../../src/commands/apply.js'
 import type {ExportResult} from '../../src/commands/export.js'
 
+import {compareVersions} from '../../src/lib/capabilities.js'
 import {ROOT, runCli, spawnCli} from '../helpers/cli.js'
-import {type NatsServer, startServer} from '../helpers/servers.js'
+import {type NatsServer, serverFacts, startServer} from '../helpers/servers.js'
 
 const EXAMPLE = join(ROOT, 'examples', 'orders.yaml')
 const dir = mkdtempSync(join(tmpdir(), 'natsx-apply-'))
@@ -158,14 +159,24 @@ describe('apply: the order pipeline example', () => {
   })
 })
 
-describe('apply: a republish change on 2.9', () => {
-  it('is exit 8 naming the setting; the bucket keeps its republish', async () => {
+describe('apply: a republish change', () => {
+  it('is made in place where the server allows it (2.10+); on 2.9 it is exit 8 naming the setting and the bucket keeps its republish', async () => {
+    const {version} = await serverFacts(server)
+    // nats-server 2.10.0 is the first that changes a stream's republish in place
+    const inPlace = compareVersions(version, '2.10.0') >= 0
     const v1 = 'kv:\n  - bucket: repub\n    republish: {src: "$KV.repub.>", dest: "out.one.>"}\n'
     expect((await cli(['apply', '-f', spec('repub-1.yaml', v1)])).code).toBe(0)
-    const r = await cli(['apply', '-f', spec('repub-2.yaml', v1.replace('out.one', 'out.two'))])
-    expect(r.code, r.stderr).toBe(8)
-    expect(r.stderr).toMatch(/cannot change the republish setting of an existing bucket/)
-    expect((await exported('repub')).kv).toMatchObject([{bucket: 'repub', republish: {dest: 'out.one.>'}}])
+    const v2 = spec('repub-2.yaml', v1.replace('out.one', 'out.two'))
+    const r = await cli(['apply', '-f', v2])
+    if (inPlace) {
+      expect(r.code, r.stderr).toBe(0)
+      expect((await exported('repub')).kv).toMatchObject([{bucket: 'repub', republish: {dest: 'out.two.>'}}])
+      expect((await cli(['apply', '-f', v2, '--check'])).code).toBe(0)
+    } else {
+      expect(r.code, r.stderr).toBe(8)
+      expect(r.stderr).toMatch(/cannot change the republish setting of an existing bucket/)
+      expect((await exported('repub')).kv).toMatchObject([{bucket: 'repub', republish: {dest: 'out.one.>'}}])
+    }
   })
 })
 
@@ -318,5 +329,47 @@ describe('apply: interrupted', () => {
     const again = await cli(['apply', '-f', file, '--json'])
     expect(again.code, again.stderr).toBe(0)
     expect(again.json<ApplyResult>().summary).toMatchObject({create: 600 - applied, unchanged: applied})
+  })
+})
+
+describe('one configuration loader: stream and consumer add/edit --config read files as apply does', () => {
+  it('a typo is exit 2 naming the field and its line, and nothing is made', async () => {
+    const typo = spec('typo-stream.yaml', 'name: TYPO\nsubjects: [typo.>]\nmax_agee: 1h\n')
+    for (const verb of ['add', 'edit']) {
+      const r = await cli(['stream', verb, ...(verb === 'edit' ? ['TYPO'] : []), '--config', typo])
+      expect(r.code, r.stderr).toBe(2)
+      expect(r.stderr).toContain(`${typo}:3: max_agee: unknown field "max_agee"; did you mean "max_age"?`)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+
+    expect(await streamNames()).not.toContain('TYPO')
+    const wrongType = spec('wrong-type.yaml', 'name: TYPO\nsubjects: [typo.>]\nnum_replicas: three\n')
+    const w = await cli(['stream', 'add', '--config', wrongType, '--json'])
+    expect(w.code).toBe(2)
+    expect(JSON.parse(w.stderr)).toMatchObject({error: {code: 2, message: `${wrongType}:3: num_replicas: num_replicas "three" is not a whole number`}})
+    expect(await streamNames()).not.toContain('TYPO')
+  })
+
+  it('units and nanoseconds alike, for streams and consumers, on add and edit', async () => {
+    const s = spec('units-stream.yaml', 'name: UNITS\nsubjects: [units.>]\nmax_age: 24h\nmax_bytes: 1GiB\nduplicate_window: 60000000000\n')
+    const added = await cli(['stream', 'add', '--config', s])
+    expect(added.code, added.stderr).toBe(0)
+    expect((await exported('UNITS')).streams).toEqual([
+      {duplicate_window: '1m', max_age: '1d', max_bytes: '1GiB', name: 'UNITS', subjects: ['units.>']},
+    ])
+    const edited = await cli(['stream', 'edit', 'UNITS', '--config', spec('units-stream-2.yaml', 'name: UNITS\nsubjects: [units.>]\nmax_age: 48h\nmax_bytes: 1GiB\nduplicate_window: 1m\n')])
+    expect(edited.code, edited.stderr).toBe(0)
+    expect((await exported('UNITS')).streams![0]).toMatchObject({max_age: '2d'})
+
+    const c = spec('units-consumer.yaml', 'durable_name: worker\nack_wait: 30s\nmax_expires: 60000000000\n')
+    const ca = await cli(['consumer', 'add', 'UNITS', '--config', c])
+    expect(ca.code, ca.stderr).toBe(0)
+    const ce = await cli(['consumer', 'edit', 'UNITS', 'worker', '--config', spec('units-consumer-2.yaml', 'durable_name: worker\nack_wait: 45000000000\nmax_expires: 2m\n')])
+    expect(ce.code, ce.stderr).toBe(0)
+    expect((await exported('UNITS')).streams![0].consumers).toEqual([{ack_wait: '45s', max_expires: '2m', name: 'worker'}])
+
+    const bad = await cli(['consumer', 'add', 'UNITS', '--config', spec('bad-consumer.yaml', 'durable_name: other\nack_wiat: 30s\n')])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('bad-consumer.yaml:2: ack_wiat: unknown field "ack_wiat"; did you mean "ack_wait"?')
   })
 })

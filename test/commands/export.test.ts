@@ -8,7 +8,7 @@ import type {ApplyResult} from '../../src/commands/apply.js'
 import type {ExportResult} from '../../src/commands/export.js'
 
 import {ROOT, runCli} from '../helpers/cli.js'
-import {type NatsServer, startServer} from '../helpers/servers.js'
+import {type NatsServer, serverFacts, startServer, waitFor} from '../helpers/servers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'natsx-export-'))
 
@@ -152,5 +152,103 @@ describe('export', () => {
     expect(none.stdout).toBe('{}\n')
     const bad = await runCli(['export', 'a.b', '-s', a.url])
     expect(bad.code).toBe(2)
+  })
+})
+
+describe('export and apply leave out what the server made', () => {
+  let c: NatsServer
+  beforeAll(async () => {
+    c = await startServer()
+  })
+  afterAll(async () => {
+    await c?.destroy()
+  })
+
+  it('a work-queue stream sourced elsewhere: the consumer a 2.14+ server makes for it is neither exported nor pruned', async () => {
+    const {caps} = await serverFacts(c)
+    const text = `streams:
+  - name: JOBS
+    subjects: [jobs.>]
+    retention: workqueue
+  - name: NOTICES
+    subjects: [notices.>]
+    retention: interest
+    consumers:
+      - name: reader
+  - name: JOBS_COPY
+    sources:
+      - name: JOBS
+  - name: NOTICES_MIRROR
+    mirror:
+      name: NOTICES
+`
+    const specFile = file('sourced.yaml', text)
+    const applied = await runCli(['apply', '-f', specFile, '-s', c.url])
+    expect(applied.code, applied.stderr).toBe(0)
+
+    // what the server made on the origins: durable JS_SRC_/JS_MIRROR_ consumers on 2.14+, nothing durable before
+    const made = async (stream: string): Promise<string[]> => {
+      const r = await runCli(['consumer', 'ls', stream, '--names', '-s', c.url])
+      expect(r.code, r.stderr).toBe(0)
+      return r.stdout.split('\n').filter((n) => /^JS_(SRC|MIRROR)_/.test(n))
+    }
+
+    if (caps.has('durable-sourcing')) {
+      expect(await waitFor(async () => ((await made('JOBS')).length > 0 ? true : undefined), 15_000, 'a JS_SRC_ consumer on JOBS')).toBe(true)
+      expect(await waitFor(async () => ((await made('NOTICES')).length > 0 ? true : undefined), 15_000, 'a JS_MIRROR_ consumer on NOTICES')).toBe(true)
+    } else {
+      expect(await made('JOBS')).toEqual([])
+    }
+
+    const r = await runCli(['export', '--json', '-s', c.url])
+    expect(r.code, r.stderr).toBe(0)
+    const exported = r.json<ExportResult>()
+    const byName = new Map((exported.streams ?? []).map((s) => [String(s.name), s]))
+    expect(byName.get('JOBS')).not.toHaveProperty('consumers')
+    expect((byName.get('NOTICES')!.consumers as Array<{name: string}>).map((x) => x.name)).toEqual(['reader'])
+    // nor the server's own metadata (2.11+ writes _nats.* into every stream and consumer)
+    expect(r.stdout).not.toContain('_nats.')
+
+    // the spec and its export agree with the server, and --prune would delete nothing the server made
+    for (const f of [specFile, file('sourced-export.yaml', JSON.stringify(exported))]) {
+      const check = await runCli(['apply', '-f', f, '--check', '--prune', '--json', '-s', c.url])
+      expect(check.code, check.stdout).toBe(0)
+    }
+
+    expect((await made('JOBS')).length > 0).toBe(caps.has('durable-sourcing'))
+  })
+
+  it('a stream with consumer_limits: its consumers are exported without the limits the server applied, and --check is 0', async () => {
+    const {caps} = await serverFacts(c)
+    const text = `streams:
+  - name: LIMITED
+    subjects: [limited.>]
+    consumer_limits:
+      inactive_threshold: 1h
+      max_ack_pending: 50
+    consumers:
+      - name: plain
+      - name: own
+        max_ack_pending: 20
+`
+    const specFile = file('limited.yaml', text)
+    const applied = await runCli(['apply', '-f', specFile, '-s', c.url])
+    if (!caps.has('stream-consumer-limits')) {
+      expect(applied.code).toBe(8)
+      expect(applied.stderr).toContain('streams[0].consumer_limits')
+      expect((await runCli(['export', 'LIMITED', '--json', '-s', c.url])).json<ExportResult>()).toEqual({})
+      return
+    }
+
+    expect(applied.code, applied.stderr).toBe(0)
+    const again = await runCli(['apply', '-f', specFile, '--check', '-s', c.url])
+    expect(again.code, again.stdout).toBe(0)
+    const r = await runCli(['export', 'LIMITED', '--json', '-s', c.url])
+    const stream = r.json<ExportResult>().streams![0]
+    expect(stream.consumer_limits).toEqual({inactive_threshold: '1h', max_ack_pending: 50})
+    expect(stream.consumers).toEqual([
+      {max_ack_pending: 20, name: 'own'},
+      {name: 'plain'},
+    ])
   })
 })

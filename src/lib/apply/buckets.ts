@@ -6,9 +6,9 @@
  */
 import type {JetStreamClient, JetStreamManager, StreamConfig, StreamInfo} from '@nats-io/jetstream'
 
-import type {Feature} from '../capabilities.js'
-import type {FieldDiff} from '../config-file.js'
+import type {Capabilities, Feature} from '../capabilities.js'
 
+import {type FieldDiff, sameValue} from '../config-file.js'
 import {ExitCode, toNatsxError} from '../errors.js'
 import {
   applyKvChanges,
@@ -55,13 +55,30 @@ export function liveBucketConfig(kind: BucketKind, sc: StreamConfig): KvConfig |
 }
 
 export function diffBucketConfig(kind: BucketKind, live: KvConfig | ObjConfig, desired: BucketConfig): FieldDiff[] {
-  return diffConfigs(live, fullBucketConfig(kind, desired)).map((c) => ({current: c.from, desired: c.to, field: c.field}))
+  // key order inside a value (republish, placement) is not a difference
+  return diffConfigs(live, fullBucketConfig(kind, desired))
+    .filter((c) => !sameValue(c.from, c.to))
+    .map((c) => ({current: c.from, desired: c.to, field: c.field}))
 }
 
-export function immutableBucketChanges(diff: FieldDiff[]): Array<FieldDiff & {reason: string}> {
-  return diff
-    .filter((d) => d.field === 'storage' || d.field === 'mirror')
-    .map((d) => ({...d, reason: `${d.field} cannot be changed after the bucket is created`}))
+/**
+ * The changes the connected server refuses on a bucket's stream: its storage; its mirror (2.12+ lets a mirror be
+ * removed, which promotes the copy); turning limit markers off (the server never disables per-message TTL).
+ */
+export function immutableBucketChanges(diff: FieldDiff[], caps?: Capabilities): Array<FieldDiff & {reason: string}> {
+  const out: Array<FieldDiff & {reason: string}> = []
+  for (const d of diff) {
+    if (d.field === 'storage') out.push({...d, reason: 'storage cannot be changed after the bucket is created'})
+    else if (d.field === 'mirror') {
+      const removal = d.current !== undefined && d.desired === undefined
+      if (!removal || !caps?.has('mirror-removal'))
+        out.push({...d, reason: `mirror cannot be ${removal ? 'removed on this server' : 'changed after the bucket is created'}`})
+    } else if (d.field === 'marker_ttl_ms' && d.current && !d.desired) {
+      out.push({...d, reason: 'limit markers cannot be turned off once they are on'})
+    }
+  }
+
+  return out
 }
 
 const FEATURE_FIELD: Partial<Record<Feature, string>> = {

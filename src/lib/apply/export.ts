@@ -4,11 +4,20 @@
  */
 import type {ConsumerConfig, JetStreamManager, StreamConfig} from '@nats-io/jetstream'
 
-import {sameValue} from '../config-file.js'
+import {compact, sameValue} from '../config-file.js'
 import {normalizeConsumerConfig} from '../consumers/config.js'
 import {normalizeStreamConfig} from '../streams/config.js'
 import {bucketFromStreamName, type BucketKind, fullBucketConfig, liveBucketConfig} from './buckets.js'
 import {CONSUMER_FIELDS, type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS} from './fields.js'
+import {
+  type ConsumerLimits,
+  consumerLimitsOf,
+  expectedConsumer,
+  expectedStream,
+  isServerMadeConsumer,
+  liveConsumer,
+  liveStream,
+} from './server-made.js'
 
 export type SpecItem = Record<string, unknown>
 
@@ -88,31 +97,22 @@ function minimal(n: Record<string, unknown>, defaults: Record<string, unknown>, 
 }
 
 export function exportStreamConfig(live: StreamConfig): SpecItem {
-  const n = normalizeStreamConfig(live)
-  // max_age, mirror and sources decide other defaults (duplicate_window, subjects) but are not defaults themselves
-  const defaults = normalizeStreamConfig({
-    max_age: n.max_age,
-    name: n.name,
-    ...(n.mirror ? {mirror: n.mirror} : {}),
-    ...(n.sources ? {sources: n.sources} : {}),
-  })
-  Object.assign(defaults, pick(normalizeStreamConfig({name: n.name}), ['max_age', 'mirror', 'sources']))
+  const n = normalizeStreamConfig(liveStream(live))
+  // max_age, mirror, sources, delete markers and schedules decide other defaults (duplicate_window, subjects,
+  // roll-ups) but are not defaults themselves
+  const decides = pick(n, ['max_age', 'mirror', 'sources', 'subject_delete_marker_ttl', 'allow_msg_schedules'])
+  const defaults = normalizeStreamConfig(expectedStream({...decides, name: n.name}))
+  Object.assign(defaults, pick(normalizeStreamConfig({name: n.name}), Object.keys(decides)))
   return friendly(minimal(n, defaults, 'name'), STREAM_FIELDS)
 }
 
-export function exportConsumerConfig(live: ConsumerConfig): SpecItem {
-  const n = normalizeConsumerConfig(live)
-  const defaults = normalizeConsumerConfig({
-    ack_policy: n.ack_policy,
-    durable_name: n.name,
-    name: n.name,
-    ...(n.backoff ? {backoff: n.backoff} : {}),
-    ...(n.deliver_subject ? {deliver_subject: n.deliver_subject} : {}),
-  })
-  Object.assign(
-    defaults,
-    pick(normalizeConsumerConfig({durable_name: n.name, name: n.name}), ['ack_policy', 'backoff', 'deliver_subject']),
-  )
+/** A consumer as a spec item; `limits` are its stream's consumer_limits, which the server applied to it. */
+export function exportConsumerConfig(live: ConsumerConfig, limits?: ConsumerLimits): SpecItem {
+  const n = normalizeConsumerConfig(liveConsumer(live))
+  // these decide other defaults (ack_wait, max_ack_pending, max_waiting, priority_timeout) but are not defaults
+  const decides = pick(n, ['ack_policy', 'backoff', 'deliver_subject', 'priority_policy', 'priority_groups'])
+  const defaults = normalizeConsumerConfig(expectedConsumer({...compact(decides), durable_name: n.name, name: n.name}, limits))
+  Object.assign(defaults, pick(normalizeConsumerConfig({durable_name: n.name, name: n.name}), Object.keys(decides)))
   const m = minimal(n, defaults, 'name')
   delete m.durable_name
   return friendly(m, CONSUMER_FIELDS)
@@ -152,7 +152,9 @@ export async function exportSpec(jsm: JetStreamManager, options: ExportOptions =
     const item = exportStreamConfig(sc)
     const consumers: SpecItem[] = []
     for await (const ci of jsm.consumers.list(sc.name)) {
-      if (ci.config.durable_name) consumers.push(exportConsumerConfig(ci.config))
+      // ephemeral consumers and those the server made to source this stream elsewhere are not configuration
+      if (ci.config.durable_name && !isServerMadeConsumer(ci.config))
+        consumers.push(exportConsumerConfig(ci.config, consumerLimitsOf(sc)))
     }
 
     consumers.sort((a, b) => String(a.name).localeCompare(String(b.name)))

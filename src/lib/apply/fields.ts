@@ -6,6 +6,8 @@
  * nanoseconds or a string such as `24h`; sizes accept bytes or a string such as `10GiB` (`-1` is unlimited).
  */
 
+import type {Feature} from '../capabilities.js'
+
 export type FieldType =
   | 'bool'
   | 'duration'
@@ -31,12 +33,21 @@ export interface FieldDef {
   pattern?: string
   /** nested object fields that must be present */
   required?: string[]
+  /**
+   * the feature (capability table) a server needs to honour the field when it is set to something other than its
+   * zero value; older servers drop such a field silently, so natsx refuses it (exit 8)
+   */
+  since?: Feature
+  /** like `since`, for single values of an enum (`priority_policy: prioritized`) */
+  sinceValues?: Record<string, Feature>
   type: FieldType
   /** for `enum` */
   values?: string[]
 }
 
 const str = (description: string): FieldDef => ({description, type: 'string'})
+/** A field a newer server added: `def` with the feature it needs. */
+const since = (feature: Feature, def: FieldDef): FieldDef => ({...def, since: feature})
 /** Stream and consumer names: no whitespace, `.`, `*`, `>`, `/` or `\\` (the server's rule, as validateName checks). */
 const NAME_PATTERN = String.raw`^[^\s.*>/\\]+$`
 const nameField = (description: string): FieldDef => ({description, pattern: NAME_PATTERN, type: 'string'})
@@ -62,12 +73,17 @@ const SOURCE_FIELDS: Record<string, FieldDef> = {
   name: str('origin stream name'),
   opt_start_seq: int('start at this sequence', 0),
   opt_start_time: str('start at this time (RFC 3339)'),
-  subject_transforms: {
+  subject_transforms: since('subject-transform', {
     description: 'subject transforms applied while sourcing (2.10+)',
     fields: {dest: str('destination'), src: str('source filter')},
     required: ['src', 'dest'],
     type: 'objects',
-  },
+  }),
+  consumer: since('durable-sourcing', {
+    description: 'durable sourcing through this consumer of the origin (2.14+)',
+    fields: {deliver_subject: str('its delivery subject'), name: str('consumer name')},
+    type: 'object',
+  }),
 }
 
 export const CONSUMER_FIELDS: Record<string, FieldDef> = {
@@ -87,7 +103,7 @@ export const CONSUMER_FIELDS: Record<string, FieldDef> = {
   description: str('description'),
   durable_name: nameField('consumer name (same as name; consumers in a spec are always durable)'),
   filter_subject: str('only messages on this subject'),
-  filter_subjects: {description: 'only messages on these subjects (2.10+)', type: 'strings'},
+  filter_subjects: since('multi-filter', {description: 'only messages on these subjects (2.10+)', type: 'strings'}),
   flow_control: bool('push flow control'),
   headers_only: bool('deliver headers only'),
   idle_heartbeat: dur('push idle heartbeat'),
@@ -99,15 +115,18 @@ export const CONSUMER_FIELDS: Record<string, FieldDef> = {
   max_expires: dur('longest pull request expiry'),
   max_waiting: int('most waiting pull requests', 0),
   mem_storage: bool('keep the consumer state in memory'),
-  metadata: {description: 'string metadata (2.10+)', type: 'map'},
+  metadata: since('consumer-metadata', {description: 'string metadata (2.10+)', type: 'map'}),
   name: nameField('consumer name'),
   num_replicas: int('replicas (0: as the stream)', 0, 5),
   opt_start_seq: int('start sequence (deliver_policy by_start_sequence)', 0),
   opt_start_time: str('start time, RFC 3339 (deliver_policy by_start_time)'),
-  pause_until: str('paused until this time, RFC 3339 (2.11+)'),
-  priority_groups: {description: 'priority groups (2.11+)', type: 'strings'},
-  priority_policy: oneOf('priority policy (2.11+)', ['none', 'overflow', 'pinned_client', 'prioritized']),
-  priority_timeout: dur('pinned client timeout (2.11+)'),
+  pause_until: since('consumer-pause', str('paused until this time, RFC 3339 (2.11+)')),
+  priority_groups: since('priority-groups', {description: 'priority groups (2.11+)', type: 'strings'}),
+  priority_policy: {
+    ...since('priority-groups', oneOf('priority policy (2.11+; prioritized 2.12+)', ['none', 'overflow', 'pinned_client', 'prioritized'])),
+    sinceValues: {prioritized: 'prioritized-policy'},
+  },
+  priority_timeout: since('priority-timeout', dur('pinned client timeout (2.11+)')),
   rate_limit_bps: int('push rate limit in bits per second', 0),
   replay_policy: oneOf('replay speed', ['instant', 'original']),
   sample_freq: str('sampling percentage such as 30%'),
@@ -120,15 +139,16 @@ export const TOP_CONSUMER_FIELDS: Record<string, FieldDef> = {
 }
 
 export const STREAM_FIELDS: Record<string, FieldDef> = {
-  allow_atomic: bool('atomic batch publish (2.12+)'),
-  allow_batched: bool('batched publish (2.12+)'),
+  allow_atomic: since('stream-atomic-batch', bool('atomic batch publish (2.12+)')),
+  allow_batched: since('fast-batch', bool('fast batch publish (2.14+)')),
   allow_direct: bool('direct get'),
-  allow_msg_counter: bool('counter stream (2.12+)'),
-  allow_msg_schedules: bool('message schedules (2.12+)'),
-  allow_msg_ttl: bool('per-message TTL (2.11+)'),
+  allow_msg_counter: since('stream-counters', bool('counter stream (2.12+)')),
+  allow_msg_schedules: since('stream-schedules', bool('message schedules (2.12+)')),
+  allow_msg_ttl: since('msg-ttl', bool('per-message TTL (2.11+)')),
   allow_rollup_hdrs: bool('allow Nats-Rollup headers'),
-  compression: oneOf('storage compression (2.10+)', ['none', 's2']),
+  compression: since('stream-compression', oneOf('storage compression (2.10+)', ['none', 's2'])),
   consumer_limits: {
+    since: 'stream-consumer-limits',
     description: 'defaults and limits for consumers (2.10+)',
     fields: {
       inactive_threshold: dur('largest inactive threshold'),
@@ -148,23 +168,27 @@ export const STREAM_FIELDS: Record<string, FieldDef> = {
   discard: oneOf('what to discard at a limit', ['old', 'new']),
   discard_new_per_subject: bool('discard new per subject (needs discard new)'),
   duplicate_window: dur('de-duplication window'),
-  first_seq: int('first sequence (2.10+)', 0),
+  first_seq: since('first-sequence', int('first sequence (2.10+)', 0)),
   max_age: dur('oldest message age (0: unlimited)'),
   max_bytes: size('largest stream size (-1: unlimited)'),
   max_consumers: int('most consumers (-1: unlimited)'),
   max_msg_size: size('largest message (-1: unlimited)'),
   max_msgs: int('most messages (-1: unlimited)'),
   max_msgs_per_subject: int('most messages per subject (-1: unlimited)'),
-  metadata: {description: 'string metadata (2.10+)', type: 'map'},
+  metadata: since('stream-metadata', {description: 'string metadata (2.10+)', type: 'map'}),
   mirror: {description: 'mirror another stream', fields: SOURCE_FIELDS, required: ['name'], type: 'object'},
   mirror_direct: bool('direct get on the mirror'),
   name: nameField('stream name'),
   no_ack: bool('do not acknowledge publishes'),
   num_replicas: int('replicas', 1, 5),
-  persist_mode: oneOf('persistence mode (2.12+)', ['default', 'async']),
+  persist_mode: since('persist-mode', oneOf('persistence mode (2.12+)', ['default', 'async'])),
   placement: {
     description: 'cluster placement',
-    fields: {cluster: str('cluster name'), tags: {description: 'server tags', type: 'strings'}},
+    fields: {
+      cluster: str('cluster name'),
+      preferred: since('placement-preferred', str('preferred server (2.11+)')),
+      tags: {description: 'server tags', type: 'strings'},
+    },
     type: 'object',
   },
   republish: {
@@ -177,8 +201,9 @@ export const STREAM_FIELDS: Record<string, FieldDef> = {
   sealed: bool('sealed (no more changes)'),
   sources: {description: 'source other streams', fields: SOURCE_FIELDS, required: ['name'], type: 'objects'},
   storage: oneOf('storage', ['file', 'memory']),
-  subject_delete_marker_ttl: dur('subject delete marker TTL (2.11+)'),
+  subject_delete_marker_ttl: since('subject-delete-markers', dur('subject delete marker TTL (2.11+)')),
   subject_transform: {
+    since: 'subject-transform',
     description: 'subject transform on input (2.10+)',
     fields: {dest: str('destination'), src: str('source filter')},
     required: ['dest'],

@@ -5,9 +5,10 @@
  */
 import type {ConsumerConfig, JetStreamClient, JetStreamManager, StreamConfig} from '@nats-io/jetstream'
 
+import type {Capabilities} from '../capabilities.js'
 import type {FieldDiff} from '../config-file.js'
 
-import {diffConsumerConfig, immutableConsumerChanges, wireConsumerConfig} from '../consumers/config.js'
+import {diffConsumerConfig, immutableConsumerChanges} from '../consumers/config.js'
 import {findConsumer} from '../consumers/ops.js'
 import {ExitCode, toNatsxError} from '../errors.js'
 import {diffStreamConfig, immutableStreamChanges, normalizeStreamConfig} from '../streams/config.js'
@@ -22,6 +23,15 @@ import {
   liveBucketConfig,
   updateBucket,
 } from './buckets.js'
+import {
+  consumerLimitsOf,
+  consumerRequestConfig,
+  expectedConsumer,
+  expectedStream,
+  isServerMadeConsumer,
+  liveConsumer,
+  liveStream,
+} from './server-made.js'
 import {type DesiredBucket, type DesiredConsumer, type DesiredStream, type Spec, type SpecLocation, type SpecProblem} from './spec.js'
 
 export type ResourceKind = 'consumer' | 'kv' | 'object' | 'stream'
@@ -59,6 +69,8 @@ export interface Plan {
 }
 
 export interface PlanOptions {
+  /** the connected server's capabilities: which changes it makes in place */
+  caps?: Capabilities
   prune: boolean
   /** kinds of resource that may be deleted and re-created when a field cannot change in place */
   recreate: Set<ResourceKind>
@@ -147,8 +159,8 @@ export async function computePlan(
       continue
     }
 
-    const diff = diffStreamConfig(live.config, s.config)
-    const immutable = immutableStreamChanges(diff)
+    const diff = diffStreamConfig(liveStream(live.config), expectedStream(s.config))
+    const immutable = immutableStreamChanges(diff, options.caps)
     if (immutable.length > 0 && !options.recreate.has('stream')) {
       problems.push(...changeProblem(s.at, spec.lines, `stream "${name}"`, 'stream', immutable))
       continue
@@ -162,6 +174,8 @@ export async function computePlan(
 
   const wanted = new Set(spec.consumers.map((c) => `${c.stream}\0${c.name}`))
   const checkedStreams = new Map<string, boolean>()
+  const desiredStreams = new Map(spec.streams.map((s) => [s.config.name!, s.config]))
+  const liveLimits = new Map<string, ReturnType<typeof consumerLimitsOf>>()
   for (const c of spec.consumers) {
     const base = {at: c.at, kind: 'consumer' as const, name: c.name, stream: c.stream}
     if (fresh.has(c.stream)) {
@@ -170,7 +184,12 @@ export async function computePlan(
     }
 
     if (!specStreams.has(c.stream)) {
-      if (!checkedStreams.has(c.stream)) checkedStreams.set(c.stream, Boolean(await findStream(jsm, c.stream)))
+      if (!checkedStreams.has(c.stream)) {
+        const si = await findStream(jsm, c.stream)
+        checkedStreams.set(c.stream, Boolean(si))
+        liveLimits.set(c.stream, consumerLimitsOf(si?.config))
+      }
+
       if (!checkedStreams.get(c.stream)) {
         problems.push({
           code: 2,
@@ -189,8 +208,10 @@ export async function computePlan(
       continue
     }
 
-    const diff = diffConsumerConfig(live.config, c.config)
-    const immutable = immutableConsumerChanges(diff)
+    // the stream's consumer_limits (as the spec leaves it, or as it is) fill in what the consumer does not set
+    const limits = desiredStreams.has(c.stream) ? consumerLimitsOf(desiredStreams.get(c.stream)) : liveLimits.get(c.stream)
+    const diff = diffConsumerConfig(liveConsumer(live.config), expectedConsumer(c.config, limits))
+    const immutable = immutableConsumerChanges(diff, options.caps)
     if (immutable.length > 0 && !options.recreate.has('consumer')) {
       problems.push(...changeProblem(c.at, spec.lines, `consumer "${c.name}" of stream "${c.stream}"`, 'consumer', immutable))
       continue
@@ -210,7 +231,7 @@ export async function computePlan(
     }
 
     const diff = diffBucketConfig(b.kind, liveBucketConfig(b.kind, live.config), b.config)
-    const immutable = immutableBucketChanges(diff)
+    const immutable = immutableBucketChanges(diff, options.caps)
     if (immutable.length > 0 && !options.recreate.has(b.kind)) {
       problems.push(...changeProblem(b.at, spec.lines, `${b.kind === 'kv' ? 'KV' : 'object'} bucket "${b.name}"`, b.kind, immutable))
       continue
@@ -229,7 +250,8 @@ export async function computePlan(
       if (!specStreams.has(name) || fresh.has(name)) continue
       const gone: string[] = []
       for await (const ci of jsm.consumers.list(name)) {
-        if (ci.config.durable_name && !wanted.has(`${name}\0${ci.name}`)) gone.push(ci.name)
+        // the consumers the server made to source this stream elsewhere are the server's, not the spec's
+        if (ci.config.durable_name && !isServerMadeConsumer(ci.config) && !wanted.has(`${name}\0${ci.name}`)) gone.push(ci.name)
       }
 
       for (const c of gone.sort()) deletes.push({action: 'delete', kind: 'consumer', name: c, stream: name})
@@ -278,8 +300,11 @@ async function runStep(jsm: JetStreamManager, js: JetStreamClient, step: PlanSte
       const stream = step.stream!
       if (step.action === 'delete' || step.action === 'recreate') await jsm.consumers.delete(stream, step.name)
       if (step.action === 'delete') return
-      const cfg = wireConsumerConfig(d.consumers.get(`${stream}\0${step.name}`)!.config) as ConsumerConfig
-      await (step.action === 'update' ? jsm.consumers.update(stream, step.name, cfg) : jsm.consumers.add(stream, cfg));
+      // only what the spec sets: the server fills in the rest as it does on create, consumer_limits included
+      const cfg = consumerRequestConfig(d.consumers.get(`${stream}\0${step.name}`)!.config) as ConsumerConfig
+      // nats.js types only `pedantic` here, but passes `action` on: update refuses a missing consumer, create a changed one
+      const action = {action: step.action === 'update' ? 'update' : 'create'} as Parameters<typeof jsm.consumers.add>[2]
+      await jsm.consumers.add(stream, cfg, action)
       return
     }
 
@@ -299,7 +324,16 @@ async function runStep(jsm: JetStreamManager, js: JetStreamClient, step: PlanSte
       if (step.action === 'delete' || step.action === 'recreate') await jsm.streams.delete(step.name)
       if (step.action === 'delete') return
       const cfg = normalizeStreamConfig(d.streams.get(step.name)!.config) as StreamConfig
-      await (step.action === 'update' ? jsm.streams.update(step.name, cfg) : jsm.streams.add(cfg));
+      if (step.action !== 'update') {
+        await jsm.streams.add(cfg)
+        return
+      }
+
+      // nats.js merges an update over the live configuration; a field the spec no longer sets must go, so every
+      // live field the desired configuration lacks is passed as undefined (JSON leaves it out)
+      const live = (await jsm.streams.info(step.name)).config as unknown as Record<string, unknown>
+      const cleared = Object.fromEntries(Object.keys(live).map((k) => [k, undefined]))
+      await jsm.streams.update(step.name, {...cleared, ...cfg} as StreamConfig)
     }
   }
 }

@@ -8,7 +8,7 @@ import {readdir, readFile, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 import {isMap, isScalar, isSeq, LineCounter, parseAllDocuments} from 'yaml'
 
-import {type Capabilities, clusterNeeds} from '../capabilities.js'
+import {type Capabilities, clusterNeeds, type Feature} from '../capabilities.js'
 import {consumerCapabilityNeeds, type ConsumerConfigInput, validateConsumerConfig} from '../consumers/config.js'
 import {ExitCode, NatsxError} from '../errors.js'
 import {msToNanos, parseDuration} from '../format/duration.js'
@@ -17,7 +17,7 @@ import {validateBucketName} from '../kv/config.js'
 import {streamCapabilityNeeds, streamClusterNeeds, type StreamConfigInput, validateStreamConfig} from '../streams/config.js'
 import {validateName} from '../subjects.js'
 import {bucketCapabilityNeeds, type BucketConfig, type BucketKind} from './buckets.js'
-import {type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS, TOP_CONSUMER_FIELDS} from './fields.js'
+import {CONSUMER_FIELDS, type FieldDef, KV_FIELDS, OBJECT_FIELDS, STREAM_FIELDS, TOP_CONSUMER_FIELDS} from './fields.js'
 
 export interface SpecLocation {
   file: string
@@ -201,6 +201,48 @@ class FileReader {
       out.push(this.checkRoot(root))
     }
 
+    return out
+  }
+
+  /**
+   * One stream or consumer configuration (`--config`): a mapping of fields, or what `stream info --json` /
+   * `consumer info --json` print (its `config` is read, the state around it ignored). Undefined when the file holds
+   * no usable document (the problems say why).
+   */
+  readConfig(text: string, defs: Record<string, FieldDef>): Record<string, unknown> | undefined {
+    const docs = parseAllDocuments(text, {lineCounter: this.lc, prettyErrors: false, uniqueKeys: true})
+    const list = Array.isArray(docs) ? docs : [docs]
+    for (const doc of list) {
+      for (const e of doc.errors) {
+        const line = e.linePos?.[0]?.line ?? this.lc.linePos(e.pos[0]).line
+        this.problems.push({code: 2, file: this.file, line, message: e.message.split('\n')[0], path: ''})
+      }
+    }
+
+    if (this.problems.length > 0) return undefined
+    const values = list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined)
+    if (values.length !== 1 || typeof values[0] !== 'object' || Array.isArray(values[0])) {
+      this.problems.push({code: 2, file: this.file, message: 'a configuration file holds one mapping of fields', path: ''})
+      return undefined
+    }
+
+    this.doc = list.find((d) => d.toJS() !== null) as unknown as {contents: unknown}
+    const root = this.substitute(values[0], []) as Record<string, unknown>
+    const info = root.config && typeof root.config === 'object' && !Array.isArray(root.config)
+    const raw = (info ? root.config : root) as Record<string, unknown>
+    const path: Path = info ? ['config'] : []
+    // what the server writes into a configuration it prints: its own metadata, the mark of a sourcing consumer
+    const own = {...raw}
+    delete own.sourcing
+    if (own.metadata && typeof own.metadata === 'object' && !Array.isArray(own.metadata)) {
+      own.metadata = Object.fromEntries(Object.entries(own.metadata).filter(([k]) => !k.startsWith('_nats.')))
+      if (Object.keys(own.metadata as object).length === 0) delete own.metadata
+    }
+
+    const out = this.fields(own, defs, [], path)
+    // `consumer info` names an ephemeral consumer beside its config
+    if (info && !out.name && !out.durable_name && typeof root.name === 'string' && defs.durable_name) out.name = root.name
+    if (Object.keys(raw).length === 0) this.problem(path, 'the configuration is empty')
     return out
   }
 
@@ -432,6 +474,31 @@ class FileReader {
   }
 }
 
+/**
+ * Read a `stream add/edit --config` or `consumer add/edit --config` file with apply's checks: unknown fields and
+ * wrong types are exit 2 naming the field and its line, durations and sizes take units (`max_age: 24h`,
+ * `ack_wait: 30s`, `max_bytes: 1GiB`) or the API's numbers, `${VAR}` is replaced from the environment.
+ */
+export async function readConfigFile(
+  file: string,
+  kind: 'consumer' | 'stream',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, unknown>> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new NatsxError(ExitCode.USAGE, `cannot read ${file}: ${(error as Error).message}`, {hint: 'check the --config path'})
+  }
+
+  const reader = new FileReader(file, env, new Map())
+  // a stream's file holds its own configuration: its consumers are added with `consumer add`
+  const streamFields = Object.fromEntries(Object.entries(STREAM_FIELDS).filter(([k]) => k !== 'consumers'))
+  const config = reader.readConfig(text, kind === 'stream' ? streamFields : CONSUMER_FIELDS)
+  if (reader.problems.length > 0 || !config) throw specError(reader.problems)
+  return config
+}
+
 /** Run a config module's validator and record its first complaint as a problem at the resource. */
 function semantic(reader: FileReader, path: Path, fn: () => void): boolean {
   try {
@@ -624,12 +691,46 @@ function overlappingSubjects(spec: Spec): SpecProblem[] {
   return problems
 }
 
+/** Whether a value says something a server that lacks the field would lose (not its zero value). */
+function meaningful(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '' || v === 0 || v === 'none' || v === 'default') return false
+  if (typeof v === 'string' && v.startsWith('0001-01-01')) return false
+  if (Array.isArray(v)) return v.length > 0
+  if (typeof v === 'object') return Object.entries(v).some(([k, x]) => !k.startsWith('_nats.') && meaningful(x))
+  return true
+}
+
+/** The fields of a configuration, at any depth, that a newer server added (`since` in the field table) and that are set. */
+export function fieldNeeds(config: Record<string, unknown>, defs: Record<string, FieldDef>, prefix = ''): Array<{feature: Feature; field: string}> {
+  const out: Array<{feature: Feature; field: string}> = []
+  for (const [k, v] of Object.entries(config)) {
+    const def = defs[k]
+    if (!def || !meaningful(v)) continue
+    const field = `${prefix}${k}`
+    const valueNeed = typeof v === 'string' ? def.sinceValues?.[v] : undefined
+    if (def.since) out.push({feature: def.since, field})
+    if (valueNeed) out.push({feature: valueNeed, field})
+    if (def.type === 'object' && v && typeof v === 'object' && !Array.isArray(v))
+      out.push(...fieldNeeds(v as Record<string, unknown>, def.fields ?? {}, `${field}.`))
+    if (def.type === 'objects' && Array.isArray(v))
+      for (const [i, x] of v.entries())
+        if (x && typeof x === 'object') out.push(...fieldNeeds(x as Record<string, unknown>, def.fields ?? {}, `${field}[${i}].`))
+  }
+
+  return out
+}
+
 /** Options the connected server cannot honour, each at its field (exit 8). */
 export function capabilityProblems(spec: Spec, caps: Capabilities): SpecProblem[] {
   const problems: SpecProblem[] = []
-  const add = (at: SpecLocation, needs: Array<{feature: Parameters<Capabilities['has']>[0]; field: string}>): void => {
+  const seen = new Set<string>()
+  const add = (at: SpecLocation, needs: Array<{feature: Feature; field: string}>): void => {
     for (const n of needs) {
       if (caps.has(n.feature)) continue
+      // the field table and the config modules may both name a field: once is enough
+      const key = `${at.file}\0${at.path}.${n.field}`
+      if (seen.has(key)) continue
+      seen.add(key)
       try {
         caps.require(n.feature, n.field)
       } catch (error) {
@@ -657,11 +758,11 @@ export function capabilityProblems(spec: Spec, caps: Capabilities): SpecProblem[
   }
 
   for (const s of spec.streams) {
-    add(s.at, streamCapabilityNeeds(s.config))
+    add(s.at, [...fieldNeeds(s.config, STREAM_FIELDS), ...streamCapabilityNeeds(s.config)])
     cluster(s.at, streamClusterNeeds(s.config))
   }
 
-  for (const c of spec.consumers) add(c.at, consumerCapabilityNeeds(c.config))
+  for (const c of spec.consumers) add(c.at, [...fieldNeeds(c.config, CONSUMER_FIELDS), ...consumerCapabilityNeeds(c.config)])
   for (const b of [...spec.kv, ...spec.objects]) {
     add(b.at, bucketCapabilityNeeds(b.kind, b.config))
     cluster(b.at, clusterNeeds(b.config))

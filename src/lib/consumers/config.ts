@@ -6,7 +6,7 @@
 import type {ConsumerConfig} from '@nats-io/jetstream'
 
 import {type Capabilities, compareVersions, type Feature, FEATURES} from '../capabilities.js'
-import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
+import {compact, diffFields, type FieldDiff, loadResourceConfig} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
 import {parseKeyValues} from '../key-values.js'
@@ -240,8 +240,8 @@ export function consumerConfigFromFlags(f: ConsumerFlagValues): ConsumerConfigIn
 
 /** Read a consumer configuration from JSON or YAML; `consumer info --json` output (with `config`) is accepted. */
 export async function consumerConfigFromFile(path: string): Promise<ConsumerConfigInput> {
-  const doc = await readConfigDocument(path)
-  return consumerConfigFromDocument(doc, path)
+  // the loader `natsx apply` uses: field names, types and units checked, each problem with its line (exit 2)
+  return (await loadResourceConfig(path, 'consumer')) as ConsumerConfigInput
 }
 
 export function consumerConfigFromDocument(

@@ -6,7 +6,7 @@
 import type {StreamConfig} from '@nats-io/jetstream'
 
 import {type Capabilities, clusterNeeds, type Feature, FEATURES} from '../capabilities.js'
-import {compact, diffFields, type FieldDiff, readConfigDocument} from '../config-file.js'
+import {compact, diffFields, type FieldDiff, loadResourceConfig} from '../config-file.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
 import {parseKeyValues} from '../key-values.js'
@@ -205,8 +205,8 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
  * accepted too: its `config` is used and the state is ignored.
  */
 export async function streamConfigFromFile(path: string): Promise<StreamConfigInput> {
-  const doc = await readConfigDocument(path)
-  return streamConfigFromDocument(doc, path)
+  // the loader `natsx apply` uses: field names, types and units checked, each problem with its line (exit 2)
+  return (await loadResourceConfig(path, 'stream')) as StreamConfigInput
 }
 
 export function streamConfigFromDocument(doc: Record<string, unknown>, where = 'the configuration'): StreamConfigInput {
