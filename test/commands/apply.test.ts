@@ -57,6 +57,10 @@ describe('apply: the order pipeline example', () => {
     expect(orders).toMatchObject({max_age: '3d', max_bytes: '1GiB', subjects: ['orders.>']})
     expect((orders.consumers as Array<{name: string}>).map((c) => c.name)).toEqual(['audit', 'fulfilment'])
     expect(live.kv).toEqual([{bucket: 'config', description: 'pipeline settings', history: 5, max_value_size: '64KiB'}])
+    // a bucket made by apply is made as `kv add` makes it: deny_delete on (ADR-8), so `stream rmm` cannot delete a revision
+    const kvStream = (await (await fetch(`${server.monitorUrl}/jsz?streams=true&config=true`)).json()) as {account_details?: Array<{stream_detail?: Array<{config?: {deny_delete?: boolean}; name: string}>}>}
+    const kvConfig = kvStream.account_details?.flatMap((a) => a.stream_detail ?? []).find((d) => d.name === 'KV_config')?.config
+    expect(kvConfig?.deny_delete).toBe(true)
     expect(live.objects).toEqual([
       {bucket: 'artifacts', description: 'invoices and shipping labels', max_bucket_size: '5GiB'},
     ])
@@ -354,8 +358,9 @@ describe('one configuration loader: stream and consumer add/edit --config read f
     const s = spec('units-stream.yaml', 'name: UNITS\nsubjects: [units.>]\nmax_age: 24h\nmax_bytes: 1GiB\nduplicate_window: 60000000000\n')
     const added = await cli(['stream', 'add', '--config', s])
     expect(added.code, added.stderr).toBe(0)
+    // stream add turns direct get on, as natscli does
     expect((await exported('UNITS')).streams).toEqual([
-      {duplicate_window: '1m', max_age: '1d', max_bytes: '1GiB', name: 'UNITS', subjects: ['units.>']},
+      {allow_direct: true, duplicate_window: '1m', max_age: '1d', max_bytes: '1GiB', name: 'UNITS', subjects: ['units.>']},
     ])
     const edited = await cli(['stream', 'edit', 'UNITS', '--config', spec('units-stream-2.yaml', 'name: UNITS\nsubjects: [units.>]\nmax_age: 48h\nmax_bytes: 1GiB\nduplicate_window: 1m\n')])
     expect(edited.code, edited.stderr).toBe(0)
@@ -371,5 +376,26 @@ describe('one configuration loader: stream and consumer add/edit --config read f
     const bad = await cli(['consumer', 'add', 'UNITS', '--config', spec('bad-consumer.yaml', 'durable_name: other\nack_wiat: 30s\n')])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('bad-consumer.yaml:2: ack_wiat: unknown field "ack_wiat"; did you mean "ack_wait"?')
+  })
+})
+
+describe('apply: pausing and resuming a consumer (2.11+)', () => {
+  it('a pause_until added or removed in the spec pauses or resumes the consumer, and --check then finds no drift', async ({skip}) => {
+    const facts = await serverFacts(server)
+    if (!facts.caps.has('consumer-pause')) skip() // the refusal on older servers: bad-specs fixture 40
+    const until = new Date(Date.now() + 24 * 3600 * 1000).toISOString()
+    const stream = (pause: string): string => `streams:\n  - name: PAUSING\n    subjects: [pausing.>]\n    consumers:\n      - name: worker\n        ack_policy: explicit${pause}\n`
+    expect((await cli(['apply', '-f', spec('pause-0.yaml', stream(''))])).code).toBe(0)
+    const paused = spec('pause-1.yaml', stream(`\n        pause_until: "${until}"`))
+    const r1 = await cli(['apply', '-f', paused, '--json'])
+    expect(r1.code, r1.stderr).toBe(0)
+    expect(r1.json<ApplyResult>().summary.update).toBe(1)
+    const info1 = await cli(['consumer', 'info', 'PAUSING', 'worker', '--json'])
+    expect(info1.json<{paused?: boolean}>().paused).toBe(true)
+    expect((await cli(['apply', '-f', paused, '--check'])).code).toBe(0)
+    const resumed = spec('pause-2.yaml', stream(''))
+    expect((await cli(['apply', '-f', resumed])).code).toBe(0)
+    expect((await cli(['consumer', 'info', 'PAUSING', 'worker', '--json'])).json<{paused?: boolean}>().paused).toBeFalsy()
+    expect((await cli(['apply', '-f', resumed, '--check'])).code).toBe(0)
   })
 })

@@ -15,12 +15,11 @@ import {
   diffConfigs,
   KV_DEFAULTS,
   type KvConfig,
-  kvCreateOptions,
   kvRequiredFeatures,
   type KvStreamConfigLike,
   normalizeKvConfig,
 } from '../kv/config.js'
-import {updateBucketStream} from '../kv/store.js'
+import {createKvBucket, updateBucketStream} from '../kv/store.js'
 import {
   applyObjChanges,
   normalizeObjConfig,
@@ -109,10 +108,10 @@ export async function findBucket(
 }
 
 /** Create through the nats.js managers (they write the subjects, rollup and discard settings a bucket needs). */
-export async function createBucket(js: JetStreamClient, kind: BucketKind, desired: BucketConfig): Promise<void> {
+export async function createBucket(js: JetStreamClient, jsm: JetStreamManager, kind: BucketKind, desired: BucketConfig): Promise<void> {
   if (kind === 'kv') {
-    const {Kvm} = await import('../nats/kv.js')
-    await new Kvm(js).create(desired.bucket, kvCreateOptions(fullBucketConfig('kv', desired) as KvConfig))
+    // as `kv add` makes it: only the fields set, deny_delete on (ADR-8)
+    await createKvBucket(jsm, fullBucketConfig('kv', desired) as KvConfig)
   } else {
     const {Objm} = await import('../nats/obj.js')
     await new Objm(js).create(desired.bucket, objCreateOptions(fullBucketConfig('object', desired) as ObjConfig))

@@ -305,6 +305,12 @@ async function runStep(jsm: JetStreamManager, js: JetStreamClient, step: PlanSte
       // nats.js types only `pedantic` here, but passes `action` on: update refuses a missing consumer, create a changed one
       const action = {action: step.action === 'update' ? 'update' : 'create'} as Parameters<typeof jsm.consumers.add>[2]
       await jsm.consumers.add(stream, cfg, action)
+      // a plain update keeps the old pause (2.11+): pausing and resuming go through the pause API
+      if (step.action === 'update' && step.diff?.some((f) => f.field === 'pause_until')) {
+        const until = (cfg as {pause_until?: string}).pause_until
+        await (until ? jsm.consumers.pause(stream, step.name, new Date(until)) : jsm.consumers.resume(stream, step.name))
+      }
+
       return
     }
 
@@ -316,7 +322,7 @@ async function runStep(jsm: JetStreamManager, js: JetStreamClient, step: PlanSte
       const cfg = d.buckets.get(`${kind}\0${step.name}`)!.config
       await (step.action === 'update'
         ? updateBucket(jsm, kind, step.name, step.diff ?? [])
-        : createBucket(js, kind, cfg))
+        : createBucket(js, jsm, kind, cfg))
       return
     }
 

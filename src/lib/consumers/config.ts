@@ -272,6 +272,7 @@ export interface ConsumerLimits {
 
 /** The zero time a server writes for an unset time. */
 const isZeroTime = (v: unknown): boolean => !v || String(v).startsWith('0001-')
+const isUnixEpoch = (v: unknown): boolean => Date.parse(String(v)) === 0
 
 /**
  * A time as one spelling of its instant, so `…T00:00:00Z`, `…T00:00:00.000Z` and `…T02:00:00+02:00` compare
@@ -367,7 +368,8 @@ export function normalizeConsumerConfig(input: ConsumerConfigInput, limits: Cons
   // `_nats.*` metadata is written by 2.11+ servers themselves (API level, versions): not part of a desired config
   if (c.metadata) c.metadata = userMetadata(c.metadata)
   if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
-  if (isZeroTime(c.pause_until)) delete c.pause_until
+  // a resumed consumer keeps the time it was resumed with (nats.js sends the epoch): not paused is not paused
+  if (isZeroTime(c.pause_until) || isUnixEpoch(c.pause_until)) delete c.pause_until
   else c.pause_until = instant(String(c.pause_until))
   if (!c.priority_groups || c.priority_groups.length === 0) {
     delete c.priority_groups
