@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
+import {connectionError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
 import {releaseConsumers} from '../../lib/kv/consumers.js'
@@ -69,5 +70,10 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     }
 
     if (!this.jsonEnabled()) process.stderr.write(`natsx: ${n} entr${n === 1 ? 'y' : 'ies'}\n`)
+    // the watch ends by itself only when the connection is gone: that is the server's doing, not a success
+    const counted = flags.count !== undefined && n >= flags.count
+    if (!counted && !this.interrupt.signal.aborted && (await this.nc()).isClosed()) {
+      throw connectionError(`the connection to the server was lost; the watch of bucket ${bucket} ended after ${n} entr${n === 1 ? 'y' : 'ies'}`, 'check the server and watch again (--revision resumes where it ended)')
+    }
   }
 }
