@@ -168,7 +168,14 @@ export async function runClient(
     })
     loop.catch(() => {})
     const ending = await Promise.race([
-      loop.then((report): Ending => ({kind: 'done', report})),
+      loop.then(
+        (report): Ending => ({kind: 'done', report}),
+        (error: Error): Ending => {
+          // a flush or request that failed for the connection's sake after the start: partial figures, exit 6
+          if (started > 0 && toNatsxError(error).exitCode === 6) return {error, kind: 'lost'}
+          throw error
+        },
+      ),
       lost.then((e) => e ?? new Promise<Ending>(() => {})),
       guard.ended,
     ])
