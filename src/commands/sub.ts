@@ -4,7 +4,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {BaseCommand} from '../lib/base-command.js'
-import {usageError} from '../lib/errors.js'
+import {connectionError, usageError} from '../lib/errors.js'
 import {durationFlag, intFlag} from '../lib/flags.js'
 import {stdoutRecords} from '../lib/io.js'
 import {type MessageRecord} from '../lib/messages.js'
@@ -109,13 +109,19 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
     let dropped = 0
     /** times the server dropped the connection (it drops a slow consumer that way) */
     let disconnects = 0
+    /** the connection is down now (the server went away and has not come back) */
+    let down = false
     if (!flags.stream) {
       const watch = async (): Promise<void> => {
         for await (const st of nc.status()) {
           if (st.type === 'disconnect') {
             disconnects++
+            down = true
             this.note(json, `the server dropped the connection (a slow consumer is dropped this way): messages published until it is back are lost`)
-          } else if (st.type === 'reconnect') this.note(json, `reconnected to ${st.server}; receiving again`)
+          } else if (st.type === 'reconnect') {
+            down = false
+            this.note(json, `reconnected to ${st.server}; receiving again`)
+          }
         }
       }
 
@@ -184,6 +190,12 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
         (disconnects > 0 ? `, ${disconnects} disconnect${disconnects === 1 ? '' : 's'} by the server: messages published meanwhile are lost` : '')
       process.stderr.write(`natsx: ${shownCount} message${shownCount === 1 ? '' : 's'} received (${summary.ended}${lost})\n`)
     }
+
+    // An end while the server is away is the server's doing: what it did not deliver is lost (exit 6).
+    if (down && !this.interrupt.signal.aborted) {
+      throw connectionError('the server went away and was not back when the subscription ended: messages published meanwhile are lost', 'check the server and subscribe again')
+    }
+
     // NDJSON is the --json output; no final object is printed.
   }
 
