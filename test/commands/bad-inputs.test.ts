@@ -223,7 +223,7 @@ describe('files and server errors', () => {
     await refused(['stream', 'add', 'MD', '--subjects', 'md', '--allow-mirror-direct', '-s', url], 2, /mirror direct.*; mirror-direct .* is for a mirror only/)
     const facts = await serverFacts(server)
     const spec = file('atomic.yaml', 'streams:\n  - name: ATOMIC\n    subjects: [atomic]\n    persist_mode: async\n    allow_atomic: true\n')
-    await (facts.caps.has('stream-atomic-batch') ? refused(['apply', '-f', spec, '-s', url], 2, /async persist mode is not supported with atomic batch publish/) : refused(['apply', '-f', spec, '-s', url], 8, /allow_atomic requires nats-server 2\.12\.0/));
+    await (facts.caps.has('stream-atomic-batch') ? refused(['apply', '-f', spec, '-s', url], 2, /async persist mode is not supported with atomic batch publish/) : refused(['apply', '-f', spec, '-s', url], 8, /(allow_atomic|persist_mode) requires nats-server 2\.12\.0/));
   })
 })
 
