@@ -137,8 +137,11 @@ describe('server commands on a 3-node cluster', () => {
     expect(conns.total).toBe(3)
     expect(new Set(conns.connections.map((x) => x.server))).toEqual(new Set(['n1', 'n2', 'n3']))
     expect(conns.connections.every((x) => x.account === 'APP')).toBe(true)
-    const text = await runCli(['server', 'report', 'jetstream', ...sys])
-    expect(text.code, text.stderr).toBe(0)
+    // the stream made in beforeAll, as soon as the servers report it (an R3 group settles after the create)
+    const text = await waitFor(async () => {
+      const r = await runCli(['server', 'report', 'jetstream', ...sys])
+      return r.code === 0 && /ORDERS .*APP/.test(r.stdout) ? r : undefined
+    }, 30_000, 'ORDERS in the report')
     expect(text.stdout).toMatch(/ORDERS .*APP/)
     const js = await runCli(['server', 'report', 'jetstream', ...http, '--json'])
     expect(js.code, js.stderr).toBe(0)
@@ -154,7 +157,9 @@ describe('server commands on a 3-node cluster', () => {
     try {
       const api = async <T>(subject: string, body: unknown = ''): Promise<T> => (await nc.request(subject, typeof body === 'string' ? body : JSON.stringify(body), {timeout: 10_000})).json<T>()
       await api('$JS.API.STREAM.CREATE.WORK', {name: 'WORK', num_replicas: 3, storage: 'file', subjects: ['work.>']})
-      for (let i = 0; i < 20; i++) await nc.request('work.item', `w${i}`)
+      // an R3 stream takes publishes once its group has elected a leader
+      await waitFor(async () => ((await api<{cluster?: {leader?: string}}>('$JS.API.STREAM.INFO.WORK')).cluster?.leader ? true : undefined), 30_000, 'a leader for WORK')
+      for (let i = 0; i < 20; i++) await nc.request('work.item', `w${i}`, {timeout: 10_000})
       await api('$JS.API.CONSUMER.CREATE.WORK.LAGGER', {config: {ack_policy: 'explicit', durable_name: 'LAGGER', num_replicas: 3}, stream_name: 'WORK'})
       type Info = {cluster?: {leader?: string}}
       const leaders = async (): Promise<{consumer?: string; stream?: string}> => ({
