@@ -313,6 +313,14 @@ describe('bench request and reply', () => {
   })
 })
 
+/** The moment to break the server: it has taken messages from the benchmark (its own counter), not a time. */
+async function publishing(server: NatsServer): Promise<void> {
+  await waitFor(async () => {
+    const v = (await (await fetch(`${server.monitorUrl}/varz`)).json()) as {in_msgs: number}
+    return v.in_msgs > 20_000 ? true : undefined
+  }, 30_000, 'the benchmark publishing')
+}
+
 describe('bench when the server dies mid-run', () => {
   it.each([
     ['one client', '1'],
@@ -321,11 +329,7 @@ describe('bench when the server dies mid-run', () => {
     const doomed = await startServer({jetstream: false})
     try {
       const run = spawnCli(['bench', 'pub', 'b.dies', '--clients', clients, '--msgs', '1000000000', '--json', '-s', doomed.url])
-      // the moment: the server has taken messages from the benchmark (its own counter), not a time
-      await waitFor(async () => {
-        const v = (await (await fetch(`${doomed.monitorUrl}/varz`)).json()) as {in_msgs: number}
-        return v.in_msgs > 20_000 ? true : undefined
-      }, 30_000, 'the benchmark publishing')
+      await publishing(doomed)
       process.kill(doomed.pid!, 'SIGKILL')
       const res = await run.done
       expect(res.code, res.stderr).toBe(6)
@@ -349,10 +353,7 @@ describe('bench when the server dies mid-run', () => {
     const doomed = await startServer({jetstream: false})
     try {
       const run = spawnCli(['bench', 'pub', 'b.dies', '--msgs', '1000000000', '-s', doomed.url])
-      await waitFor(async () => {
-        const v = (await (await fetch(`${doomed.monitorUrl}/varz`)).json()) as {in_msgs: number}
-        return v.in_msgs > 20_000 ? true : undefined
-      }, 30_000, 'the benchmark publishing')
+      await publishing(doomed)
       process.kill(doomed.pid!, 'SIGKILL')
       const res = await run.done
       expect(res.code).toBe(6)
@@ -365,13 +366,6 @@ describe('bench when the server dies mid-run', () => {
 })
 
 describe('bench when the server freezes mid-run (SIGSTOP)', () => {
-  async function publishing(server: NatsServer): Promise<void> {
-    await waitFor(async () => {
-      const v = (await (await fetch(`${server.monitorUrl}/varz`)).json()) as {in_msgs: number}
-      return v.in_msgs > 20_000 ? true : undefined
-    }, 30_000, 'the benchmark publishing')
-  }
-
   it('the stall is noticed within --timeout: exit 6, partial result', async () => {
     const frozen = await startServer({jetstream: false})
     try {
