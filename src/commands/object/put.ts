@@ -8,6 +8,8 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {usageError} from '../../lib/errors.js'
 import {forceFlag, headerFlag, parseHeaders, refuseOverMaxPayload, sizeFlag} from '../../lib/flags.js'
 import {validateBucketName} from '../../lib/kv/config.js'
+import {releaseConsumers} from '../../lib/kv/consumers.js'
+import {onFreshConnection, reportSweep, sweepOrphansQuietly} from '../../lib/objects/orphans.js'
 import {progressWriter} from '../../lib/objects/progress.js'
 import {type ObjectRecord, openObjectStore, refuseSealed} from '../../lib/objects/store.js'
 import {DEFAULT_CHUNK_SIZE, putObject} from '../../lib/objects/transfer.js'
@@ -21,7 +23,8 @@ export default class ObjectPut extends BaseCommand<typeof ObjectPut> {
     file: Args.string({description: 'file to store; stdin when omitted (then --name is required)', ignoreStdin: true}),
   }
   static description = `The data is streamed in chunks (32 publishes in flight): memory does not grow with the object size. The stored layout is the one nats.js, natscli and the Go client read. A progress bar with bytes/s is drawn on stderr when it is a terminal.
-Replacing an existing object needs --force when there is no terminal to confirm.`
+Replacing an existing object needs --force when there is no terminal to confirm.
+If the put fails (the server gone, Ctrl-C), the chunks sent so far are purged, on a fresh connection when the server is back within --timeout; otherwise the next \`object put\`, \`del\` or \`ls BUCKET\` removes them (chunks no object refers to, untouched for longer than --timeout), saying so on stderr.`
   static examples = [
     '<%= config.bin %> object put BACKUPS ./db.tar.gz',
     'pg_dump app | <%= config.bin %> object put BACKUPS --name app.sql --description "nightly dump" --json',
@@ -55,24 +58,33 @@ Replacing an existing object needs --force when there is no terminal to confirm.
 
     const headerPairs = parseHeaders(flags.header)
 
-    const {info: bucketState, os} = await openObjectStore(await this.js(), await this.jsm(), bucket)
+    const js = await this.js()
+    const jsm = await this.jsm()
+    const settings = await this.connectionSettings()
+    const {info: bucketState, os} = await openObjectStore(js, jsm, bucket)
     refuseSealed(bucketState, bucket)
     const existing = await os.info(name)
     if (existing && !existing.deleted) await this.confirm(`Replace object "${name}" in bucket "${bucket}"`, flags.force)
+    // what earlier puts left behind when they failed (best effort: a user who may not purge still stores)
+    reportSweep(await sweepOrphansQuietly(jsm, os, bucket, {minAgeMs: settings.timeoutMs}).finally(async () => releaseConsumers(js)), this.jsonEnabled())
     const progress = progressWriter(`${name}`, total, {enabled: Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !flags['no-progress']})
     const nc = await this.nc()
-    const result = await putObject(await this.js(), await this.jsm(), os, bucket, {
+    const {signal} = this.interrupt
+    const result = await putObject(js, jsm, os, bucket, {
       chunkSize: flags['chunk-size'],
+      connectionLost: () => nc.isClosed(),
       description: flags.description,
       headers: headerPairs,
       maxPayload: nc.info?.max_payload ?? 1024 * 1024,
       name,
       onBytes: (n) => progress.update(n),
-      signal: this.interrupt.signal,
+      reconnect: async (fn) => onFreshConnection(settings, settings.timeoutMs, fn, signal),
+      server: settings.displayServers.join(','),
+      signal,
       source: file ? createReadStream(file, {highWaterMark: flags['chunk-size'] ?? DEFAULT_CHUNK_SIZE}) : process.stdin,
-      timeoutMs: (await this.connectionSettings()).timeoutMs,
-    })
-    progress.done()
+      timeoutMs: settings.timeoutMs,
+      total,
+    }).finally(() => progress.done())
     this.say(`Stored ${bucket} > ${name}: ${result.size} bytes in ${result.chunks} chunks, ${result.digest}`)
     return result
   }

@@ -97,7 +97,11 @@ export async function listObjBuckets(jsm: JetStreamManager): Promise<ObjBucketSu
 }
 
 export async function listObjects(os: ObjectStore): Promise<ObjectRecord[]> {
-  const list = await os.list()
+  return objectRecords(await os.list())
+}
+
+/** The live objects of a listing, by name. */
+export function objectRecords(list: ObjectInfo[]): ObjectRecord[] {
   return list
     .filter((i) => !i.deleted)
     .map((i) => objectRecord(i))

@@ -5,26 +5,38 @@
  */
 import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
 import type {ObjectStore} from '@nats-io/obj'
-import type {Writable} from 'node:stream'
+import type {Readable, Writable} from 'node:stream'
 
 import {createHash, randomBytes} from 'node:crypto'
 import {type FileHandle, open, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
-import {connectionError, ExitCode, NatsxError, notFound} from '../errors.js'
+import {conflict, connectionError, ExitCode, NatsxError, notFound, toNatsxError} from '../errors.js'
+import {formatSize} from '../format/size.js'
 import {objectRecord, type ObjectRecord} from './store.js'
 
 export interface PutOptions {
   chunkSize?: number
+  /** true once the connection is gone: the chunks are then purged on a fresh connection (`reconnect`) */
+  connectionLost?: () => boolean
   description?: string
   headers?: Array<[string, string]>
   /** the server's max_payload: a chunk is never larger */
   maxPayload: number
   name: string
   onBytes?: (n: number) => void
+  /**
+   * After a lost connection: run the clean-up on a fresh connection if the server is back within --timeout
+   * (undefined when it is not). Without it, a lost connection leaves the chunks to the next sweep.
+   */
+  reconnect?: <T>(fn: (jsm: JetStreamManager) => Promise<T>) => Promise<T | undefined>
+  /** the servers as shown to people, for the error line */
+  server?: string
   signal?: AbortSignal
   source: AsyncIterable<Buffer | Uint8Array>
   timeoutMs?: number
+  /** the source's size when known (a file), for the error line */
+  total?: number
   /** chunk publishes awaiting their acknowledgement at once */
   window?: number
 }
@@ -38,11 +50,43 @@ export function base64UrlPadded(b: Buffer): string {
   return s + '='.repeat((4 - (s.length % 4)) % 4)
 }
 
+/** What became of the chunks of a put that failed. */
+export type PutCleanup = 'left' | 'purged' | 'stored'
+
+/** The one line a failed put ends with: what happened, how much was sent, and where its chunks are. */
+export function putFailure(
+  error: unknown,
+  p: {bucket: string; chunks: number; cleanup: PutCleanup; connectionLost: boolean; interrupted: boolean; name: string; sent: number; server?: string; total?: number},
+): NatsxError {
+  const sent = p.total === undefined ? formatSize(p.sent) : `${formatSize(p.sent)} of ${formatSize(p.total)}`
+  const what = `"${p.name}" in bucket "${p.bucket}" (${sent} sent)`
+  const where =
+    p.chunks === 0
+      ? 'no chunk was written'
+      : p.cleanup === 'purged'
+        ? `its ${p.chunks} chunk${p.chunks === 1 ? ' was' : 's were'} purged`
+        : `its chunks stay in the bucket until the next \`natsx object put\`, \`del\` or \`ls ${p.bucket}\` removes them`
+  if (p.cleanup === 'stored') {
+    // the metadata got there before the failure: the object is complete
+    return connectionError(`no acknowledgement for the metadata of ${what}, but it is there: the object is stored`, 'check it with `natsx object info`')
+  }
+
+  if (p.interrupted) return new NatsxError(ExitCode.INTERRUPTED, `interrupted while storing ${what}: the object was not stored`, {hint: where})
+  if (p.connectionLost) {
+    return connectionError(`lost the connection${p.server ? ` to ${p.server}` : ''} while storing ${what}: the object was not stored`, where)
+  }
+
+  const e = toNatsxError(error)
+  return new NatsxError(e.exitCode, `${what} was not stored: ${e.message}`, {details: e.details, hint: e.hint ? `${where}; ${e.hint}` : where})
+}
+
 /**
  * Store an object in the layout nats.js and the Go client use (chunks on `$O.<bucket>.C.<nuid>`, then one
  * metadata message on `$O.<bucket>.M.<base64url(name)>` with a subject rollup), but with up to `window` chunk
- * publishes in flight instead of one at a time. Memory is bounded by window × chunk size. On failure the chunks
- * written so far are purged and the previous version of the object stays.
+ * publishes in flight instead of one at a time. Memory is bounded by window × chunk size. On failure (the server
+ * gone, a refusal, Ctrl-C) every publish is waited for, the chunks written so far are purged (on a fresh connection
+ * when the first one is lost and the server is back in time), the previous version of the object stays, and the
+ * error says what became of the chunks.
  */
 export async function putObject(js: JetStreamClient, jsm: JetStreamManager, os: ObjectStore, bucket: string, o: PutOptions): Promise<ObjectRecord> {
   const {headers, nuid} = await import('../nats/core.js')
@@ -50,26 +94,66 @@ export async function putObject(js: JetStreamClient, jsm: JetStreamManager, os: 
   const window = Math.max(2, o.window ?? PUT_WINDOW)
   const old = await os.info(o.name)
   const id = nuid.next()
+  const stream = `OBJ_${bucket}`
   const chunkSubject = `$O.${bucket}.C.${id}`
+  const metaSubject = `$O.${bucket}.M.${base64UrlPadded(Buffer.from(o.name))}`
   const hash = createHash('sha256')
   const timeout = o.timeoutMs
   let size = 0
   let chunks = 0
-  const inflight: Array<Promise<unknown>> = []
+  let metaSent = false
+  // the first publish that failed; every publish is handled at once, so none is ever an unhandled rejection
+  let failed: undefined | {error: unknown}
+  const inflight: Array<Promise<void>> = []
+  const settle = async (batch: Array<Promise<void>>): Promise<void> => {
+    await Promise.all(batch)
+    if (failed) throw failed.error
+  }
+
   const send = async (chunk: Buffer): Promise<void> => {
     hash.update(chunk)
     size += chunk.length
     chunks++
-    inflight.push(js.publish(chunkSubject, chunk, timeout ? {timeout} : {}))
+    inflight.push(
+      js.publish(chunkSubject, chunk, timeout ? {timeout} : {}).then(
+        () => {},
+        (error: unknown) => {
+          failed ??= {error}
+        },
+      ),
+    )
     o.onBytes?.(chunk.length)
-    if (inflight.length >= window) await Promise.all(inflight.splice(0, window / 2))
+    if (inflight.length >= window) await settle(inflight.splice(0, window / 2))
   }
+
+  // after a failure: purge the chunks, unless the metadata got there after all (then the object is complete)
+  const cleanUp = async (m: JetStreamManager): Promise<PutCleanup> => {
+    if (metaSent) {
+      const last = await m.streams.getMessage(stream, {last_by_subj: metaSubject}).catch(() => {})
+      if (last && last.json<{nuid?: string}>().nuid === id) return 'stored'
+    }
+
+    await m.streams.purge(stream, {filter: chunkSubject})
+    return 'purged'
+  }
+
+  // Ctrl-C ends a read that waits on a quiet source (stdin) too
+  const interrupted = new Promise<never>((_, reject) => {
+    const abort = (): void => reject(new NatsxError(ExitCode.INTERRUPTED, 'interrupted'))
+    if (o.signal?.aborted) abort()
+    else o.signal?.addEventListener('abort', abort, {once: true})
+  })
+  interrupted.catch(() => {})
+  const source = o.source[Symbol.asyncIterator]()
 
   try {
     let parts: Buffer[] = []
     let buffered = 0
-    for await (const piece of o.source) {
-      if (o.signal?.aborted) throw new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
+    for (;;) {
+      const next = await Promise.race([source.next(), interrupted])
+      if (next.done) break
+      if (failed) throw failed.error
+      const piece = next.value
       const b = Buffer.isBuffer(piece) ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength)
       parts.push(b)
       buffered += b.length
@@ -85,7 +169,21 @@ export async function putObject(js: JetStreamClient, jsm: JetStreamManager, os: 
     }
 
     if (buffered > 0) await send(parts.length === 1 ? parts[0] : Buffer.concat(parts, buffered))
-    await Promise.all(inflight.splice(0))
+    await settle(inflight.splice(0))
+    if (o.signal?.aborted) throw new NatsxError(ExitCode.INTERRUPTED, 'interrupted')
+    // Every chunk must still be there: another client's sweep of unfinished uploads removes chunks that stood still
+    // for longer than its --timeout (a source that paused that long); metadata must never point at a gap.
+    if (chunks > 0) {
+      const si = await jsm.streams.info(stream, {subjects_filter: chunkSubject})
+      const stored = si.state.subjects?.[chunkSubject] ?? 0
+      if (stored !== chunks) {
+        throw conflict(
+          `${chunks - stored} of its ${chunks} chunks were removed meanwhile (the input paused for longer than another client's --timeout, which took them for an unfinished upload)`,
+          'run the put again',
+        )
+      }
+    }
+
     const meta: Record<string, unknown> = {
       bucket,
       chunks,
@@ -106,17 +204,37 @@ export async function putObject(js: JetStreamClient, jsm: JetStreamManager, os: 
 
     const h = headers()
     h.set('Nats-Rollup', 'sub')
-    const ack = await js.publish(`$O.${bucket}.M.${base64UrlPadded(Buffer.from(o.name))}`, JSON.stringify(meta), {headers: h, ...(timeout ? {timeout} : {})})
+    metaSent = true
+    const ack = await js.publish(metaSubject, JSON.stringify(meta), {headers: h, ...(timeout ? {timeout} : {})})
+    metaSent = false
     if (old && !old.deleted && old.nuid) {
-      await jsm.streams.purge(`OBJ_${bucket}`, {filter: `$O.${bucket}.C.${old.nuid}`}).catch(() => {})
+      await jsm.streams.purge(stream, {filter: `$O.${bucket}.C.${old.nuid}`}).catch(() => {})
     }
 
     const info = await os.info(o.name)
     return info ? objectRecord(info) : {bucket, chunks, deleted: false, digest: meta.digest as string, modified: meta.mtime as string, name: o.name, revision: ack.seq, size}
   } catch (error) {
-    await Promise.allSettled(inflight)
-    await jsm.streams.purge(`OBJ_${bucket}`, {filter: chunkSubject}).catch(() => {})
-    throw error
+    await Promise.all(inflight.splice(0))
+    // a read may still be pending (a quiet stdin): an async generator's return() would wait for it, destroy does not
+    const readable = o.source as Partial<Readable>
+    if (typeof readable.destroy === 'function') readable.destroy()
+    else source.return?.().catch(() => {})
+    const lost = o.connectionLost?.() ?? false
+    let cleanup: PutCleanup = 'left'
+    if (chunks === 0 && !metaSent) cleanup = 'purged'
+    else if (lost) cleanup = (await o.reconnect?.(cleanUp)) ?? 'left'
+    else cleanup = await cleanUp(jsm).catch((): PutCleanup => 'left')
+    throw putFailure(error, {
+      bucket,
+      chunks,
+      cleanup,
+      connectionLost: lost,
+      interrupted: Boolean(o.signal?.aborted) || (error instanceof NatsxError && error.exitCode === ExitCode.INTERRUPTED),
+      name: o.name,
+      sent: size,
+      server: o.server,
+      total: o.total,
+    })
   }
 }
 

@@ -68,7 +68,49 @@ describe('object edit on one server', () => {
     expect(sameJson.json<ObjectEditResult>()).toMatchObject({applied: false, changes: []})
   })
 
-  it('bad input: missing bucket 3, nothing to change 2, bad values 2, 2.10 options 8, sealed bucket 4; nothing changes', async () => {
+  it('compression switches on and off in place where the server can (2.10+), the objects stay readable; exit 8 and nothing changed where not', async () => {
+    const {caps} = await serverFacts(server)
+    expect((await obj('add', 'ZIP')).code).toBe(0)
+    const text = 'compressible '.repeat(20_000)
+    expect((await runCli(['object', 'put', 'ZIP', '--name', 'before.txt', ...s], {input: text})).code).toBe(0)
+    const on = await obj('edit', 'ZIP', '--compress', '--json')
+    if (!caps.has('stream-compression')) {
+      expect(on.code, on.stderr).toBe(8)
+      expect(errorLines(on.stderr).map((l) => JSON.parse(l))).toEqual([
+        {
+          error: {
+            code: 8,
+            hint: 'leave the option out or upgrade the server',
+            kind: 'unsupported',
+            message: `object store compression (--compress) requires nats-server ${FEATURES['stream-compression'].version}; connected server is ${caps.version}`,
+          },
+        },
+      ])
+      expect(on.stdout).toBe('')
+      // turning off what is off sends nothing and says so
+      const off = await obj('edit', 'ZIP', '--no-compress')
+      expect(off.code, off.stderr).toBe(0)
+      expect(off.stdout.trim()).toBe('Bucket ZIP: no differences')
+      expect(await bucket('ZIP')).toMatchObject({compression: false})
+      return
+    }
+
+    expect(on.code, on.stderr).toBe(0)
+    expect(on.json<ObjectEditResult>()).toMatchObject({applied: true, changes: [{field: 'compression', from: false, to: true}], compression: true})
+    const raw = await runCli(['stream', 'info', 'OBJ_ZIP', '--json', ...s])
+    expect(raw.json<{config: {compression?: string}}>().config.compression).toBe('s2')
+    expect((await runCli(['object', 'put', 'ZIP', '--name', 'after.txt', ...s], {input: text})).code).toBe(0)
+    const off = await obj('edit', 'ZIP', '--no-compress', '--json')
+    expect(off.code, off.stderr).toBe(0)
+    expect(off.json<ObjectEditResult>()).toMatchObject({applied: true, changes: [{field: 'compression', from: true, to: false}], compression: false})
+    for (const name of ['before.txt', 'after.txt']) {
+      const get = await runCli(['object', 'get', 'ZIP', name, ...s])
+      expect(get.code, get.stderr).toBe(0)
+      expect(get.stdout).toBe(text)
+    }
+  })
+
+  it('bad input: missing bucket 3, nothing to change 2, bad values 2, 2.10 options 8, sealed bucket 4; nothing changes', {timeout: 120_000}, async () => {
     const missing = await obj('edit', 'NOPE', '--description', 'x')
     expect(missing.code).toBe(3)
     expect(errorLines(missing.stderr)).toEqual(['natsx: object store bucket "NOPE" not found; list buckets with `natsx object ls`'])
