@@ -76,12 +76,12 @@ export const FEATURES = {
   // publish headers (§1.5)
   'message-trace': {kind: 'header', label: 'message tracing', name: 'Nats-Trace-Dest, Nats-Trace-Only', offered: false, version: '2.11.0'},
   'expected-last-subject-seq-subject': {kind: 'header', label: 'expected last sequence of another subject', name: 'Nats-Expected-Last-Subject-Sequence-Subject', offered: false, version: '2.11.0'},
-  'ttl-header': {apiLevel: 1, kind: 'header', label: 'per-message TTL header', name: 'Nats-TTL', offered: 'kv create/purge --ttl', version: '2.11.0'},
+  'ttl-header': {apiLevel: 1, kind: 'header', label: 'per-message TTL header', name: 'Nats-TTL', offered: 'kv create/purge --ttl, pub --ttl', version: '2.11.0'},
   'counter-increment': {apiLevel: 2, kind: 'header', label: 'counter increment', name: 'Nats-Incr', offered: 'counter incr/decr/get/ls/view', version: '2.12.0'},
-  'atomic-batch-headers': {apiLevel: 2, kind: 'header', label: 'atomic batch headers', name: 'Nats-Batch-Id, Nats-Batch-Sequence, Nats-Batch-Commit', offered: false, version: '2.12.0'},
-  'schedule-at': {apiLevel: 2, kind: 'header', label: 'one-shot schedule', name: 'Nats-Schedule @at, Nats-Schedule-Target, Nats-Schedule-TTL', offered: false, version: '2.12.0'},
+  'atomic-batch-headers': {apiLevel: 2, kind: 'header', label: 'atomic batch headers', name: 'Nats-Batch-Id, Nats-Batch-Sequence, Nats-Batch-Commit', offered: 'pub --atomic', version: '2.12.0'},
+  'schedule-at': {apiLevel: 2, kind: 'header', label: 'one-shot schedule', name: 'Nats-Schedule @at, Nats-Schedule-Target, Nats-Schedule-TTL', offered: 'pub --schedule-at/--schedule-after with --schedule-target/--schedule-ttl', version: '2.12.0'},
   'required-api-level': {apiLevel: 2, kind: 'header', label: 'required API level header', name: 'Nats-Required-Api-Level', offered: false, version: '2.12.0'},
-  'schedule-cron': {apiLevel: 4, kind: 'header', label: 'repeating schedules (cron, @every)', name: 'Nats-Schedule, Nats-Schedule-Source, Nats-Schedule-Time-Zone, Nats-Schedule-Rollup', offered: false, version: '2.14.0'},
+  'schedule-cron': {apiLevel: 4, kind: 'header', label: 'repeating schedules (cron, @every)', name: 'Nats-Schedule, Nats-Schedule-Source, Nats-Schedule-Time-Zone, Nats-Schedule-Rollup', offered: 'pub --schedule-every/--schedule-cron/--schedule-source', version: '2.14.0'},
   'batch-commit-eob': {apiLevel: 4, kind: 'header', label: 'batch commit end-of-batch', name: 'Nats-Batch-Commit: eob', offered: false, version: '2.14.0'},
   // KV and object store (§1.6)
   'kv-compression': {kind: 'bucket', label: 'KV compression', name: 'compression', offered: 'kv add/edit --compress', version: '2.10.0'},

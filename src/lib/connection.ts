@@ -555,3 +555,15 @@ export function traceRequests(nc: NatsConnection, write: (line: string) => void,
     }
   }
 }
+
+/**
+ * Reconnect after a drop, on a connection already open (pub's failover, request --retries). The connection is made as
+ * every command makes it, so a refusal at connect time reads as before; only a later drop reconnects, to whichever
+ * known server answers (the ConnectionWatch of the command decides whether waiting is worth it).
+ */
+export function enableReconnect(nc: NatsConnection): void {
+  const options = (nc as unknown as {options?: {maxReconnectAttempts?: number; reconnect?: boolean}}).options
+  if (!options) return
+  options.reconnect = true
+  options.maxReconnectAttempts = -1
+}

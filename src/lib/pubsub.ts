@@ -1,123 +1,23 @@
 /**
- * Core messaging: publish (core or JetStream), subscribe (core or JetStream replay through an ordered consumer),
- * request and reply. Functions take an open connection and plain options and report through callbacks; they
- * never print.
+ * Core messaging: subscribe (core or JetStream replay through an ordered consumer) and reply. Publishing and requests
+ * are in `publish/`. Functions take an open connection and plain options and report through callbacks; they never
+ * print.
  */
 import type {JetStreamClient, JetStreamManager} from '@nats-io/jetstream'
-import type {Msg, MsgHdrs, NatsConnection, Subscription} from '@nats-io/transport-node'
+import type {Msg, NatsConnection, Subscription} from '@nats-io/transport-node'
 
-import {pause, untilAborted} from './abort.js'
-import {ExitCode, interrupted, NatsxError, toNatsxError} from './errors.js'
+import {pause} from './abort.js'
+import {toNatsxError} from './errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from './messages.js'
+import {buildHeaders} from './publish/headers.js'
 import {failureText, runShell, shellSafe, shellSafeText, succeeded} from './shell.js'
 import {subjectMatches} from './subjects.js'
-import {expandTemplate, hasTemplate, subjectTokens, tokenReferences, usesRequest} from './templates.js'
+import {expandTemplate, subjectTokens, tokenReferences, usesRequest} from './templates.js'
 import {translateRecord} from './translate.js'
 
+export type {ReplyRecord, RequestResult} from './publish/request.js'
+
 const enc = new TextEncoder()
-
-async function buildHeaders(pairs: Array<[string, string]>, count: number, tokens?: string[]): Promise<MsgHdrs | undefined> {
-  if (pairs.length === 0) return undefined
-  const {headers} = await import('./nats/core.js')
-  const h = headers()
-  for (const [k, v] of pairs) h.append(k, expandTemplate(v, {count, tokens}))
-  return h
-}
-
-// ---------------------------------------------------------------- publish
-
-/**
- * What is published: `count` messages of one body (a string body is a template, expanded per message), or one
- * message per item of `lines` (`--send-on newline`), each published as it arrives, until the lines end. Line bodies
- * are data: never template-expanded.
- */
-export type PublishBodies = {body: string | Uint8Array; count: number} | {lines: AsyncIterable<Uint8Array>}
-
-export type PublishOptions = PublishBodies & {
-  headers: Array<[string, string]>
-  /** JetStream: wait for the PubAck of each message before the next */
-  js?: JetStreamClient
-  msgId?: string
-  reply?: string
-  signal?: AbortSignal
-  /** pause between messages */
-  sleepMs?: number
-  /** a template: {{Count}} is the message number (the line number with `lines`), from 1 */
-  subject: string
-  timeoutMs: number
-}
-
-export interface PubAckRecord {
-  duplicate: boolean
-  seq: number
-  stream: string
-  subject: string
-}
-
-export interface PublishResult {
-  bytes: number
-  jetstream?: PubAckRecord[]
-  /** messages published: with --send-on newline, the lines */
-  messages: number
-  /** the last subject published to (templates expanded) */
-  subject: string
-}
-
-export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ack: PubAckRecord, n: number) => void): Promise<PublishResult> {
-  const result: PublishResult = {bytes: 0, messages: 0, subject: o.subject}
-  if (o.js) result.jetstream = []
-
-  /** false when interrupted during the pause between messages */
-  const between = async (n: number): Promise<boolean> => !o.sleepMs || n === 1 || pause(o.sleepMs, o.signal)
-
-  const send = async (n: number, data: Uint8Array): Promise<void> => {
-    const subject = expandTemplate(o.subject, {count: n})
-    const headers = await buildHeaders(o.headers, n)
-    if (o.js) {
-      const msgID = o.msgId === undefined ? undefined : expandTemplate(o.msgId, {count: n})
-      const ack = await o.js.publish(subject, data, {headers, msgID, timeout: o.timeoutMs}).catch((error: Error) => {
-        // nats.js reports a 503 (no stream listens on the subject) as "jetstream is not enabled".
-        if (error.name === 'JetStreamNotEnabled') {
-          throw new NatsxError(ExitCode.CONNECTION, `no responders: no stream stores subject "${subject}" (or JetStream is off)`, {hint: 'create a stream for the subject or check the subject'})
-        }
-
-        throw error
-      })
-      const rec = {duplicate: Boolean(ack.duplicate), seq: ack.seq, stream: ack.stream, subject}
-      result.jetstream!.push(rec)
-      onAck?.(rec, n)
-    } else {
-      nc.publish(subject, data, {headers, reply: o.reply})
-      // Keep client buffers bounded on long runs.
-      if (n % 10_000 === 0) await nc.flush()
-    }
-
-    result.messages++
-    result.bytes += data.length
-    result.subject = subject
-  }
-
-  if ('lines' in o) {
-    let n = 0
-    for await (const line of o.lines) {
-      if (o.signal?.aborted) break
-      n++
-      if (!(await between(n))) break
-      await send(n, line)
-    }
-  } else {
-    const isTemplate = typeof o.body === 'string' && hasTemplate(o.body)
-    const fixed = typeof o.body === 'string' ? enc.encode(o.body) : o.body
-    for (let n = 1; n <= o.count; n++) {
-      if (o.signal?.aborted) break
-      if (!(await between(n))) break
-      await send(n, isTemplate ? enc.encode(expandTemplate(o.body as string, {count: n})) : fixed)
-    }
-  }
-
-  await nc.flush()
-  return result
-}
 
 // ---------------------------------------------------------------- subscribe
 
@@ -342,84 +242,6 @@ async function startReplay(
     // Leave nothing behind on the server.
     await consumer.delete().catch(() => {})
   })
-}
-
-// ---------------------------------------------------------------- request
-
-export interface RequestOptions {
-  body: Uint8Array
-  headers: Array<[string, string]>
-  /** called with each reply as it arrives (without --translate, which runs once all are in) */
-  onReply?: (rec: ReplyRecord) => void
-  /** 1 = first reply; 0 = all until the timeout; N = up to N */
-  replies: number
-  /** Ctrl-C: stops waiting for replies and aborts a running --translate command */
-  signal?: AbortSignal
-  subject: string
-  timeoutMs: number
-  /** pipe each reply body through this shell command (see translate.ts), one reply at a time, in order */
-  translate?: string
-}
-
-export interface ReplyRecord extends MessageRecord {
-  rtt_ms: number
-}
-
-export interface RequestResult {
-  replies: ReplyRecord[]
-  subject: string
-}
-
-export async function request(nc: NatsConnection, o: RequestOptions): Promise<RequestResult> {
-  const received = await collectReplies(nc, o)
-  // Translated after all replies are in, so the command's run time is not part of any rtt_ms.
-  if (o.translate === undefined) return {replies: received.map((r) => r.rec), subject: o.subject}
-  const replies: ReplyRecord[] = []
-  for (const r of received) replies.push(await translateRecord(r.rec, r.body, o.translate, o.signal))
-  return {replies, subject: o.subject}
-}
-
-async function collectReplies(nc: NatsConnection, o: RequestOptions): Promise<Array<{body: Uint8Array; rec: ReplyRecord}>> {
-  const headers = await buildHeaders(o.headers, 1)
-  const started = performance.now()
-  const stamp = (m: Msg): {body: Uint8Array; rec: ReplyRecord} => {
-    const r = {body: m.data, rec: {...messageRecord(m), rtt_ms: Number((performance.now() - started).toFixed(3))}}
-    if (o.translate === undefined) o.onReply?.(r.rec)
-    return r
-  }
-
-  try {
-    if (o.replies === 1) {
-      const m = await untilAborted(nc.request(o.subject, o.body, {headers, timeout: o.timeoutMs}), o.signal)
-      return [stamp(m)]
-    }
-
-    const it = await nc.requestMany(o.subject, o.body, {
-      headers,
-      maxMessages: o.replies > 0 ? o.replies : undefined,
-      maxWait: o.timeoutMs,
-      strategy: o.replies > 0 ? 'count' : 'timer',
-    })
-    const replies: Array<{body: Uint8Array; rec: ReplyRecord}> = []
-    // Ctrl-C ends the wait: the replies in so far are the result (and the exit code 130)
-    const stop = (): void => (it as unknown as {stop(): void}).stop()
-    o.signal?.addEventListener('abort', stop, {once: true})
-    try {
-      for await (const m of it) {
-        if (m.headers?.code === 503) throw new NatsxError(ExitCode.CONNECTION, `no responders on "${o.subject}"`, {hint: 'nothing is subscribed to that subject; start a responder or check the subject'})
-        replies.push(stamp(m))
-      }
-    } finally {
-      o.signal?.removeEventListener('abort', stop)
-    }
-
-    if (o.signal?.aborted && replies.length === 0) throw interrupted()
-
-    if (replies.length === 0) throw new NatsxError(ExitCode.CONNECTION, `no reply on "${o.subject}" within ${o.timeoutMs}ms`, {hint: 'raise --timeout or check the responder'})
-    return replies
-  } catch (error) {
-    throw toNatsxError(error, {subject: o.subject})
-  }
 }
 
 // ---------------------------------------------------------------- reply

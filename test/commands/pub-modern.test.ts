@@ -1,0 +1,210 @@
+import {jetstreamManager, type JetStreamManager, type StreamConfig} from '@nats-io/jetstream'
+import {connect, type NatsConnection} from '@nats-io/transport-node'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {PubResult} from '../../src/commands/pub.js'
+
+import {runCli} from '../helpers/cli.js'
+import {type NatsServer, serverFacts, type ServerFacts, startServer, waitFor} from '../helpers/servers.js'
+
+let server: NatsServer
+let facts: ServerFacts
+let nc: NatsConnection
+let jsm: JetStreamManager
+
+beforeAll(async () => {
+  server = await startServer()
+  facts = await serverFacts(server)
+  nc = await connect({servers: server.url})
+  jsm = await jetstreamManager(nc)
+})
+
+afterAll(async () => {
+  await nc?.close()
+  await server?.destroy()
+})
+
+const pub = (...args: string[]): ReturnType<typeof runCli> => runCli(['pub', ...args, '-s', server.url])
+const stored = async (stream: string, subject?: string): Promise<number> => {
+  const info = await jsm.streams.info(stream, subject ? {subjects_filter: subject} : undefined)
+  return subject ? (info.state.subjects?.[subject] ?? 0) : info.state.messages
+}
+
+/** A stream with the given 2.11+ options where the server has them (an older one would drop them). */
+async function addStream(name: string, options: Partial<StreamConfig> & Record<string, unknown>): Promise<void> {
+  await jsm.streams.add({name, subjects: [`${name.toLowerCase()}.>`], ...options} as StreamConfig)
+}
+
+/** exit 8, one line naming the version the feature needs, and nothing stored */
+async function expectRefused(res: Awaited<ReturnType<typeof runCli>>, needs: string, stream: string): Promise<void> {
+  expect(res.code, res.stderr).toBe(8)
+  expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1)
+  expect(res.stderr).toContain(`requires nats-server ${needs}`)
+  expect(await stored(stream)).toBe(0)
+}
+
+describe('pub --ttl', () => {
+  it('stores the message with Nats-TTL and the stream removes it when it expires; exit 8 before 2.11', async () => {
+    const ttl = facts.caps.has('msg-ttl')
+    await addStream('TTLS', ttl ? {allow_msg_ttl: true} : {})
+    const res = await pub('ttls.a', 'short-lived', '--ttl', '1s', '--json')
+    if (!facts.caps.has('ttl-header')) {
+      await expectRefused(res, '2.11.0', 'TTLS')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    const r = res.json<PubResult>()
+    expect(r.jetstream?.[0]).toMatchObject({stream: 'TTLS', seq: 1})
+    const m = await jsm.streams.getMessage('TTLS', {seq: 1})
+    expect(m?.header.get('Nats-TTL')).toBe('1s')
+    await waitFor(async () => ((await stored('TTLS')) === 0 ? true : undefined), 15_000, 'the message to expire')
+  })
+
+  it('on a stream without allow_msg_ttl: exit 2 naming the stream option, nothing stored (exit 8 before 2.11)', async () => {
+    await addStream('NOTTL', {})
+    const res = await pub('nottl.a', 'x', '--ttl', '5s')
+    if (!facts.caps.has('ttl-header')) {
+      await expectRefused(res, '2.11.0', 'NOTTL')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(2)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(/does not allow per-message TTL.*allow_msg_ttl/)
+    expect(await stored('NOTTL')).toBe(0)
+  })
+
+  it('refuses a TTL under 1s with exit 2 before connecting', async () => {
+    const res = await runCli(['pub', 'x', 'y', '--ttl', '500ms', '-s', 'nats://127.0.0.1:1'])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('--ttl must be at least 1s')
+  })
+})
+
+describe('pub --atomic', () => {
+  it('stores the messages of one run as one batch and reports its ack; exit 8 before 2.12', async () => {
+    const atomic = facts.caps.has('stream-atomic-batch')
+    await addStream('ATOM', atomic ? {allow_atomic: true} : {})
+    const res = await pub('atom.{{Count}}', 'order {{Count}}', '--atomic', '--count', '5', '--json')
+    if (!facts.caps.has('atomic-batch-headers')) {
+      await expectRefused(res, '2.12.0', 'ATOM')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    const r = res.json<PubResult>()
+    expect(r.atomic).toMatchObject({count: 5, seq: 5, stream: 'ATOM'})
+    expect(r.atomic?.batch).toMatch(/^\w{1,64}$/)
+    expect(r.messages).toBe(5)
+    expect(await stored('ATOM')).toBe(5)
+    const last = await jsm.streams.getMessage('ATOM', {seq: 5})
+    expect(last?.subject).toBe('atom.5')
+    expect(last?.string()).toBe('order 5')
+  })
+
+  it('lines of stdin as one batch; on a stream without allow_atomic nothing is stored (exit 2); exit 8 before 2.12', async () => {
+    const has = facts.caps.has('atomic-batch-headers')
+    await addStream('ATOML', has ? {allow_atomic: true} : {})
+    const ok = await runCli(['pub', 'atoml.x', '--atomic', '--send-on', 'newline', '--json', '-s', server.url], {input: 'a\nb\nc\n'})
+    if (!has) {
+      expect(JSON.parse(ok.stderr)).toMatchObject({error: {code: 8, kind: 'unsupported'}})
+      await expectRefused(ok, '2.12.0', 'ATOML')
+      return
+    }
+
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json<PubResult>().atomic).toMatchObject({count: 3, stream: 'ATOML'})
+    expect(await stored('ATOML')).toBe(3)
+
+    await addStream('NOATOM', {})
+    const res = await pub('noatom.x', 'y', '--atomic', '--count', '3')
+    expect(res.code, res.stderr).toBe(2)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toContain('allow_atomic')
+    expect(await stored('NOATOM')).toBe(0)
+  })
+
+  it('refuses more than 1000 messages with exit 2 before connecting', async () => {
+    const res = await runCli(['pub', 'x', 'y', '--atomic', '--count', '1001', '-s', 'nats://127.0.0.1:1'])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('at most 1000 messages')
+  })
+})
+
+describe('pub --schedule-*', () => {
+  it('--schedule-after publishes the body to the target once; exit 8 before 2.12', async () => {
+    const schedules = facts.caps.has('stream-schedules')
+    await addStream('SCH', schedules ? {allow_msg_schedules: true} : {})
+    const res = await pub('sch.once', 'wake up', '--schedule-after', '1s', '--schedule-target', 'sch.fired', '--json')
+    if (!facts.caps.has('schedule-at')) {
+      await expectRefused(res, '2.12.0', 'SCH')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    const r = res.json<PubResult>()
+    expect(r.schedule).toMatchObject({target: 'sch.fired'})
+    expect(r.schedule?.schedule).toMatch(/^@at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    await waitFor(async () => ((await stored('SCH', 'sch.fired')) === 1 ? true : undefined), 20_000, 'the scheduled message')
+    const m = await jsm.streams.getMessage('SCH', {last_by_subj: 'sch.fired'})
+    expect(m?.string()).toBe('wake up')
+  })
+
+  it('--schedule-every repeats (2.14+); exit 8 where the server lacks repeating schedules', async () => {
+    const schedules = facts.caps.has('stream-schedules')
+    await addStream('REP', schedules ? {allow_msg_schedules: true} : {})
+    const res = await pub('rep.tick', 'tick', '--schedule-every', '1s', '--schedule-target', 'rep.fired', '--json')
+    if (!facts.caps.has('schedule-cron')) {
+      await expectRefused(res, '2.14.0', 'REP')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.json<PubResult>().schedule).toMatchObject({schedule: '@every 1s', target: 'rep.fired'})
+    await waitFor(async () => ((await stored('REP', 'rep.fired')) >= 2 ? true : undefined), 20_000, 'two firings')
+  })
+
+  it('--schedule-cron (2.14+) is stored as the schedule; exit 8 where the server lacks it', async () => {
+    const schedules = facts.caps.has('stream-schedules')
+    await addStream('CRON', schedules ? {allow_msg_schedules: true} : {})
+    const res = await pub('cron.job', 'run', '--schedule-cron', '* * * * * *', '--schedule-target', 'cron.run', '--json')
+    if (!facts.caps.has('schedule-cron')) {
+      await expectRefused(res, '2.14.0', 'CRON')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.json<PubResult>().schedule).toMatchObject({schedule: '* * * * * *', target: 'cron.run'})
+    await waitFor(async () => ((await stored('CRON', 'cron.run')) >= 1 ? true : undefined), 20_000, 'a firing')
+  })
+
+  it('refuses a target equal to the publish subject, a missing target and two schedules, with exit 2 before connecting', async () => {
+    for (const args of [
+      ['sch.x', 'y', '--schedule-after', '1s', '--schedule-target', 'sch.x'],
+      ['sch.x', 'y', '--schedule-after', '1s'],
+      ['sch.x', 'y', '--schedule-after', '1s', '--schedule-every', '1s', '--schedule-target', 'sch.t'],
+      ['sch.x', 'y', '--schedule-cron', '* * *', '--schedule-target', 'sch.t'],
+      ['sch.x', 'y', '--schedule-at', 'tomorrow', '--schedule-target', 'sch.t'],
+      ['sch.x', 'y', '--schedule-target', 'sch.t'],
+    ]) {
+      const res = await runCli(['pub', ...args, '-s', 'nats://127.0.0.1:1'])
+      expect(res.code, `${args.join(' ')}: ${res.stderr}`).toBe(2)
+      expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    }
+  })
+})
+
+describe('pub --no-templates', () => {
+  it('sends a body with {{ }} as it is, where the default expands it', async () => {
+    const sub = nc.subscribe('nt.>', {max: 2})
+    await nc.flush()
+    const raw = await pub('nt.raw', '{{Count}} and {{nope}}', '--no-templates')
+    expect(raw.code, raw.stderr).toBe(0)
+    const expanded = await pub('nt.exp', '{{Count}}!')
+    expect(expanded.code, expanded.stderr).toBe(0)
+    const bodies: string[] = []
+    for await (const m of sub) bodies.push(m.string())
+    expect(bodies).toEqual(['{{Count}} and {{nope}}', '1!'])
+  })
+})
