@@ -18,6 +18,8 @@ import {validateName} from '../../lib/subjects.js'
 export interface ConsumerNextResult {
   action: NextAction
   consumer: string
+  /** the priority group pulled from (--group); on a pinned-client group each message's `Nats-Pin-Id` header names the pin */
+  group?: string
   messages: MessageRecord[]
   stream: string
 }
@@ -30,15 +32,31 @@ export default class ConsumerNext extends BaseCommand<typeof ConsumerNext> {
   }
   static description =
     `Waits up to --wait for the messages; fewer (or none) is not an error. Each message is acknowledged as asked (--ack, the default, waits for the server to confirm), and only once it has been written to stdout: a slow reader slows the pulling, and a lost connection (exit 6) leaves acknowledged exactly what was printed.
-On a consumer with ack policy none nothing is acknowledged ("action": "none"), and --nak and --term are refused.`
+On a consumer with ack policy none nothing is acknowledged ("action": "none"), and --nak and --term are refused.
+A consumer with priority groups (nats-server 2.11+) is read through one: --group G. On a pinned-client group the first pull is pinned (the Nats-Pin-Id header) and other clients get nothing until the pin is dropped (\`consumer unpin\`, or the pinned TTL passes without a pull); natsx asks for all of --count in that one pull. On an overflow group --min-pending N / --min-ack-pending N deliver only while the consumer has at least that many messages pending / acks outstanding. On a prioritized group (2.12+) waiting pulls with a lower --priority (0-9) are served first.`
   static examples = [
     '<%= config.bin %> consumer next ORDERS worker',
     '<%= config.bin %> consumer next ORDERS worker --count 10 --json',
     '<%= config.bin %> consumer next ORDERS worker --nak',
+    '<%= config.bin %> consumer next ORDERS worker --group jobs --count 10',
+    '<%= config.bin %> consumer next ORDERS worker --group jobs --min-pending 100',
   ]
   static flags = {
     ack: Flags.boolean({description: 'acknowledge each message (default)', exclusive: ['nak', 'term', 'no-ack']}),
     count: intFlag({min: 1})({default: 1, description: 'pull this many messages'}),
+    group: Flags.string({description: 'pull from this priority group (nats-server 2.11+)', helpGroup: 'PRIORITY GROUPS'}),
+    'min-ack-pending': intFlag({min: 1})({
+      description: 'overflow group: deliver only while at least this many acks are outstanding',
+      helpGroup: 'PRIORITY GROUPS',
+    }),
+    'min-pending': intFlag({min: 1})({
+      description: 'overflow group: deliver only while at least this many messages are pending',
+      helpGroup: 'PRIORITY GROUPS',
+    }),
+    priority: intFlag({max: 9, min: 0})({
+      description: 'prioritized group: 0 (first) to 9 (last) (nats-server 2.12+)',
+      helpGroup: 'PRIORITY GROUPS',
+    }),
     nak: Flags.boolean({
       description: 'negatively acknowledge (redeliver) each message',
       exclusive: ['ack', 'term', 'no-ack'],
@@ -64,7 +82,8 @@ On a consumer with ack policy none nothing is acknowledged ("action": "none"), a
     const open = (action: NextAction): void => {
       if (!json) return
       opened = true
-      out.send(`{"action":${JSON.stringify(action)},"consumer":${JSON.stringify(args.name)},"stream":${JSON.stringify(args.stream)},"messages":[`)
+      const group = flags.group === undefined ? '' : `"group":${JSON.stringify(flags.group)},`
+      out.send(`{"action":${JSON.stringify(action)},"consumer":${JSON.stringify(args.name)},${group}"stream":${JSON.stringify(args.stream)},"messages":[`)
     }
 
     const nc = await this.nc()
@@ -76,7 +95,15 @@ On a consumer with ack policy none nothing is acknowledged ("action": "none"), a
         await this.jsm(),
         args.stream,
         args.name,
-        {action: asked, confirm: () => flushWithin(nc, timeoutMs), count: flags.count, expiresMs: flags.wait, signal: this.interrupt.signal},
+        {
+          action: asked,
+          caps: await this.capabilities(),
+          confirm: () => flushWithin(nc, timeoutMs),
+          count: flags.count,
+          expiresMs: flags.wait,
+          priority: {group: flags.group, min_ack_pending: flags['min-ack-pending'], min_pending: flags['min-pending'], priority: flags.priority},
+          signal: this.interrupt.signal,
+        },
         {
           ready: () => out.ready(),
           show(rec) {

@@ -5,6 +5,8 @@
  */
 import type {ConsumerInfo, JetStreamClient, JetStreamManager, JsMsg} from '@nats-io/jetstream'
 
+import type {Capabilities} from '../capabilities.js'
+
 import {ExitCode, NatsxError, toNatsxError, usageError} from '../errors.js'
 import {jsMessageRecord, type MessageRecord} from '../messages.js'
 import {requireConsumer} from './ops.js'
@@ -13,6 +15,8 @@ export type NextAction = 'ack' | 'nak' | 'none' | 'term'
 
 export interface NextOptions {
   action: NextAction
+  /** what the connected server can do (the priority-group options need 2.11/2.12) */
+  caps: Capabilities
   /**
    * resolves once the server has read everything sent so far (a flush), rejects when it cannot say so in time: each
    * batch's acknowledgements are confirmed this way (one round trip a batch, not one a message)
@@ -21,7 +25,17 @@ export interface NextOptions {
   count: number
   /** how long to wait for more messages once the server has none (time spent waiting on the output does not count) */
   expiresMs: number
+  /** the priority group to pull from, and what its policy takes (`group`, `min_pending`, … of the pull request) */
+  priority?: PriorityPull
   signal?: AbortSignal
+}
+
+/** `consumer next --group G [--min-pending N] [--min-ack-pending N] [--priority P]`. */
+export interface PriorityPull {
+  group?: string
+  min_ack_pending?: number
+  min_pending?: number
+  priority?: number
 }
 
 /** Where the records go. */
@@ -59,6 +73,48 @@ export function settleAction(ci: ConsumerInfo, asked: NextAction): NextAction {
   return 'none'
 }
 
+/**
+ * The priority-group fields of the pull request, checked against the consumer and the server: a consumer with
+ * priority groups is read through one of them (the server refuses a pull without), `--min-pending` and
+ * `--min-ack-pending` need the overflow policy, `--priority` the prioritized one (2.12+). What the server lacks is
+ * exit 8, what does not fit the consumer exit 2, both before anything is pulled.
+ */
+/** What the priority options need of the server (exit 8) and of each other (exit 2), before the consumer is read. */
+export function checkPriorityPull(caps: Capabilities, asked: PriorityPull = {}): void {
+  const flags = [
+    asked.min_pending === undefined ? '' : '--min-pending',
+    asked.min_ack_pending === undefined ? '' : '--min-ack-pending',
+    asked.priority === undefined ? '' : '--priority',
+  ].filter(Boolean)
+  if (asked.group === undefined && flags.length > 0) throw usageError(`${flags.join(' and ')} need --group`, 'give --group with the priority group to pull from')
+  if (asked.group !== undefined) caps.require('pull-priority-group', 'pulling from a priority group (--group)')
+  if (asked.priority !== undefined) caps.require('pull-priority', 'a pull priority (--priority)')
+}
+
+export function priorityPull(ci: ConsumerInfo, caps: Capabilities, asked: PriorityPull = {}): PriorityPull | undefined {
+  checkPriorityPull(caps, asked)
+  const groups = ci.config.priority_groups ?? []
+  const policy = ci.config.priority_policy
+  if (asked.group === undefined) {
+    if (groups.length > 0 && policy && policy !== 'none')
+      throw usageError(`consumer "${ci.name}" is read through its priority groups (${groups.join(', ')})`, `give --group ${groups[0]}`)
+    return undefined
+  }
+
+  if (groups.length === 0 || !policy || policy === 'none')
+    throw usageError(`consumer "${ci.name}" has no priority groups`, 'leave --group out, or add groups with `natsx consumer edit --pinned-groups/--overflow-groups/--prioritized-groups`')
+  if (!groups.includes(asked.group)) throw usageError(`consumer "${ci.name}" has no priority group "${asked.group}"`, `give one of its groups: ${groups.join(', ')}`)
+  if ((asked.min_pending !== undefined || asked.min_ack_pending !== undefined) && policy !== 'overflow')
+    throw usageError(`--min-pending and --min-ack-pending apply to overflow groups; group "${asked.group}" of consumer "${ci.name}" is ${policy}`, 'leave them out')
+  if (asked.priority !== undefined && policy !== 'prioritized')
+    throw usageError(`--priority applies to prioritized groups; group "${asked.group}" of consumer "${ci.name}" is ${policy}`, 'leave --priority out')
+  const out: PriorityPull = {group: asked.group}
+  if (asked.min_pending !== undefined) out.min_pending = asked.min_pending
+  if (asked.min_ack_pending !== undefined) out.min_ack_pending = asked.min_ack_pending
+  if (asked.priority !== undefined) out.priority = asked.priority
+  return out
+}
+
 /** Settle one message: a publish of the acknowledgement (confirmed per batch, see `confirm`). */
 function settle(m: JsMsg, action: NextAction): void {
   switch (action) {
@@ -89,6 +145,7 @@ export async function pullNext(
   o: NextOptions,
   out: NextOutput,
 ): Promise<NextOutcome> {
+  checkPriorityPull(o.caps, o.priority)
   const ci = await requireConsumer(jsm, stream, name)
   if (ci.config.deliver_subject)
     throw usageError(
@@ -96,6 +153,12 @@ export async function pullNext(
       'next works on pull consumers; use `natsx sub --stream` for push',
     )
   const action = settleAction(ci, o.action)
+  const priority = priorityPull(ci, o.caps, o.priority)
+  /**
+   * A pinned client keeps its pin by sending the pin id with each pull, and nats.js keeps that id within one fetch
+   * only: on a pinned-client group the whole count is one pull request, so the next batch is not a stranger's.
+   */
+  const pinned = priority !== undefined && ci.config.priority_policy === 'pinned_client'
   out.start?.(action)
   const consumer = await js.consumers.get(stream, name)
   let shown = 0
@@ -112,14 +175,14 @@ export async function pullNext(
     await out.ready()
     while (inflight.length > 2) await inflight.shift()
     if (o.signal?.aborted || failure !== undefined) break
-    const want = Math.min(NEXT_BATCH, o.count - shown - pendingShow)
+    const want = Math.min(pinned ? o.count : NEXT_BATCH, o.count - shown - pendingShow)
     if (want <= 0) {
       await inflight.shift()
       continue
     }
 
     // A batch that comes back short waited the whole --wait for the rest: the server has no more.
-    const iter = await consumer.fetch({expires: Math.max(1000, o.expiresMs), max_messages: want})
+    const iter = await consumer.fetch({expires: Math.max(1000, o.expiresMs), max_messages: want, ...priority})
     const stop = (): void => iter.stop()
     o.signal?.addEventListener('abort', stop, {once: true})
     const settling: Array<Promise<void>> = []

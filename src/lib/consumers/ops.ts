@@ -177,6 +177,16 @@ export interface ConsumerReportRow {
   leader?: string
   mode: 'pull' | 'push'
   name: string
+  /** nanoseconds of the pause left (2.11+; absent when not paused) */
+  pause_remaining?: number
+  /** RFC 3339 end of the pause (2.11+; absent when not paused) */
+  pause_until?: string
+  /** true while the consumer is paused (2.11+ servers); absent otherwise */
+  paused?: boolean
+  /** the consumer's priority groups with the client pinned to each (2.11+; absent when it has none) */
+  priority_groups?: Array<{group: string; pinned_client_id?: string; pinned_ts?: string}>
+  /** `pinned_client`, `overflow` or `prioritized` (absent without priority groups) */
+  priority_policy?: string
   problems: string[]
   redelivered: number
   replicas: Array<{lag?: number; leader: boolean; name: string; status: 'current' | 'lagging' | 'leader' | 'offline'}>
@@ -206,6 +216,7 @@ export function consumerReportRow(ci: ConsumerInfo): ConsumerReportRow {
     ...(ci.cluster?.leader ? {leader: ci.cluster.leader} : {}),
     mode: ci.config.deliver_subject ? 'push' : 'pull',
     name: ci.name,
+    ...pauseAndGroups(ci),
     problems,
     redelivered: ci.num_redelivered,
     replicas,
@@ -213,6 +224,38 @@ export function consumerReportRow(ci: ConsumerInfo): ConsumerReportRow {
     unprocessed: ci.num_pending,
     waiting_pulls: ci.num_waiting,
   }
+}
+
+/** The pause and the priority groups of a consumer (2.11+), as `consumer report` and `consumer ls` show them. */
+export function pauseAndGroups(ci: ConsumerInfo): Pick<ConsumerReportRow, 'pause_remaining' | 'pause_until' | 'paused' | 'priority_groups' | 'priority_policy'> {
+  const x = ci as ConsumerInfo & {
+    pause_remaining?: number
+    paused?: boolean
+    priority_groups?: Array<{group: string; pinned_client_id?: string; pinned_ts?: string}>
+  }
+  const out: ReturnType<typeof pauseAndGroups> = {}
+  if (x.paused) out.paused = true
+  const until = ci.config.pause_until
+  if (x.paused && until && !String(until).startsWith('0001-')) {
+    out.pause_until = String(until)
+    out.pause_remaining = x.pause_remaining ?? 0
+  }
+
+  const groups = ci.config.priority_groups ?? []
+  const policy = ci.config.priority_policy
+  if (groups.length > 0 && policy && policy !== 'none') {
+    out.priority_policy = policy
+    out.priority_groups = groups.map((group) => {
+      const state = x.priority_groups?.find((g) => g.group === group)
+      return {
+        group,
+        ...(state?.pinned_client_id ? {pinned_client_id: state.pinned_client_id} : {}),
+        ...(state?.pinned_client_id && state.pinned_ts && !state.pinned_ts.startsWith('0001-') ? {pinned_ts: state.pinned_ts} : {}),
+      }
+    })
+  }
+
+  return out
 }
 
 /** API responses carry a `type` field; infos are returned without it. */

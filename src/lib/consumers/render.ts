@@ -5,7 +5,7 @@ import {formatAge, formatNanos} from '../format/duration.js'
 import {formatCount} from '../format/size.js'
 import {renderColumns, renderTable} from '../format/table.js'
 import {type ConsumerLimits} from './config.js'
-import {type ConsumerReportRow} from './ops.js'
+import {type ConsumerReportRow, pauseAndGroups} from './ops.js'
 
 /** What 2.11+ servers add to a consumer's info: the pause and the pinned client of each priority group. */
 type ConsumerInfoExtras = {
@@ -91,20 +91,38 @@ export function renderConsumerInfo(ci: ConsumerInfo, limits: ConsumerLimits = {}
   return renderColumns(rows.filter((r) => !Array.isArray(r) || (r[1] !== undefined && r[1] !== '')))
 }
 
+/** `paused 4m59s left` (or `` when not paused): the pause of a consumer in a table cell. */
+function pauseCell(p: Pick<ConsumerReportRow, 'pause_remaining' | 'paused'>): string {
+  return p.paused ? `${formatNanos(p.pause_remaining)} left` : ''
+}
+
+/** `jobs: pinned abc123 (pinned client)`: the priority groups of a consumer in a table cell. */
+function groupsCell(p: Pick<ConsumerReportRow, 'priority_groups' | 'priority_policy'>): string {
+  if (!p.priority_groups) return ''
+  const groups = p.priority_groups.map((g) => (g.pinned_client_id ? `${g.group} (pinned ${g.pinned_client_id})` : g.group)).join(', ')
+  return `${groups} [${POLICY_NAMES[p.priority_policy ?? ''] ?? p.priority_policy}]`
+}
+
 export function renderConsumerList(stream: string, list: ConsumerInfo[]): string {
   if (list.length === 0) return `No consumers on stream ${stream}`
+  const extras = list.map((ci) => pauseAndGroups(ci))
+  // the pause and priority-group columns appear when a consumer has one (2.11+ servers)
+  const paused = extras.some((e) => e.paused)
+  const groups = extras.some((e) => e.priority_groups)
   return renderTable(
-    ['Name', 'Mode', 'Filter', 'Ack Pending', 'Unprocessed', 'Last Delivery'],
-    list.map((ci) => [
+    ['Name', 'Mode', 'Filter', 'Ack Pending', 'Unprocessed', 'Last Delivery', ...(paused ? ['Paused'] : []), ...(groups ? ['Priority Groups'] : [])],
+    list.map((ci, i) => [
       ci.name,
       ci.config.deliver_subject ? 'push' : 'pull',
       ci.config.filter_subject ?? (ci.config.filter_subjects ?? []).join(', '),
       formatCount(ci.num_ack_pending),
       formatCount(ci.num_pending),
       formatAge((ci.delivered as unknown as {last_active?: string}).last_active),
+      ...(paused ? [pauseCell(extras[i])] : []),
+      ...(groups ? [groupsCell(extras[i])] : []),
     ]),
     {
-      align: ['left', 'left', 'left', 'right', 'right', 'right'],
+      align: ['left', 'left', 'left', 'right', 'right', 'right', ...(paused ? ['right' as const] : []), ...(groups ? ['left' as const] : [])],
       title: `Consumers on stream ${stream} (${list.length})`,
     },
   )
@@ -112,6 +130,8 @@ export function renderConsumerList(stream: string, list: ConsumerInfo[]): string
 
 export function renderConsumerReport(stream: string, rows: ConsumerReportRow[]): string {
   if (rows.length === 0) return `No consumers on stream ${stream}`
+  const paused = rows.some((r) => r.paused)
+  const groups = rows.some((r) => r.priority_groups)
   return renderTable(
     [
       'Consumer',
@@ -122,6 +142,8 @@ export function renderConsumerReport(stream: string, rows: ConsumerReportRow[]):
       'Waiting Pulls',
       'Last Delivery',
       'Ack Floor',
+      ...(paused ? ['Paused'] : []),
+      ...(groups ? ['Priority Groups'] : []),
       'Cluster',
     ],
     rows.map((r) => [
@@ -133,12 +155,14 @@ export function renderConsumerReport(stream: string, rows: ConsumerReportRow[]):
       formatCount(r.waiting_pulls),
       formatAge(r.last_delivery),
       r.ack_floor,
+      ...(paused ? [pauseCell(r)] : []),
+      ...(groups ? [groupsCell(r)] : []),
       r.replicas
         .map((x) => (x.leader ? `${x.name}*` : x.status === 'current' ? x.name : `${x.name}!(${x.status})`))
         .join(', '),
     ]),
     {
-      align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', ...(paused ? ['right' as const] : []), ...(groups ? ['left' as const] : []), 'left'],
       title: `Consumer report for stream ${stream}`,
     },
   )

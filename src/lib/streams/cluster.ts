@@ -1,48 +1,97 @@
-/** Cluster operations on streams: leader step-down. */
-import type {JetStreamManager} from '@nats-io/jetstream'
+/** Cluster operations on streams and consumers: leader step-down, optionally to a preferred server (2.11+). */
+import type {ClusterInfo, JetStreamManager} from '@nats-io/jetstream'
 
-import {connectionError, usageError} from '../errors.js'
+import type {Capabilities} from '../capabilities.js'
+
+import {conflict, connectionError, usageError} from '../errors.js'
 import {requireStream} from './ops.js'
 import {apiRequest} from './snapshot.js'
 
 export interface StepDownResult {
   leader: string
+  /** the server asked for with --preferred, when one was */
+  preferred?: string
   previous_leader: string
   stream: string
 }
 
-/** Ask the stream leader to step down, then wait (up to `timeoutMs`, at least 10 s) for a new leader. */
-export async function stepDownStream(
+/** What a step-down works on: a stream or one of its consumers. */
+export interface StepDownTarget {
+  /** the asset's cluster information now (throws exit 3 when the asset is missing) */
+  cluster(): Promise<{cluster?: ClusterInfo; replicas: number}>
+  /** the `$JS.API.` suffix of its step-down request */
+  subject: string
+  /** `stream "ORDERS"`, `consumer "worker" of stream "ORDERS"` */
+  what: string
+}
+
+/**
+ * Ask the leader of a replicated asset to step down, optionally naming the replica that should lead next
+ * (`placement.preferred`, nats-server 2.11+: exit 8 before, nothing sent), then wait (up to `timeoutMs`, at least
+ * 10 s) for a new leader. A preferred server that is not a replica, or is the leader already, is exit 2.
+ */
+export async function stepDownLeader(
   jsm: JetStreamManager,
-  stream: string,
+  caps: Capabilities,
+  target: StepDownTarget,
   timeoutMs: number,
-): Promise<StepDownResult> {
-  const before = await requireStream(jsm, stream)
+  preferred?: string,
+): Promise<{leader: string; previous_leader: string}> {
+  if (preferred !== undefined) caps.require('stepdown-preferred', 'step-down to a preferred server (--preferred)')
+  const before = await target.cluster()
   const previous = before.cluster?.leader
-  if (!previous || (before.config.num_replicas ?? 1) < 2) {
+  if (!previous || before.replicas < 2) {
     throw usageError(
-      `stream "${stream}" is not replicated: there is no other replica to lead`,
-      'step-down needs a stream with --replicas 2 or more in a cluster',
+      `${target.what} is not replicated: there is no other replica to lead`,
+      'step-down needs --replicas 2 or more in a cluster',
     )
   }
 
-  await apiRequest(jsm, `STREAM.LEADER.STEPDOWN.${stream}`)
-  const deadline = Date.now() + Math.max(timeoutMs, 10_000)
+  if (preferred !== undefined) {
+    const peers = (before.cluster?.replicas ?? []).map((r) => r.name)
+    if (preferred === previous) throw usageError(`${preferred} already leads ${target.what}`, `give another replica: ${peers.join(', ')}`)
+    if (!peers.includes(preferred))
+      throw usageError(`${preferred} is not a replica of ${target.what}`, `give one of its replicas: ${peers.join(', ')}`)
+  }
+
+  await apiRequest(jsm, target.subject, preferred === undefined ? undefined : {placement: {preferred}})
+  const limit = Math.max(timeoutMs, 10_000)
+  const deadline = Date.now() + limit
   while (Date.now() < deadline) {
     await new Promise((r) => {
       setTimeout(r, 250)
     })
     try {
-      const si = await jsm.streams.info(stream)
-      const leader = si.cluster?.leader
-      if (leader && leader !== previous) return {leader, previous_leader: previous, stream}
-    } catch {
+      const leader = (await target.cluster()).cluster?.leader
+      if (!leader || leader === previous) continue
+      if (preferred !== undefined && leader !== preferred)
+        throw conflict(`${target.what} is now led by ${leader}, not by the preferred ${preferred}`, 'the preferred server may be behind; run the step-down again')
+      return {leader, previous_leader: previous}
+    } catch (error) {
+      if ((error as {name?: string}).name === 'NatsxError') throw error
       // no leader while the election runs
     }
   }
 
-  throw connectionError(
-    `stream "${stream}" has no new leader after ${Math.max(timeoutMs, 10_000)} ms`,
-    'check `natsx stream report` for offline replicas',
-  )
+  throw connectionError(`${target.what} has no new leader after ${limit} ms`, 'check `natsx stream report` for offline replicas')
+}
+
+/** Step down the leader of a stream (`$JS.API.STREAM.LEADER.STEPDOWN`). */
+export async function stepDownStream(
+  jsm: JetStreamManager,
+  caps: Capabilities,
+  stream: string,
+  timeoutMs: number,
+  preferred?: string,
+): Promise<StepDownResult> {
+  const target: StepDownTarget = {
+    async cluster() {
+      const si = await requireStream(jsm, stream)
+      return {cluster: si.cluster, replicas: si.config.num_replicas ?? 1}
+    },
+    subject: `STREAM.LEADER.STEPDOWN.${stream}`,
+    what: `stream "${stream}"`,
+  }
+  const res = await stepDownLeader(jsm, caps, target, timeoutMs, preferred)
+  return {...res, ...(preferred === undefined ? {} : {preferred}), stream}
 }

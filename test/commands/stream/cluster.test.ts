@@ -2,13 +2,15 @@ import {jetstream, jetstreamManager} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import type {ConsumerStepDownResult} from '../../../src/commands/consumer/cluster/step-down.js'
 import type {StreamAddResult} from '../../../src/commands/stream/add.js'
 import type {StreamStepDownResult} from '../../../src/commands/stream/cluster/step-down.js'
 import type {ConsumerReportRow} from '../../../src/lib/consumers/ops.js'
 import type {StreamReportRow} from '../../../src/lib/streams/ops.js'
 
+import {FEATURES} from '../../../src/lib/capabilities.js'
 import {runCli} from '../../helpers/cli.js'
-import {type Cluster, startCluster, waitFor} from '../../helpers/servers.js'
+import {type Cluster, serverFacts, startCluster, waitFor} from '../../helpers/servers.js'
 
 let cluster: Cluster
 let nc: NatsConnection
@@ -79,6 +81,77 @@ describe('an R3 stream on a 3-node cluster', () => {
     expect(out.previous_leader).toBe(before)
     expect(out.leader).not.toBe(before)
     expect(['n1', 'n2', 'n3']).toContain(out.leader)
+  })
+
+  it('step-down --preferred: the named replica leads next (2.11+), or exit 8 with the leader unchanged', async () => {
+    const facts = await serverFacts(cluster.servers[0])
+    const jsm = await jetstreamManager(nc)
+    // every replica current, so that any of them may lead
+    const si = await waitFor(async () => {
+      const i = await jsm.streams.info('R3')
+      return i.cluster?.leader && i.cluster.replicas?.length === 2 && i.cluster.replicas.every((r) => r.current) ? i : undefined
+    }, 30_000, 'R3 with a leader and two current replicas')
+    const before = si.cluster!.leader!
+    const target = si.cluster!.replicas!.map((r) => r.name).sort()[0]
+    const res = await cli(['stream', 'cluster', 'step-down', 'R3', '--preferred', target, '--json'])
+    if (!facts.caps.has('stepdown-preferred')) {
+      expect(res.code, res.stderr).toBe(8)
+      expect(res.stderr.trim().split('\n')).toHaveLength(1)
+      expect(res.stderr).toContain('--preferred')
+      expect(res.stderr).toContain(FEATURES['stepdown-preferred'].version)
+      expect((await jsm.streams.info('R3')).cluster?.leader).toBe(before)
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.json<StreamStepDownResult>()).toEqual({leader: target, preferred: target, previous_leader: before, stream: 'R3'})
+    // the server's own word: STREAM.INFO names the preferred server as leader
+    expect((await jsm.streams.info('R3')).cluster?.leader).toBe(target)
+
+    // the leader itself, or a server that is no replica, is refused before anything is sent
+    const self = await cli(['stream', 'cluster', 'step-down', 'R3', '--preferred', target])
+    expect(self.code).toBe(2)
+    expect(self.stderr).toContain(`${target} already leads stream "R3"`)
+    const stranger = await cli(['stream', 'cluster', 'step-down', 'R3', '--preferred', 'n9'])
+    expect(stranger.code).toBe(2)
+    expect(stranger.stderr).toContain('n9 is not a replica of stream "R3"')
+    expect((await jsm.streams.info('R3')).cluster?.leader).toBe(target)
+  })
+
+  it('consumer cluster step-down moves the consumer leader; --preferred picks it on 2.11+', async () => {
+    const facts = await serverFacts(cluster.servers[0])
+    const jsm = await jetstreamManager(nc)
+    const ci = await waitFor(async () => {
+      const i = await jsm.consumers.info('R3', 'C3')
+      return i.cluster?.leader && i.cluster.replicas?.length === 2 && i.cluster.replicas.every((r) => r.current) ? i : undefined
+    }, 30_000, 'C3 with a leader and two current replicas')
+    const before = ci.cluster!.leader!
+    const res = await cli(['consumer', 'cluster', 'step-down', 'R3', 'C3', '--json'])
+    expect(res.code, res.stderr).toBe(0)
+    const out = res.json<ConsumerStepDownResult>()
+    expect(out).toMatchObject({consumer: 'C3', previous_leader: before, stream: 'R3'})
+    expect(out.leader).not.toBe(before)
+    // CONSUMER.INFO agrees
+    expect((await jsm.consumers.info('R3', 'C3')).cluster?.leader).toBe(out.leader)
+
+    const now = await waitFor(async () => {
+      const i = await jsm.consumers.info('R3', 'C3')
+      return i.cluster?.leader && i.cluster.replicas?.length === 2 && i.cluster.replicas.every((r) => r.current) ? i : undefined
+    }, 30_000, 'C3 current again')
+    const target = now.cluster!.replicas!.map((r) => r.name).sort()[0]
+    const pref = await cli(['consumer', 'cluster', 'step-down', 'R3', 'C3', '--preferred', target, '--json'])
+    if (!facts.caps.has('stepdown-preferred')) {
+      expect(pref.code, pref.stderr).toBe(8)
+      expect(pref.stderr.trim().split('\n')).toHaveLength(1)
+      expect((await jsm.consumers.info('R3', 'C3')).cluster?.leader).toBe(now.cluster!.leader)
+      return
+    }
+
+    expect(pref.code, pref.stderr).toBe(0)
+    expect(pref.json<ConsumerStepDownResult>()).toMatchObject({leader: target, preferred: target, previous_leader: now.cluster!.leader})
+    expect((await jsm.consumers.info('R3', 'C3')).cluster?.leader).toBe(target)
+    const missing = await cli(['consumer', 'cluster', 'step-down', 'R3', 'NOPE'])
+    expect(missing.code).toBe(3)
   })
 
   it('after stopping one node, report flags its replica', async () => {
