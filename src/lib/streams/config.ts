@@ -212,6 +212,9 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
     throw usageError(`${c.allow_msg_schedules ? '--allow-schedules' : '--subject-del-markers-ttl'} needs roll-ups: drop --no-allow-rollup`)
   if ((c.subject_delete_marker_ttl || c.allow_msg_schedules) && f['deny-purge'])
     throw usageError(`${c.allow_msg_schedules ? '--allow-schedules' : '--subject-del-markers-ttl'} needs purges (roll-ups): drop --deny-purge`)
+  // what the server turns on by itself, asked for, so that the same flags again find the stream unchanged
+  if (c.subject_delete_marker_ttl) c.allow_msg_ttl = true
+  if (c.subject_delete_marker_ttl || c.allow_msg_schedules) c.allow_rollup_hdrs = true
 
   if (f['limit-consumer-inactive'] !== undefined || f['limit-consumer-max-pending'] !== undefined) {
     c.consumer_limits = {
@@ -395,13 +398,6 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
   if (!c.duplicate_window) {
     const twoMinutes = 120_000_000_000
     c.duplicate_window = c.max_age && c.max_age > 0 && c.max_age < twoMinutes ? c.max_age : twoMinutes
-  }
-
-  // what the server turns on by itself: delete markers carry a TTL and need roll-ups; schedules need roll-ups
-  if (c.subject_delete_marker_ttl && c.subject_delete_marker_ttl > 0) c.allow_msg_ttl = true
-  if ((c.subject_delete_marker_ttl && c.subject_delete_marker_ttl > 0) || c.allow_msg_schedules) {
-    c.allow_rollup_hdrs = true
-    c.deny_purge = false
   }
 
   for (const k of [

@@ -172,6 +172,8 @@ describe('the flags of current servers', () => {
       allow_batched: false,
       allow_msg_counter: true,
       allow_msg_schedules: true,
+      allow_msg_ttl: true,
+      allow_rollup_hdrs: true,
       consumer_limits: {max_ack_pending: 20},
       persist_mode: 'async',
       subject_delete_marker_ttl: 90_000_000_000,
@@ -209,10 +211,9 @@ describe('the flags of current servers', () => {
     expect(() => streamConfigFromFlags({mirror: 'X', 'no-mirror': true})).toThrow(/exclude each other/)
   })
 
-  it('what the server turns on by itself is no difference: markers → TTL and roll-ups, schedules → roll-ups', () => {
-    const asServer = {...SERVER_DEFAULTS, allow_msg_ttl: true, allow_rollup_hdrs: true, subject_delete_marker_ttl: 5e9}
-    expect(diffStreamConfig(asServer, {...SERVER_DEFAULTS, subject_delete_marker_ttl: 5e9})).toEqual([])
-    expect(diffStreamConfig({...SERVER_DEFAULTS, allow_msg_schedules: true, allow_rollup_hdrs: true}, {...SERVER_DEFAULTS, allow_msg_schedules: true})).toEqual([])
+  it('flags ask for what the server turns on by itself: markers → TTL and roll-ups, schedules → roll-ups', () => {
+    expect(streamConfigFromFlags({'subject-del-markers-ttl': 5000})).toEqual({allow_msg_ttl: true, allow_rollup_hdrs: true, subject_delete_marker_ttl: 5e9})
+    expect(streamConfigFromFlags({'allow-schedules': true})).toEqual({allow_msg_schedules: true, allow_rollup_hdrs: true})
     // the server writes an empty delivery prefix and its own spelling of a start time
     const mirror = {external: {api: '$JS.hub.API'}, name: 'O', opt_start_time: '2026-01-02T04:04:05+01:00'}
     const back = {external: {api: '$JS.hub.API', deliver: ''}, name: 'O', opt_start_time: '2026-01-02T03:04:05Z'}
