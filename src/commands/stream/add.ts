@@ -27,11 +27,16 @@ export default class StreamAdd extends BaseCommand<typeof StreamAdd> {
   static description = `Safe to re-run: when the stream exists with the same configuration (after the defaults the server fills in) it exits 0 and says "unchanged"; with a different configuration it exits 4 and prints the differing fields.
 --config reads JSON or YAML, including what \`stream info --json\` prints; flags override fields of the file.
 Direct get (allow_direct) is on unless --no-allow-direct or the file says otherwise, as natscli sets it.
+The --mirror-* flags say what the mirror takes (filter, start, transforms) and where its origin is (--mirror-domain,
+--mirror-api-prefix); the --source-* flags do the same for each --source (for different details per source use --config).
 Options the connected server does not know are refused with exit 8 naming the version they need (see \`natsx server features\`).`
   static examples = [
     '<%= config.bin %> stream add ORDERS --subjects "orders.>" --storage file --max-age 72h --max-bytes 1GiB',
     '<%= config.bin %> stream add ORDERS --config orders.yaml --replicas 3',
     '<%= config.bin %> stream info ORDERS --json > orders.json && <%= config.bin %> stream add --config orders.json --server nats://other:4222',
+    '<%= config.bin %> stream add COUNTS --subjects "counts.>" --allow-counter',
+    '<%= config.bin %> stream add EVENTS --subjects "events.>" --max-age 1h --subject-del-markers-ttl 5m --allow-schedules --allow-batch',
+    '<%= config.bin %> stream add EU_ORDERS --mirror ORDERS --mirror-domain hub --mirror-filter "orders.eu.>" --mirror-start-seq 1000',
   ]
   static flags = {
     config: Flags.string({description: 'read the configuration from a JSON or YAML file'}),

@@ -12,7 +12,7 @@ import {
   type StreamFlagValues,
   validateStreamConfig,
 } from '../../lib/streams/config.js'
-import {streamConfigFlags} from '../../lib/streams/flags.js'
+import {streamConfigFlags, streamRemoverFlags} from '../../lib/streams/flags.js'
 import {editStream, requireStream} from '../../lib/streams/ops.js'
 
 export interface StreamEditResult {
@@ -27,11 +27,13 @@ export default class StreamEdit extends BaseCommand<typeof StreamEdit> {
     name: Args.string({description: 'stream name', required: true}),
   }
   static description = `Without --config the flags change the current configuration; with --config the file is the whole desired configuration (flags override it).
-Changes in place whatever the connected server can: retention limits ↔ interest and republish from 2.10, removing a mirror from 2.12, max consumers from 2.15. What no server changes (storage, retention to or from workqueue, a mirror's origin, counters, persist mode, turning off deny-delete/deny-purge/sealed/per-message TTL/schedules) is exit 2; what a newer server would change is exit 8 naming the version; nothing is sent.
+Changes in place whatever the connected server can: retention limits ↔ interest and republish from 2.10, removing a mirror (--no-mirror, the mirror becomes a stream of its own) from 2.12, max consumers from 2.15; atomic and fast batch publish can be turned on and off, per-message TTL and schedules only on. What no server changes (storage, retention to or from workqueue, a mirror's origin, counters, persist mode, turning off deny-delete/deny-purge/sealed/per-message TTL/schedules) is exit 2; what a newer server would change is exit 8 naming the version; nothing is sent.
 --dry-run prints the difference and exits 5 when there is one, 0 when there is none.`
   static examples = [
     '<%= config.bin %> stream edit ORDERS --max-age 24h --description "orders, one day"',
     '<%= config.bin %> stream edit ORDERS --config orders.yaml --dry-run',
+    '<%= config.bin %> stream edit ORDERS --allow-batch --subject-del-markers-ttl 5m --limit-consumer-inactive 1h',
+    '<%= config.bin %> stream edit ORDERS_COPY --no-mirror --subjects "orders.>"',
   ]
   static flags = {
     config: Flags.string({description: 'the desired configuration as a JSON or YAML file'}),
@@ -42,6 +44,7 @@ Changes in place whatever the connected server can: retention limits ↔ interes
       hidden: true,
     }),
     ...streamConfigFlags,
+    ...streamRemoverFlags,
   }
   static summary = 'Change a stream, printing a field-level diff.'
 
@@ -52,6 +55,8 @@ Changes in place whatever the connected server can: retention limits ↔ interes
     const jsm = await this.jsm()
     const base = file ?? (await requireStream(jsm, args.name)).config
     const desired = {...base, ...fromFlags, name: args.name}
+    // one consumer limit given: the other stays as it is
+    if (fromFlags.consumer_limits) desired.consumer_limits = {...base.consumer_limits, ...fromFlags.consumer_limits}
     validateStreamConfig(desired)
     const res = await editStream(jsm, await this.capabilities(), desired, flags['dry-run'])
     if (res.diff.length === 0) this.say(`Stream ${args.name}: no differences`)

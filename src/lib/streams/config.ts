@@ -7,6 +7,7 @@ import type {StreamConfig} from '@nats-io/jetstream'
 
 import {type Capabilities, clusterNeeds, type Feature, FEATURES} from '../capabilities.js'
 import {compact, diffFields, type FieldDiff, loadResourceConfig} from '../config-file.js'
+import {instant} from '../consumers/config.js'
 import {usageError} from '../errors.js'
 import {msToNanos} from '../format/duration.js'
 import {parseKeyValues} from '../key-values.js'
@@ -16,10 +17,14 @@ export type StreamConfigInput = Partial<StreamConfig> & Record<string, unknown>
 
 /** What `stream add` / `stream edit` flags carry (already parsed: durations in ms, sizes in bytes). */
 export interface StreamFlagValues {
+  'allow-batch'?: boolean
+  'allow-counter'?: boolean
   'allow-direct'?: boolean
+  'allow-fast'?: boolean
   'allow-mirror-direct'?: boolean
   'allow-msg-ttl'?: boolean
   'allow-rollup'?: boolean
+  'allow-schedules'?: boolean
   cluster?: string
   compression?: string
   'deny-delete'?: boolean
@@ -29,6 +34,8 @@ export interface StreamFlagValues {
   'discard-per-subject'?: boolean
   'dupe-window'?: number
   'first-sequence'?: number
+  'limit-consumer-inactive'?: number
+  'limit-consumer-max-pending'?: number
   'max-age'?: number
   'max-bytes'?: number
   'max-consumers'?: number
@@ -37,14 +44,34 @@ export interface StreamFlagValues {
   'max-msgs-per-subject'?: number
   metadata?: string[]
   mirror?: string
+  'mirror-api-prefix'?: string
+  'mirror-domain'?: string
+  'mirror-filter'?: string
+  'mirror-start-seq'?: number
+  'mirror-start-time'?: string
+  'mirror-transform'?: string[]
   'no-ack'?: boolean
+  /** edit only: promote a mirror to a stream of its own (2.12+) */
+  'no-mirror'?: boolean
+  /** edit only: stop republishing */
+  'no-republish'?: boolean
+  /** edit only: drop the stream's subject transform */
+  'no-transform'?: boolean
+  'persist-mode'?: string
   replicas?: number
   'republish-destination'?: string
   'republish-headers'?: boolean
   'republish-source'?: string
   retention?: string
   source?: string[]
+  'source-api-prefix'?: string
+  'source-domain'?: string
+  'source-filter'?: string
+  'source-start-seq'?: number
+  'source-start-time'?: string
+  'source-transform'?: string[]
   storage?: string
+  'subject-del-markers-ttl'?: number
   subjects?: string[]
   tag?: string[]
   'transform-destination'?: string
@@ -164,16 +191,71 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
     c.compression = f.compression as StreamConfig['compression']
   }
 
-  if (f.mirror !== undefined) {
-    validateName(f.mirror, 'mirror stream')
-    c.mirror = {name: f.mirror}
+  set('allow_atomic', f['allow-batch'])
+  set('allow_batched', f['allow-fast'])
+  set('allow_msg_counter', f['allow-counter'])
+  set('allow_msg_schedules', f['allow-schedules'])
+  if (f['persist-mode'] !== undefined) {
+    if (!['async', 'default'].includes(f['persist-mode']))
+      throw usageError(`--persist-mode "${f['persist-mode']}" is not default or async`)
+    c.persist_mode = f['persist-mode'] as StreamConfig['persist_mode']
   }
 
+  if (f['subject-del-markers-ttl'] !== undefined) {
+    const ms = f['subject-del-markers-ttl']
+    if (ms !== 0 && ms < 1000) throw usageError('--subject-del-markers-ttl must be at least 1s (0 turns the markers off)')
+    c.subject_delete_marker_ttl = msToNanos(ms)
+  }
+
+  // delete markers and schedules need roll-ups (the server turns them on by itself): say so rather than be overruled
+  if ((c.subject_delete_marker_ttl || c.allow_msg_schedules) && f['allow-rollup'] === false)
+    throw usageError(`${c.allow_msg_schedules ? '--allow-schedules' : '--subject-del-markers-ttl'} needs roll-ups: drop --no-allow-rollup`)
+  if ((c.subject_delete_marker_ttl || c.allow_msg_schedules) && f['deny-purge'])
+    throw usageError(`${c.allow_msg_schedules ? '--allow-schedules' : '--subject-del-markers-ttl'} needs purges (roll-ups): drop --deny-purge`)
+  // what the server turns on by itself, asked for, so that the same flags again find the stream unchanged
+  if (c.subject_delete_marker_ttl) c.allow_msg_ttl = true
+  if (c.subject_delete_marker_ttl || c.allow_msg_schedules) c.allow_rollup_hdrs = true
+
+  if (f['limit-consumer-inactive'] !== undefined || f['limit-consumer-max-pending'] !== undefined) {
+    c.consumer_limits = {
+      ...(f['limit-consumer-inactive'] === undefined ? {} : {inactive_threshold: msToNanos(f['limit-consumer-inactive'])}),
+      ...(f['limit-consumer-max-pending'] === undefined ? {} : {max_ack_pending: f['limit-consumer-max-pending']}),
+    }
+  }
+
+  const mirrorDetails = originDetails('mirror', f)
+  if (f.mirror === undefined) {
+    if (mirrorDetails) throw usageError(`--${mirrorDetails.flag} needs --mirror`, 'add --mirror STREAM')
+  } else {
+    validateName(f.mirror, 'mirror stream')
+    c.mirror = {name: f.mirror, ...mirrorDetails?.details}
+  }
+
+  const sourceDetails = originDetails('source', f)
   if (f.source) {
     c.sources = f.source.map((name) => {
       validateName(name, 'source stream')
-      return {name}
+      return {name, ...sourceDetails?.details}
     })
+  } else if (sourceDetails) {
+    throw usageError(`--${sourceDetails.flag} needs --source`, 'add --source STREAM (the details apply to each --source)')
+  }
+
+  if (f['no-mirror']) {
+    if (f.mirror !== undefined) throw usageError('--mirror and --no-mirror exclude each other')
+    c.mirror = undefined
+  }
+
+  if (f['no-transform']) {
+    if (f['transform-source'] !== undefined || f['transform-destination'] !== undefined)
+      throw usageError('--no-transform cannot be used with --transform-source or --transform-destination')
+    c.subject_transform = undefined
+  }
+
+  if (f['no-republish']) {
+    if (f['republish-source'] !== undefined || f['republish-destination'] !== undefined || f['republish-headers'])
+      throw usageError('--no-republish cannot be used with the --republish-* flags')
+    c.republish = undefined
   }
 
   if (f['republish-source'] !== undefined || f['republish-destination'] !== undefined) {
@@ -200,6 +282,61 @@ export function streamConfigFromFlags(f: StreamFlagValues): StreamConfigInput {
   return c
 }
 
+type OriginFlags = 'api-prefix' | 'domain' | 'filter' | 'start-seq' | 'start-time' | 'transform'
+
+/**
+ * The `--mirror-*` or `--source-*` details (filter, start, transforms, another account's API prefix or a domain) as
+ * stream source fields, with the first flag given (for messages); undefined when none was given.
+ */
+function originDetails(kind: 'mirror' | 'source', f: StreamFlagValues): undefined | {details: Record<string, unknown>; flag: string} {
+  const get = (k: OriginFlags): number | string | string[] | undefined => f[`${kind}-${k}` as keyof StreamFlagValues] as never
+  const given = (['filter', 'start-seq', 'start-time', 'transform', 'api-prefix', 'domain'] as const).filter((k) => get(k) !== undefined)
+  if (given.length === 0) return undefined
+  const flag = (k: OriginFlags): string => `--${kind}-${k}`
+  const d: Record<string, unknown> = {}
+  const filter = get('filter') as string | undefined
+  if (filter !== undefined) {
+    validateFilterSubject(filter, `${kind} filter`)
+    d.filter_subject = filter
+  }
+
+  if (get('start-seq') !== undefined && get('start-time') !== undefined)
+    throw usageError(`${flag('start-seq')} and ${flag('start-time')} exclude each other`)
+  if (get('start-seq') !== undefined) d.opt_start_seq = get('start-seq')
+  const time = get('start-time') as string | undefined
+  if (time !== undefined) {
+    if (Number.isNaN(Date.parse(time))) throw usageError(`${flag('start-time')} "${time}" is not a time`, 'give an RFC 3339 time, e.g. 2026-01-02T15:04:05Z')
+    d.opt_start_time = instant(time)
+  }
+
+  const transforms = get('transform') as string[] | undefined
+  if (transforms) {
+    if (filter !== undefined) throw usageError(`${flag('filter')} and ${flag('transform')} exclude each other`, `a transform's source filters too: ${flag('transform')} FILTER=DEST`)
+    d.subject_transforms = transforms.map((t) => {
+      const parts = t.split('=')
+      if (parts.length !== 2 || !parts[0] || !parts[1]) throw usageError(`${flag('transform')} "${t}" is not SOURCE=DESTINATION`, `e.g. ${flag('transform')} "orders.>=copy.orders.>"`)
+      validateFilterSubject(parts[0], `${kind} transform source`)
+      validateFilterSubject(parts[1], `${kind} transform destination`)
+      return {dest: parts[1], src: parts[0]}
+    })
+  }
+
+  const api = get('api-prefix') as string | undefined
+  const domain = get('domain') as string | undefined
+  if (api !== undefined && domain !== undefined) throw usageError(`${flag('api-prefix')} and ${flag('domain')} exclude each other`)
+  if (api !== undefined) {
+    validatePublishSubject(api, `${kind} API prefix`)
+    d.external = {api}
+  }
+
+  if (domain !== undefined) {
+    validateName(domain, `${kind} domain`)
+    d.external = {api: `$JS.${domain}.API`}
+  }
+
+  return {details: d, flag: flag(given[0])}
+}
+
 /**
  * Read a stream configuration from a JSON or YAML file. A `stream info --json` document (with `config`) is
  * accepted too: its `config` is used and the state is ignored.
@@ -222,6 +359,13 @@ function cleanSource(s: Record<string, unknown>): Record<string, unknown> {
   const o: Record<string, unknown> = {...s}
   if (!o.opt_start_seq) delete o.opt_start_seq
   if (!o.opt_start_time || String(o.opt_start_time).startsWith('0001-')) delete o.opt_start_time
+  else o.opt_start_time = instant(String(o.opt_start_time))
+  if (o.external && typeof o.external === 'object') {
+    const ext = {...(o.external as Record<string, unknown>)}
+    if (!ext.deliver) delete ext.deliver
+    o.external = ext.api ? ext : undefined
+  }
+
   if (!o.filter_subject) delete o.filter_subject
   if (!o.external) delete o.external
   if (!o.domain) delete o.domain
@@ -285,7 +429,9 @@ export function normalizeStreamConfig(input: StreamConfigInput): StreamConfigInp
   if (c.metadata) c.metadata = Object.fromEntries(Object.entries(c.metadata).filter(([k]) => !k.startsWith('_nats.')))
   if (!c.metadata || Object.keys(c.metadata).length === 0) delete c.metadata
   if (!c.subject_transform || (!c.subject_transform.src && !c.subject_transform.dest)) delete c.subject_transform
-  if (!c.consumer_limits || Object.values(c.consumer_limits).every((v) => !v)) delete c.consumer_limits
+  if (c.consumer_limits)
+    c.consumer_limits = Object.fromEntries(Object.entries(c.consumer_limits).filter(([, v]) => v)) as StreamConfig['consumer_limits']
+  if (!c.consumer_limits || Object.keys(c.consumer_limits).length === 0) delete c.consumer_limits
   if (!c.subject_delete_marker_ttl) delete c.subject_delete_marker_ttl
   if (!c.persist_mode || c.persist_mode === 'default') delete c.persist_mode
   if (!c.republish || (!c.republish.src && !c.republish.dest)) delete c.republish
@@ -398,6 +544,8 @@ export function validateStreamConfig(c: StreamConfigInput): void {
   }
 
   if (c.allow_rollup_hdrs && c.deny_purge) throw usageError('roll-ups need purges: --allow-rollup cannot be used with --deny-purge')
+  if (c.deny_purge && (c.subject_delete_marker_ttl || c.allow_msg_schedules))
+    throw usageError(`${c.allow_msg_schedules ? 'message schedules' : 'subject delete markers'} need roll-ups, which need purges: they cannot be used with deny purge`)
   if (c.discard_new_per_subject && c.discard !== 'new')
     throw usageError('discard per subject needs discard new', 'add --discard new')
   for (const k of ['max_msgs', 'max_bytes', 'max_msg_size', 'max_msgs_per_subject', 'max_consumers'] as const) {

@@ -67,5 +67,68 @@ export const streamConfigFlags = {
     description: 'first sequence of the stream (nats-server 2.10+)',
     helpGroup: NEWER,
   }),
-  'allow-msg-ttl': Flags.boolean({description: 'allow per-message TTL headers (nats-server 2.11+)', helpGroup: NEWER}),
+  'allow-msg-ttl': Flags.boolean({
+    description: 'allow per-message TTL headers (Nats-TTL); cannot be turned off again (nats-server 2.11+)',
+    helpGroup: NEWER,
+  }),
+  'subject-del-markers-ttl': durationFlag({
+    description:
+      'when max age removes the last message of a subject, leave a delete marker that lives this long, e.g. 1m (at least 1s; turns on per-message TTL and roll-ups; nats-server 2.11+)',
+    helpGroup: NEWER,
+  }),
+  'allow-batch': Flags.boolean({allowNo: true, description: 'allow atomic batch publish (nats-server 2.12+)', helpGroup: NEWER}),
+  'allow-counter': Flags.boolean({
+    description: 'make a counter stream (Nats-Incr); set only when the stream is created (nats-server 2.12+)',
+    helpGroup: NEWER,
+  }),
+  'allow-schedules': Flags.boolean({
+    description: 'allow message schedules (Nats-Schedule); turns on roll-ups; cannot be turned off again (nats-server 2.12+)',
+    helpGroup: NEWER,
+  }),
+  'persist-mode': Flags.string({
+    description: 'default (flush each write) or async (file storage, 1 replica, no atomic batches); set only when the stream is created (nats-server 2.12+)',
+    helpGroup: NEWER,
+    options: ['default', 'async'],
+  }),
+  'allow-fast': Flags.boolean({allowNo: true, description: 'allow fast batch publish (nats-server 2.14+)', helpGroup: NEWER}),
+  'limit-consumer-inactive': durationFlag({
+    description: 'inactive threshold given to new consumers, and the most they may ask for, e.g. 1h (0 none; nats-server 2.10+)',
+    helpGroup: LIMITS,
+  }),
+  'limit-consumer-max-pending': intFlag({min: 0})({
+    description: 'max ack pending given to new consumers, and the most they may ask for (0 none; nats-server 2.10+)',
+    helpGroup: LIMITS,
+  }),
+  ...originFlags('mirror', 'the --mirror stream'),
+  ...originFlags('source', 'each --source stream'),
+}
+
+/** Where a mirror or the sources read from and what they take: `--mirror-*` / `--source-*`. */
+function originFlags<K extends 'mirror' | 'source'>(kind: K, what: string) {
+  const helpGroup = 'MIRROR AND SOURCES'
+  return {
+    [`${kind}-filter`]: Flags.string({description: `copy only messages of ${what} on this subject`, helpGroup}),
+    [`${kind}-start-seq`]: intFlag({min: 1})({description: `start copying ${what} at this sequence`, helpGroup}),
+    [`${kind}-start-time`]: Flags.string({description: `start copying ${what} at this time (RFC 3339)`, helpGroup}),
+    [`${kind}-transform`]: Flags.string({
+      description: `copy messages of ${what} matching SOURCE to subject DESTINATION, as SOURCE=DESTINATION, repeatable (nats-server 2.10+)`,
+      helpGroup,
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+    [`${kind}-api-prefix`]: Flags.string({description: `the JetStream API prefix of ${what} in another account`, helpGroup}),
+    [`${kind}-domain`]: Flags.string({description: `the JetStream domain of ${what}`, helpGroup}),
+  } as Record<`${K}-${'api-prefix' | 'domain' | 'filter' | 'start-time'}`, ReturnType<typeof Flags.string>> &
+    Record<`${K}-start-seq`, ReturnType<ReturnType<typeof intFlag>>> &
+    Record<`${K}-transform`, ReturnType<typeof Flags.string>>
+}
+
+/** `stream edit` only: remove a setting in place where the connected server can. */
+export const streamRemoverFlags = {
+  'no-mirror': Flags.boolean({
+    description: 'stop mirroring: promote the mirror to a stream of its own (nats-server 2.12+)',
+    helpGroup: 'REMOVE',
+  }),
+  'no-republish': Flags.boolean({description: 'stop republishing (nats-server 2.10+)', helpGroup: 'REMOVE'}),
+  'no-transform': Flags.boolean({description: 'remove the subject transform (nats-server 2.10+)', helpGroup: 'REMOVE'}),
 }

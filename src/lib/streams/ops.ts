@@ -12,10 +12,12 @@ import type {
   StreamInfo,
 } from '@nats-io/jetstream'
 
+import {createInbox, type Msg, type NatsConnection} from '@nats-io/transport-node'
+
 import type {Capabilities} from '../capabilities.js'
 
 import {type FieldDiff, inlineDiff} from '../config-file.js'
-import {conflict, ExitCode, NatsxError, notFound, toNatsxError, usageError} from '../errors.js'
+import {conflict, connectionError, ExitCode, NatsxError, notFound, toNatsxError, usageError} from '../errors.js'
 import {encodeData, headersToObject, jsMessageRecord, type MessageRecord} from '../messages.js'
 import {
   checkStreamCapabilities,
@@ -127,7 +129,10 @@ export async function editStream(
   }
 
   if (dryRun || diff.length === 0) return {applied: false, diff, info: current}
-  const info = await jsm.streams.update(desired.name!, normalizeStreamConfig(desired) as StreamConfig)
+  const update: Record<string, unknown> = normalizeStreamConfig(desired)
+  // nats.js merges an update into the current configuration: a field being removed must be there, unset
+  for (const d of diff) if (d.desired === undefined && !(d.field in update)) update[d.field] = undefined
+  const info = await jsm.streams.update(desired.name!, update as Partial<StreamConfig>)
   return {applied: true, diff, info: withoutType(info)}
 }
 
@@ -253,6 +258,127 @@ export async function getStreamMessage(
       `no message ${q.lastFor ? `for subject "${q.lastFor}"` : `with sequence ${q.seq}`} in stream "${stream}"`,
     )
   return storedMessageRecord(stream, m)
+}
+
+/** What a batch direct get asks for: the last message of each of several subjects, or `batch` messages from `seq`. */
+export type DirectGetQuery = {batch: number; seq: number} | {multiLast: string[]}
+
+/** The headers a direct get reply carries about the stored message, not the message's own. */
+const DIRECT_HEADERS = new Set(['nats-last-sequence', 'nats-num-pending', 'nats-sequence', 'nats-stream', 'nats-subject', 'nats-time-stamp', 'nats-upto-sequence'])
+
+function directRecord(stream: string, m: Msg): StoredMessageRecord {
+  const h = m.headers
+  const rec: StoredMessageRecord = {
+    subject: h?.get('Nats-Subject') ?? '',
+    ...encodeData(m.data),
+    jetstream: {sequence: Number(h?.get('Nats-Sequence') ?? 0), stream, time: h?.get('Nats-Time-Stamp') ?? ''},
+    received: new Date().toISOString(),
+    size: m.data.length,
+  }
+  const own: Record<string, string[]> = {}
+  for (const [k, v] of Object.entries(headersToObject(h) ?? {})) if (!DIRECT_HEADERS.has(k.toLowerCase())) own[k] = v
+  if (Object.keys(own).length > 0) rec.headers = own
+  return rec
+}
+
+interface DirectReply {
+  /** the end-of-batch status: messages still after the last one sent, and the sequence a multi-last read stopped at */
+  eob?: {pending: number; upTo?: number}
+  msgs: Msg[]
+  status?: {code: number; description: string}
+}
+
+/** One `$JS.API.DIRECT.GET.<stream>` request with its stream of replies, up to the end-of-batch (204) or a status. */
+function directRequest(nc: NatsConnection, subject: string, body: Record<string, unknown>, options: {inboxPrefix?: string; timeoutMs: number}): Promise<DirectReply> {
+  const {timeoutMs} = options
+  const inbox = createInbox(options.inboxPrefix)
+  const msgs: Msg[] = []
+  return new Promise<DirectReply>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    const finish = (fn: () => void): void => {
+      clearTimeout(timer)
+      sub.unsubscribe()
+      fn()
+    }
+
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => finish(() => reject(connectionError(`timed out waiting for a direct get reply on "${subject}"`, 'raise --timeout or check the stream\'s servers'))), timeoutMs)
+    }
+
+    const sub = nc.subscribe(inbox, {
+      callback(err, m) {
+        if (err) {
+          finish(() => reject(toNatsxError(err, {subject})))
+          return
+        }
+
+        const code = m.headers?.code ?? 0
+        if (code === 204) {
+          const pending = Number(m.headers?.get('Nats-Num-Pending') || 0)
+          const upTo = m.headers?.get('Nats-UpTo-Sequence')
+          finish(() => resolve({eob: {pending, ...(upTo ? {upTo: Number(upTo)} : {})}, msgs}))
+        } else if (code >= 300 || (code > 0 && m.data.length === 0 && !m.headers?.get('Nats-Sequence'))) {
+          finish(() => resolve({msgs, status: {code, description: m.headers?.description ?? ''}}))
+        } else {
+          msgs.push(m)
+          arm()
+        }
+      },
+    })
+    arm()
+    nc.publish(subject, JSON.stringify(body), {reply: inbox})
+  })
+}
+
+/**
+ * Batch direct get (nats-server 2.11+): the last message of each subject (`multi_last`, subjects may be wildcards),
+ * or `batch` messages from sequence `seq` on. The server answers with one message each and an end-of-batch status
+ * (204) saying how many are still pending; a reply cut short by the server's byte limit is continued. Needs
+ * allow_direct on the stream (exit 2 with the fix when it is off); messages in stream order.
+ */
+export async function directGetMessages(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  caps: Capabilities,
+  stream: string,
+  q: DirectGetQuery,
+  options: {apiPrefix?: string; inboxPrefix?: string; timeoutMs: number},
+): Promise<StoredMessageRecord[]> {
+  caps.require('direct-get-batch', 'multiLast' in q ? 'the last message of several subjects (batch direct get)' : 'a batch read (batch direct get)')
+  const si = await requireStream(jsm, stream)
+  if (!si.config.allow_direct)
+    throw usageError(`stream "${stream}" does not allow direct get, which ${'multiLast' in q ? 'reading several subjects' : '--batch'} uses`, `turn it on with \`natsx stream edit ${stream} --allow-direct\``)
+  const subject = `${options.apiPrefix ?? '$JS.API'}.DIRECT.GET.${stream}`
+  const out: StoredMessageRecord[] = []
+  const what = 'multiLast' in q ? `for subject${q.multiLast.length > 1 ? 's' : ''} ${q.multiLast.map((x) => `"${x}"`).join(', ')}` : `at or after sequence ${q.seq}`
+  let upTo: number | undefined
+  let next = 'multiLast' in q ? 0 : q.seq
+  for (;;) {
+    const body: Record<string, unknown> =
+      'multiLast' in q
+        ? {multi_last: q.multiLast, ...(next > 0 ? {seq: next} : {}), ...(upTo ? {up_to_seq: upTo} : {})}
+        : {batch: q.batch - out.length, seq: next}
+    const r = await directRequest(nc, subject, body, options)
+    for (const m of r.msgs) out.push(directRecord(stream, m))
+    if (r.status) {
+      if (r.status.code === 404 && out.length === 0) throw notFound(`no message ${what} in stream "${stream}"`)
+      if (r.status.code === 404) break
+      if (r.status.code === 413) throw usageError(`more than 1024 subjects match ${what}: the server answers at most 1024`, 'name fewer subjects or narrower wildcards')
+      if (r.status.code === 503) throw usageError(`stream "${stream}" does not answer direct gets`, `turn it on with \`natsx stream edit ${stream} --allow-direct\``)
+      throw new NatsxError(ExitCode.UNEXPECTED, `direct get from stream "${stream}" failed: ${r.status.code} ${r.status.description}`)
+    }
+
+    const pending = r.eob?.pending ?? 0
+    upTo ??= r.eob?.upTo
+    const done = 'multiLast' in q ? pending === 0 : out.length >= q.batch || pending === 0
+    if (done || r.msgs.length === 0) break
+    next = out.at(-1)!.jetstream.sequence + 1
+  }
+
+  // a subject named twice, or by two overlapping wildcards, is one message
+  if ('multiLast' in q) out.sort((x, y) => x.jetstream.sequence - y.jetstream.sequence)
+  return 'multiLast' in q ? out.filter((m, i) => i === 0 || m.jetstream.sequence !== out[i - 1].jetstream.sequence) : out
 }
 
 export interface PurgeRequest {

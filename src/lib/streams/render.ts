@@ -1,5 +1,5 @@
 /** Human renderings of stream data (pure: they return strings). */
-import type {StreamInfo} from '@nats-io/jetstream'
+import type {StreamInfo, StreamSource} from '@nats-io/jetstream'
 
 import {formatAge, formatNanos} from '../format/duration.js'
 import {formatCount, formatSize} from '../format/size.js'
@@ -37,8 +37,8 @@ export function renderStreamInfo(si: StreamInfo, stateOnly = false): string {
       ['Maximum Message Size', limSize(c.max_msg_size)],
       ['Maximum Consumers', lim(c.max_consumers)],
     )
-    if (c.mirror) rows.push(['Mirror', c.mirror.name])
-    if (c.sources?.length) rows.push(['Sources', c.sources.map((x) => x.name).join(', ')])
+    if (c.mirror) rows.push(['Mirror', originText(c.mirror)])
+    if (c.sources?.length) rows.push(['Sources', c.sources.map((x) => originText(x)).join('; ')])
     if (c.republish)
       rows.push([
         'Republishing',
@@ -70,6 +70,19 @@ export function renderStreamInfo(si: StreamInfo, stateOnly = false): string {
     ['Number of Subjects', formatCount(s.num_subjects ?? 0)],
   )
   return renderColumns(rows)
+}
+
+/** A mirror or source: its stream and what it takes (filter, start, origin in another account or domain). */
+function originText(o: StreamSource): string {
+  const details: string[] = []
+  if (o.filter_subject) details.push(`filter ${o.filter_subject}`)
+  if (o.opt_start_seq) details.push(`from sequence ${o.opt_start_seq}`)
+  if (o.opt_start_time && !String(o.opt_start_time).startsWith('0001-')) details.push(`from ${String(o.opt_start_time)}`)
+  const api = o.external?.api
+  const domain = api ? /^\$JS\.(.+)\.API$/.exec(api)?.[1] : undefined
+  if (domain) details.push(`domain ${domain}`)
+  else if (api) details.push(`API ${api}`)
+  return details.length > 0 ? `${o.name} (${details.join(', ')})` : o.name
 }
 
 /** The stream settings 2.10 → 2.15 added, as the server reports them; each only when it is set. */

@@ -154,3 +154,78 @@ describe('flags, files and capabilities', () => {
     expect(() => checkStreamCapabilities({allow_batched: true, name: 'X', persist_mode: 'async'}, new Capabilities('2.15.1', 5))).not.toThrow()
   })
 })
+
+describe('the flags of current servers', () => {
+  it('become the server fields, only those given', () => {
+    expect(
+      streamConfigFromFlags({
+        'allow-batch': true,
+        'allow-counter': true,
+        'allow-fast': false,
+        'allow-schedules': true,
+        'limit-consumer-max-pending': 20,
+        'persist-mode': 'async',
+        'subject-del-markers-ttl': 90_000,
+      }),
+    ).toEqual({
+      allow_atomic: true,
+      allow_batched: false,
+      allow_msg_counter: true,
+      allow_msg_schedules: true,
+      allow_msg_ttl: true,
+      allow_rollup_hdrs: true,
+      consumer_limits: {max_ack_pending: 20},
+      persist_mode: 'async',
+      subject_delete_marker_ttl: 90_000_000_000,
+    })
+    expect(streamConfigFromFlags({})).toEqual({})
+  })
+
+  it('mirror and source details, one set for each --source', () => {
+    expect(streamConfigFromFlags({mirror: 'O', 'mirror-domain': 'hub', 'mirror-filter': 'o.a', 'mirror-start-seq': 5}).mirror).toEqual({
+      external: {api: '$JS.hub.API'},
+      filter_subject: 'o.a',
+      name: 'O',
+      opt_start_seq: 5,
+    })
+    expect(streamConfigFromFlags({source: ['A', 'B'], 'source-api-prefix': '$JS.acc.API', 'source-start-time': '2026-01-02T04:04:05+01:00', 'source-transform': ['a.>=b.>', 'c=d']}).sources).toEqual(
+      ['A', 'B'].map((name) => ({
+        external: {api: '$JS.acc.API'},
+        name,
+        opt_start_time: '2026-01-02T03:04:05Z',
+        subject_transforms: [
+          {dest: 'b.>', src: 'a.>'},
+          {dest: 'd', src: 'c'},
+        ],
+      })),
+    )
+  })
+
+  it('removers unset the field, so an edit sends it without', () => {
+    const base = {...SERVER_DEFAULTS, republish: {dest: 'x.>', src: 'p.>'}, subject_transform: {dest: 'q.>', src: 'p.>'}}
+    const desired = {...base, ...streamConfigFromFlags({'no-republish': true, 'no-transform': true})}
+    expect(diffStreamConfig(base, desired).map((d) => [d.field, d.desired])).toEqual([
+      ['republish', undefined],
+      ['subject_transform', undefined],
+    ])
+    expect(() => streamConfigFromFlags({mirror: 'X', 'no-mirror': true})).toThrow(/exclude each other/)
+  })
+
+  it('flags ask for what the server turns on by itself: markers → TTL and roll-ups, schedules → roll-ups', () => {
+    expect(streamConfigFromFlags({'subject-del-markers-ttl': 5000})).toEqual({allow_msg_ttl: true, allow_rollup_hdrs: true, subject_delete_marker_ttl: 5e9})
+    expect(streamConfigFromFlags({'allow-schedules': true})).toEqual({allow_msg_schedules: true, allow_rollup_hdrs: true})
+    // the server writes an empty delivery prefix and its own spelling of a start time
+    const mirror = {external: {api: '$JS.hub.API'}, name: 'O', opt_start_time: '2026-01-02T04:04:05+01:00'}
+    const back = {external: {api: '$JS.hub.API', deliver: ''}, name: 'O', opt_start_time: '2026-01-02T03:04:05Z'}
+    expect(diffStreamConfig({...SERVER_DEFAULTS, mirror: back, subjects: []} as StreamConfigInput, {...SERVER_DEFAULTS, mirror, subjects: []} as StreamConfigInput)).toEqual([])
+    expect(diffStreamConfig({...SERVER_DEFAULTS, consumer_limits: {max_ack_pending: 5}}, {...SERVER_DEFAULTS, consumer_limits: {inactive_threshold: 0, max_ack_pending: 5}})).toEqual([])
+  })
+
+  it('each needs its server version (exit 8 on older ones)', () => {
+    const old = new Capabilities('2.10.27', 0)
+    for (const flags of [{'allow-batch': true}, {'allow-fast': true}, {'allow-counter': true}, {'allow-schedules': true}, {'persist-mode': 'async'}, {'subject-del-markers-ttl': 5000}])
+      expect(() => checkStreamCapabilities({name: 'P', ...streamConfigFromFlags(flags)}, old), JSON.stringify(flags)).toThrow(/requires nats-server 2\.1[1-4]\.0; connected server is 2\.10\.27/)
+    expect(() => checkStreamCapabilities({name: 'P', ...streamConfigFromFlags({'limit-consumer-inactive': 1000})}, new Capabilities('2.9.10', 0))).toThrow(/requires nats-server 2\.10\.0/)
+    expect(() => checkStreamCapabilities({name: 'P', ...streamConfigFromFlags({'allow-fast': true})}, new Capabilities('2.12.0', 2))).toThrow(/fast batch publish \(allow_batched\) requires nats-server 2\.14\.0/)
+  })
+})
