@@ -74,7 +74,7 @@ export const FEATURES = {
   'server-evacuate': {apiLevel: 5, kind: 'verb', label: 'evacuate a server', name: '$JS.API.SERVER.EVACUATE', offered: false, version: '2.15.0'},
   'meta-rescue': {apiLevel: 5, kind: 'verb', label: 'meta quorum rescue', name: '$JS.API.META.RESCUE', offered: false, version: '2.15.0'},
   // publish headers (§1.5)
-  'message-trace': {kind: 'header', label: 'message tracing', name: 'Nats-Trace-Dest, Nats-Trace-Only', offered: false, version: '2.11.0'},
+  'message-trace': {kind: 'header', label: 'message tracing', name: 'Nats-Trace-Dest, Nats-Trace-Only', offered: 'trace (--trace-only)', version: '2.11.0'},
   'expected-last-subject-seq-subject': {kind: 'header', label: 'expected last sequence of another subject', name: 'Nats-Expected-Last-Subject-Sequence-Subject', offered: false, version: '2.11.0'},
   'ttl-header': {apiLevel: 1, kind: 'header', label: 'per-message TTL header', name: 'Nats-TTL', offered: 'kv create/purge --ttl', version: '2.11.0'},
   'counter-increment': {apiLevel: 2, kind: 'header', label: 'counter increment', name: 'Nats-Incr', offered: 'counter incr/decr/get/ls/view', version: '2.12.0'},
