@@ -20,11 +20,17 @@ export interface TraceNode {
   steps: TraceStep[]
 }
 
-/** Microseconds since the epoch from an RFC 3339 time with up to nanoseconds (Date keeps only milliseconds). */
-export function timeMicros(ts: string): number {
-  const m = /^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$/.exec(ts)
-  if (!m) return Date.parse(ts) * 1000
-  return Date.parse(`${m[1]}${m[3]}`) * 1000 + Number(`0${m[2] ?? ''}`) * 1e6
+/** Nanoseconds since the epoch from an RFC 3339 time with up to nanoseconds (Date keeps only milliseconds). */
+export function timeNanos(ts: string): bigint {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(ts)
+  const ms = Date.parse(m ? `${m[1]}${m[3]}` : ts)
+  if (Number.isNaN(ms)) return 0n
+  return BigInt(ms) * 1_000_000n + BigInt((m?.[2] ?? '').padEnd(9, '0').slice(0, 9) || '0')
+}
+
+/** Milliseconds from `zero` to `ts`, to the microsecond. */
+function sinceMs(ts: string, zero: bigint): number {
+  return Number((timeNanos(ts) - zero) / 1000n) / 1000
 }
 
 const ORDER: Record<TraceEvent['type'], number> = {eg: 1, in: 0, js: 1, se: 1, si: 1, sm: 1}
@@ -38,13 +44,13 @@ export function buildTree(messages: readonly TraceMessage[]): TraceNode[] {
 
   const origin = messages.find((m) => hopOf(m) === undefined)
   const firstIn = origin?.events.find((e) => e.type === 'in') ?? messages.flatMap((m) => m.events)[0]
-  const zero = firstIn ? timeMicros(firstIn.ts) : 0
+  const zero = firstIn ? timeNanos(firstIn.ts) : 0n
   const used = new Set<TraceMessage>()
   const node = (m: TraceMessage): TraceNode => {
     used.add(m)
-    const events = [...m.events].sort((a, b) => ORDER[a.type] - ORDER[b.type] || timeMicros(a.ts) - timeMicros(b.ts))
+    const events = [...m.events].sort((a, b) => ORDER[a.type] - ORDER[b.type] || Number(timeNanos(a.ts) - timeNanos(b.ts)))
     const steps = events.map((event): TraceStep => {
-      const step: TraceStep = {event, offset_ms: Math.round(timeMicros(event.ts) - zero) / 1000}
+      const step: TraceStep = {event, offset_ms: sinceMs(event.ts, zero)}
       if (event.type === 'eg' && event.hop) {
         const next = byHop.get(event.hop)
         if (next && !used.has(next)) step.next = node(next)
