@@ -38,17 +38,22 @@ describe('trace', () => {
       const add = await c1.request('$JS.API.STREAM.CREATE.ORDERS', JSON.stringify({name: 'ORDERS', num_replicas: 3, subjects: ['orders.>']}), {timeout: 15_000})
       return add.json<{error?: unknown}>().error === undefined || undefined
     }, 30_000, 'the ORDERS stream')
+    let warm = 0
     // every server knows every subscription before a message is traced: a plain message from n1 reaches all three
     await waitFor(async () => {
       c1.publish('orders.warmup', 'w')
+      warm++
       await c1.flush()
       return got.n2.length > 0 || undefined
     }, 20_000, 'n2 to see the message')
     await waitFor(async () => {
       c1.publish('orders.x', 'w')
+      warm++
       await c1.flush()
       return got.leaf.length > 0 || undefined
     }, 20_000, 'leaf1 to see the message')
+    // every warm-up message is stored before a test counts the stream's messages
+    await waitFor(async () => (await streamMsgs()) === warm || undefined, 20_000, 'the warm-up messages to be stored')
   }, 120_000)
   afterAll(async () => {
     await Promise.all(conns.map((c) => c.close()))

@@ -82,6 +82,16 @@ export async function pollUntil<T>(
     await new Promise((r) => {
       setTimeout(r, o.intervalMs ?? 250)
     })
-    last = await read()
+    try {
+      last = await read()
+    } catch (error) {
+      // an asset in the middle of a move may not answer its info request for a moment: look again
+      if (!isTimeout(error)) throw error
+    }
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  const e = error as {code?: string; message?: string; name?: string}
+  return e.name === 'TimeoutError' || e.code === 'TIMEOUT' || /timed? ?out/i.test(e.message ?? '')
 }
