@@ -262,3 +262,22 @@ export async function serverFacts(server: NatsServer): Promise<ServerFacts> {
 
   return {apiLevel, caps: new Capabilities(varz.version, apiLevel), version: varz.version}
 }
+
+/**
+ * A server that joins `hub` as a leaf node (no JetStream unless asked). The hub must listen for leaf nodes
+ * (`leafnodes { listen: "127.0.0.1:-1" }` picks a free port); its port is read from the hub's /varz. Resolves once
+ * the hub counts the leaf connection.
+ */
+export async function startLeaf(hub: NatsServer, options: ServerOptions = {}): Promise<NatsServer> {
+  const varz = (await (await fetch(`${hub.monitorUrl}/varz`)).json()) as {leaf?: {port?: number}; leafnodes?: number}
+  const port = varz.leaf?.port
+  if (!port) throw new Error(`${hub.name} does not listen for leaf nodes`)
+  const before = varz.leafnodes ?? 0
+  const remote = `leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:${port}" } ] }\n`
+  const leaf = await startServer({jetstream: false, ...options, config: `${remote}${options.config ?? ''}`})
+  await waitFor(async () => {
+    const v = (await (await fetch(`${hub.monitorUrl}/varz`)).json()) as {leafnodes?: number}
+    return (v.leafnodes ?? 0) > before || undefined
+  }, 20_000, `${leaf.name} to connect to ${hub.name} as a leaf`)
+  return leaf
+}
