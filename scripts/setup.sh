@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what natsx and its tests need on a fresh Debian machine with Node 20: the nats-server package
 # (as root, with apt-get), trixie's and sid's nats-server (scripts/servers.sh, into .servers/), openssl and tmux for
-# the tests, and the npm packages; then builds.
+# the tests, libnats-dev (with pkg-config and gcc) for the C baseline of bench/batch-publish.mjs, and the npm
+# packages; then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   else
     echo "setup: missing ${need_apt[*]}; install with: sudo apt-get install ${need_apt[*]}" >&2
     exit 1
+  fi
+fi
+
+# bench/batch-publish.mjs builds the C client's baseline (../shared/baselines/cbench.c) against Debian's libnats.
+# Only that benchmark needs it: without root, setup says how to get it and goes on.
+if ! pkg-config --exists libnats 2>/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing libnats-dev pkg-config gcc with apt-get (the C baseline of bench/batch-publish.mjs)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnats-dev pkg-config gcc >/dev/null
+  else
+    echo "setup: bench/batch-publish.mjs needs libnats-dev; install with: sudo apt-get install libnats-dev pkg-config gcc" >&2
   fi
 fi
 

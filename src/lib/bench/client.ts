@@ -53,6 +53,13 @@ async function runLoop(input: ClientInput, nc: NatsConnection, ready: () => Prom
       break
     }
 
+    case 'js get': {
+      await ready()
+      const {jsGetLoop} = await import('./jsget.js')
+      result = await jsGetLoop(ctx)
+      break
+    }
+
     case 'js pub': {
       await ready()
       result = await jsPubLoop(ctx)

@@ -46,7 +46,7 @@ export function payload(size: number): Uint8Array {
   return p
 }
 
-class Run {
+export class Run {
   readonly ctx: LoopContext
   readonly limit: number
   readonly perClientRate: number
@@ -103,7 +103,7 @@ class Run {
   }
 }
 
-function subjectFor(base: string, multisubject: number): (i: number) => string {
+export function subjectFor(base: string, multisubject: number): (i: number) => string {
   if (multisubject <= 0) return () => base
   return (i) => `${base}.${i % multisubject}`
 }
@@ -259,6 +259,14 @@ async function jetstreamClient(ctx: LoopContext) {
 export async function jsPubLoop(ctx: LoopContext): Promise<LoopResult> {
   const {client} = ctx
   const {spec} = client
+  if (spec.jsPubMode !== 'sync' || spec.batchMode) {
+    // the windowed async publish and the batch modes keep work in flight: jspub.ts
+    const {jsPubAsyncLoop, jsPubAtomicLoop, jsPubFastLoop} = await import('./jspub.js')
+    if (spec.batchMode === 'atomic') return jsPubAtomicLoop(ctx)
+    if (spec.batchMode === 'fast') return jsPubFastLoop(ctx)
+    return jsPubAsyncLoop(ctx)
+  }
+
   const js = await jetstreamClient(ctx)
   const run = new Run(ctx)
   const data = payload(spec.size)
@@ -268,65 +276,29 @@ export async function jsPubLoop(ctx: LoopContext): Promise<LoopResult> {
   let sent = 0
   const warnings: string[] = []
   let duplicates = 0
-  if (spec.jsPubMode === 'sync') {
-    const hist = newHistogram()
-    run.begin()
-    while (sent < run.limit && !run.stopped()) {
-      const i = client.startIndex + sent
-      const t0 = performance.now()
-      const ack = await js.publish(subjectOf(i), data, opts(i))
-      hist.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1e6)))
-      if (ack.duplicate) duplicates++
-      sent++
-      if (sent % 64 === 0) run.report(client.id, sent)
-      await run.pace(sent)
-    }
-
-    run.report(client.id, sent)
-    if (duplicates > 0) warnings.push(`${duplicates} messages were duplicates`)
-    return {
-      bytes: sent * spec.size,
-      end: now(),
-      histogram: encodeHistogram(hist),
-      msgs: sent,
-      start: run.start,
-      warnings,
-    }
-  }
-
-  // async: a window of outstanding acks, refilled half a window at a time so publishes go out in batches
-  const window = Math.max(2, spec.batch ?? 256)
-  const half = Math.max(1, Math.floor(window / 2))
-  const inflight: Array<Promise<{duplicate: boolean}>> = []
-  const settle = async (n: number): Promise<void> => {
-    try {
-      const acks = await Promise.all(inflight.splice(0, n))
-      for (const a of acks) if (a.duplicate) duplicates++
-    } catch (error) {
-      // let the other outstanding publishes settle, so none is left to reject unhandled
-      await Promise.allSettled(inflight.splice(0))
-      throw error
-    }
-  }
-
+  const hist = newHistogram()
   run.begin()
   while (sent < run.limit && !run.stopped()) {
-    const n = Math.min(run.perClientRate > 0 ? run.chunk() : half, run.limit - sent)
-    for (let k = 0; k < n; k++) {
-      const i = client.startIndex + sent + k
-      inflight.push(js.publish(subjectOf(i), data, opts(i)))
-    }
-
-    sent += n
-    if (inflight.length >= window) await settle(inflight.length - half)
-    run.report(client.id, sent - inflight.length)
+    const i = client.startIndex + sent
+    const t0 = performance.now()
+    const ack = await js.publish(subjectOf(i), data, opts(i))
+    hist.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1e6)))
+    if (ack.duplicate) duplicates++
+    sent++
+    if (sent % 64 === 0) run.report(client.id, sent)
     await run.pace(sent)
   }
 
-  await settle(inflight.length)
   run.report(client.id, sent)
   if (duplicates > 0) warnings.push(`${duplicates} messages were duplicates`)
-  return {bytes: sent * spec.size, end: now(), msgs: sent, start: run.start, warnings}
+  return {
+    bytes: sent * spec.size,
+    end: now(),
+    histogram: encodeHistogram(hist),
+    msgs: sent,
+    start: run.start,
+    warnings,
+  }
 }
 
 /** consume / fetch / ordered: count what arrives, ack by the policy. */

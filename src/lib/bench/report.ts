@@ -8,6 +8,7 @@ import {type BenchResult, type BenchSpec, type LatencySummary, SENDING_MODES} fr
 const TITLES: Record<BenchResult['mode'], string> = {
   'js consume': 'JetStream consume',
   'js fetch': 'JetStream fetch',
+  'js get': 'JetStream direct get',
   'js ordered': 'JetStream ordered consumer',
   'js pub': 'JetStream publish',
   'kv get': 'KV get',
@@ -28,12 +29,21 @@ export function banner(spec: BenchSpec): string {
   parts.push(spec.durationMs ? `duration=${spec.durationMs / 1000}s` : `msgs=${formatCount(spec.msgs)}`)
   if (spec.rate > 0) parts.push(`rate=${formatCount(spec.rate)}/s`)
   if (spec.multisubject > 0) parts.push(`multisubject=${spec.multisubject}`)
-  if (spec.mode === 'js pub')
+  if (spec.mode === 'js pub' && spec.batchMode)
+    parts.push(
+      `batch-mode=${spec.batchMode}`,
+      `batch-size=${spec.batchSize ? formatCount(spec.batchSize) : 'run'}`,
+      ...(spec.batchMode === 'fast' ? [`flow=${spec.batch}`] : []),
+      `max-outstanding-acks=${spec.maxOutstanding}`,
+      `dedup=${Boolean(spec.dedup)}`,
+    )
+  else if (spec.mode === 'js pub')
     parts.push(
       `mode=${spec.jsPubMode}`,
       ...(spec.jsPubMode === 'async' ? [`batch=${spec.batch}`] : []),
       `dedup=${Boolean(spec.dedup)}`,
     )
+  if (spec.mode === 'js get') parts.push(`mode=${spec.jsGetMode}`, ...(spec.jsGetMode === 'batch' ? [`batch=${spec.batch}`] : []))
   if (spec.stream && spec.mode === 'js pub') parts.push(`stream=${spec.stream}`)
   if (spec.consumer && (spec.mode === 'js consume' || spec.mode === 'js fetch'))
     parts.push(`consumer=${spec.consumer}`, `acks=${spec.acks}`, `batch=${spec.batch}`)
@@ -43,8 +53,8 @@ export function banner(spec: BenchSpec): string {
 
 const f = (n: number): string => n.toLocaleString('en-US', {maximumFractionDigits: 1, minimumFractionDigits: 1})
 
-function latencyLine(l: LatencySummary): string {
-  return `latency µs: min ${f(l.min)} | avg ${f(l.mean)} | max ${f(l.max)} | stddev ${f(l.stddev)} | p50 ${f(l.p50)} | p90 ${f(l.p90)} | p99 ${f(l.p99)} | p99.9 ${f(l.p999)} (${formatCount(l.count)} ops)`
+function latencyLine(l: LatencySummary, op?: string): string {
+  return `latency${op ? ` (${op})` : ''} µs: min ${f(l.min)} | avg ${f(l.mean)} | max ${f(l.max)} | stddev ${f(l.stddev)} | p50 ${f(l.p50)} | p90 ${f(l.p90)} | p99 ${f(l.p99)} | p99.9 ${f(l.p999)} (${formatCount(l.count)} ops)`
 }
 
 /** The summary natscli prints after a run. */
@@ -68,7 +78,7 @@ export function humanSummary(r: BenchResult, cause: 'interrupt' | 'lost' = 'inte
     )
   }
 
-  if (r.latency) lines.push(` ${latencyLine(r.latency)}`)
+  if (r.latency) lines.push(` ${latencyLine(r.latency, r.latency_op)}`)
   for (const w of r.warnings) lines.push(`warning: ${w}`)
   return lines.join('\n')
 }

@@ -34,6 +34,12 @@ async function streamInfo(jsm: JetStreamManager, name: string) {
   }
 }
 
+/** The stream permission each batch mode needs. */
+const BATCH_FIELDS: Record<string, {field: string; label: string}> = {
+  atomic: {field: 'allow_atomic', label: 'atomic batch publish'},
+  fast: {field: 'allow_batched', label: 'fast batch publish'},
+}
+
 /**
  * `bench js pub`: make sure the stream exists (create it with --create) and captures the subject; purge it with
  * --purge. A subject no stream captures would get no acknowledgement, which nats.js reports as "JetStream is not
@@ -53,13 +59,26 @@ export async function prepareJsPub(jsm: JetStreamManager, spec: BenchSpec, o: St
       )
     }
 
+    const batching = BATCH_FIELDS[spec.batchMode ?? '']
+    if (batching && !(info.config as unknown as Record<string, unknown>)[batching.field]) {
+      throw usageError(
+        `stream ${name} does not allow ${batching.label} (${batching.field} is not set)`,
+        `pass a new --stream with --create (the bench makes it with ${batching.field}), or set ${batching.field} on it`,
+      )
+    }
+
     if (o.purge) await jsm.streams.purge(name)
     return []
   }
 
   if (!o.create) throw notFound(`stream ${name} does not exist`, 'add --create to make it, or pass --stream')
   const {StorageType} = await import('../nats/jetstream.js')
+  const batching = BATCH_FIELDS[spec.batchMode ?? '']
   await jsm.streams.add({
+    // direct gets for `bench js get`; the batch mode's own permission, and only that (a 2.12 server refuses
+    // allow_batched, which it does not know)
+    allow_direct: true,
+    ...(batching ? {[batching.field]: true} : {}),
     max_bytes: o.maxBytes,
     name,
     num_replicas: o.replicas,
@@ -112,6 +131,30 @@ export async function prepareConsume(
   }
 
   return {msgs, warnings}
+}
+
+/**
+ * `bench js get`: the stream must exist, allow direct gets and hold messages. Sets the sequences the clients read
+ * (`firstSeq`, `spanSeqs`) on the spec.
+ */
+export async function prepareJsGet(jsm: JetStreamManager, spec: BenchSpec): Promise<string[]> {
+  const name = spec.stream!
+  const info = await streamInfo(jsm, name)
+  if (!info) throw notFound(`stream ${name} does not exist`, 'fill it first with `natsx bench js pub --create`')
+  if (!info.config.allow_direct) {
+    throw usageError(
+      `stream ${name} does not allow direct gets (allow_direct is not set)`,
+      'fill a stream made by `natsx bench js pub --create` (it allows them), or set allow_direct on this one',
+    )
+  }
+
+  if (info.state.messages === 0) {
+    throw usageError(`stream ${name} holds no messages to read`, 'fill it first with `natsx bench js pub`')
+  }
+
+  spec.firstSeq = info.state.first_seq
+  spec.spanSeqs = info.state.last_seq - info.state.first_seq + 1
+  return []
 }
 
 async function filteredCount(jsm: JetStreamManager, stream: string, filter: string): Promise<number> {

@@ -79,6 +79,18 @@ export function spread(values: number[]): {avg: number; max: number; min: number
   }
 }
 
+/** What one timed operation is in the modes where it is not one request and its reply. */
+export function latencyOp(spec: Pick<BenchSpec, 'batchMode' | 'jsGetMode' | 'jsPubMode' | 'mode'>): string | undefined {
+  if (spec.mode === 'js pub') {
+    if (spec.batchMode === 'atomic') return 'batch: first publish → commit ack'
+    if (spec.batchMode === 'fast') return 'flow ack: publish of the last message it covers → ack'
+    return 'message: publish → ack'
+  }
+
+  if (spec.mode === 'js get') return spec.jsGetMode === 'batch' ? 'batch: request → last message' : 'message: request → reply'
+  return undefined
+}
+
 /** Turn the clients' reports into the result of the run. */
 export function summarize(
   spec: BenchSpec,
@@ -120,6 +132,10 @@ export function summarize(
       ...(spec.durationMs ? {duration_ms: spec.durationMs} : {}),
       ...(spec.acks ? {acks: spec.acks} : {}),
       ...(spec.batch ? {batch: spec.batch} : {}),
+      ...(spec.batchMode ? {batch_mode: spec.batchMode} : {}),
+      ...(spec.batchMode && spec.batchSize ? {batch_size: spec.batchSize} : {}),
+      ...(spec.batchMode ? {max_outstanding_acks: spec.maxOutstanding} : {}),
+      ...(spec.jsGetMode ? {js_get_mode: spec.jsGetMode} : {}),
       ...(spec.bucket ? {bucket: spec.bucket} : {}),
       ...(spec.consumer ? {consumer: spec.consumer} : {}),
       ...(spec.dedup === undefined ? {} : {dedup: spec.dedup}),
@@ -130,7 +146,12 @@ export function summarize(
     warnings,
   }
   const latency = latencySummary(merged)
-  if (latency && merged) result.latency = {...latency, histogram: encodeHistogram(merged)}
+  if (latency && merged) {
+    result.latency = {...latency, histogram: encodeHistogram(merged)}
+    const op = latencyOp(spec)
+    if (op) result.latency_op = op
+  }
+
   if (extra.serverVersion) result.server_version = extra.serverVersion
   return result
 }

@@ -5,7 +5,7 @@
 import type {ConnectionSettings} from '../connection.js'
 
 export type BenchMode =
-  'js consume' | 'js fetch' | 'js ordered' | 'js pub' | 'kv get' | 'kv put' | 'pub' | 'reply' | 'request' | 'sub'
+  'js consume' | 'js fetch' | 'js get' | 'js ordered' | 'js pub' | 'kv get' | 'kv put' | 'pub' | 'reply' | 'request' | 'sub'
 
 /** Modes that send messages of --size bytes (the others count the bytes they receive). */
 export const SENDING_MODES: ReadonlySet<BenchMode> = new Set(['js pub', 'kv put', 'pub', 'request'])
@@ -16,8 +16,12 @@ export type AckPolicyName = 'all' | 'explicit' | 'none'
 export interface BenchSpec {
   /** js consume / fetch: ack policy of the bench consumer */
   acks?: AckPolicyName
-  /** js pub async: window of outstanding acks; js fetch / consume / ordered: messages per pull */
+  /** js pub async: window of outstanding acks; fast: messages per flow ack asked; js get batch, fetch / consume / ordered: messages per request */
   batch?: number
+  /** js pub: atomic (2.12) or fast (2.14) batch publish instead of one acknowledgement per message */
+  batchMode?: 'atomic' | 'fast'
+  /** js pub atomic / fast: messages in each batch (fast: 0 = one batch for the whole run) */
+  batchSize?: number
   /** kv: bucket name */
   bucket?: string
   clients: number
@@ -29,8 +33,14 @@ export interface BenchSpec {
   durationMs?: number
   /** js consume / fetch / ordered: only messages on this subject */
   filter?: string
+  /** js get: the stream's first sequence and how many sequences it spans (set by the preparation) */
+  firstSeq?: number
+  /** js get: one direct get per message (sync) or batched direct gets (batch, 2.11) */
+  jsGetMode?: 'batch' | 'sync'
   /** js pub: async (windowed) or sync (one ack at a time) */
   jsPubMode?: 'async' | 'sync'
+  /** js pub fast: flow acknowledgements outstanding; atomic: committed batches awaiting their acknowledgement */
+  maxOutstanding?: number
   mode: BenchMode
   /** messages in total (pub-like modes split them between clients; sub-like modes receive them each) */
   msgs: number
@@ -46,6 +56,8 @@ export interface BenchSpec {
   size: number
   /** reply: pause before answering (ms) */
   sleepMs?: number
+  /** js get: sequences the stream spans from firstSeq (set by the preparation) */
+  spanSeqs?: number
   /** js: stream name */
   stream?: string
   subject: string
@@ -112,18 +124,27 @@ export interface BenchResult {
   clients: ClientResult[]
   /** true when Ctrl-C stopped the run: the figures are for the work done */
   interrupted: boolean
-  /** latency of each timed operation across all clients (request, js pub sync, kv put/get) */
+  /** latency of each timed operation across all clients (request, js pub, js get, kv put/get) */
   latency?: LatencySummary
+  /** what one timed operation is, where it is not obvious (js pub / js get): e.g. "publish → ack" */
+  latency_op?: string
   mode: BenchMode
   options: {
     acks?: AckPolicyName
     batch?: number
+    /** js pub: atomic or fast batch publish */
+    batch_mode?: 'atomic' | 'fast'
+    /** js pub atomic / fast: messages per batch (fast: absent = one batch per client for the whole run) */
+    batch_size?: number
     bucket?: string
     clients: number
     consumer?: string
     dedup?: boolean
     duration_ms?: number
+    js_get_mode?: 'batch' | 'sync'
     js_pub_mode?: 'async' | 'sync'
+    /** js pub fast: flow acks outstanding; atomic: batches awaiting their commit ack */
+    max_outstanding_acks?: number
     msgs: number
     multisubject: number
     rate: number
