@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
-import {durationFlag, headerFlag, intFlag, parseHeaders} from '../lib/flags.js'
+import {headerFlag, intFlag, parseHeaders, timerFlag} from '../lib/flags.js'
 import {readLines, readStdin} from '../lib/io.js'
 import {publish, type PublishBodies, type PublishResult} from '../lib/pubsub.js'
 import {validatePublishSubject} from '../lib/subjects.js'
@@ -39,7 +39,7 @@ With --send-on newline and no BODY, every line of stdin is one message, publishe
         'with the body from stdin: eof = all of stdin is one message; newline = each line is a message (without its "\\n" or "\\r\\n"; an empty line is an empty message; line bodies are not templates)',
       options: ['eof', 'newline'] as const,
     })(),
-    sleep: durationFlag({description: 'pause between messages (with --send-on newline, between lines), e.g. 100ms'}),
+    sleep: timerFlag({description: 'pause between messages (with --send-on newline, between lines), e.g. 100ms'}),
   }
   static hiddenAliases = ['publish']
   static summary = 'Publish messages, optionally to JetStream with acknowledgement.'
