@@ -41,6 +41,9 @@ const N = Number(arg('messages', 1_000_000))
 const PAUSE_S = Number(arg('pause', 20))
 const SIZE = Number(arg('size', 100))
 const KV = process.argv.includes('--kv')
+// --only sub,view,next,kv: run just these rows (kv implies --kv)
+const ONLY = arg('only', undefined)?.split(',')
+const wanted = (row) => (ONLY ? ONLY.includes(row) : row !== 'kv' || KV)
 const natsxBin = join(arg('natsx', root), 'bin', 'run.js')
 const serverBin = arg('server', [join(root, '.servers/sid/usr/sbin/nats-server'), '/usr/sbin/nats-server'].find((p) => existsSync(p)))
 const {connect} = await import('@nats-io/transport-node')
@@ -79,7 +82,7 @@ async function run(args, {pause, producer}) {
   let stderr = ''
   let paused = false
   child.stdout.on('data', (b) => {
-    for (const c of b) if (c === 0x0a) lines++
+    for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) lines++
     if (pause && !paused) {
       paused = true
       child.stdout.pause()
@@ -89,7 +92,8 @@ async function run(args, {pause, producer}) {
   const listening = new Promise((resolve) => {
     child.stderr.on('data', (b) => {
       stderr += b.toString()
-      if (stderr.includes('listening')) resolve()
+      // `sub` says "listening on …", `kv watch` "watching bucket …"
+      if (/listening|watching/.test(stderr)) resolve()
     })
   })
   const started = Date.now()
@@ -101,7 +105,17 @@ async function run(args, {pause, producer}) {
     await producer()
   }
 
+  // A command that waits for more than will ever come (a watch short of its count) is stopped once its output has
+  // been still for a minute; its exit is then that of SIGTERM (130).
+  let still = 0
+  let seen = -1
+  const watchdog = setInterval(() => {
+    still = lines === seen ? still + 1 : 0
+    seen = lines
+    if (still >= 60) child.kill('SIGTERM')
+  }, 1000)
   const code = await exited
+  clearInterval(watchdog)
   clearInterval(sampler)
   return {code, lines, peak, seconds: (Date.now() - started) / 1000, stderr}
 }
@@ -136,23 +150,30 @@ const report = (command, reader, r, expected, note = '') => {
   process.stderr.write(`${command} | ${reader} | peak ${r.peak.toFixed(0)} MiB | lines ${r.lines} | lost ${lost} | exit ${r.code} | ${r.seconds.toFixed(0)} s ${note}\n`)
 }
 
-const summaryDropped = (stderr) => {
+/** what `sub --json` said it lost: its last {"summary"} line on stderr (none when nothing was lost) */
+const subLosses = (stderr) => {
   const line = stderr.split('\n').find((l) => l.startsWith('{"summary"'))
-  return line ? JSON.parse(line).summary.dropped : 0
+  const s = line ? JSON.parse(line).summary : {disconnects: 0, dropped: 0}
+  return `(${s.dropped.toLocaleString('en')} reported dropped, ${s.disconnects} disconnect${s.disconnects === 1 ? '' : 's'})`
 }
 
-for (const pause of [false, true]) {
+for (const pause of wanted('sub') ? [false, true] : []) {
   const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
   const sub = await run(['sub', 'bench.core', '--json', '--count', String(N), '--wait', `${PAUSE_S + 15}s`], {pause, producer: corePublish})
-  report('sub --json', reader, sub, N, `(${summaryDropped(sub.stderr)} reported dropped)`)
+  report('sub --json', reader, sub, N, subLosses(sub.stderr))
 }
 
-process.stderr.write(`filling stream BIG with ${N} messages…\n`)
-await fillStream('BIG', 'big.m')
+const views = wanted('view') || wanted('next')
+if (views) {
+  process.stderr.write(`filling stream BIG with ${N} messages…\n`)
+  await fillStream('BIG', 'big.m')
+}
+
 const jsm = await jetstreamManager(nc)
-for (const pause of [false, true]) {
+for (const pause of views ? [false, true] : []) {
   const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
-  report('stream view --json', reader, await run(['stream', 'view', 'BIG', '--json'], {pause}), N)
+  if (wanted('view')) report('stream view --json', reader, await run(['stream', 'view', 'BIG', '--json'], {pause}), N)
+  if (!wanted('next')) continue
   const durable = pause ? 'PAUSED' : 'NORMAL'
   await jsm.consumers.add('BIG', {ack_policy: 'explicit', durable_name: durable, max_ack_pending: 10_000})
   // the document has two lines besides the messages
@@ -162,7 +183,7 @@ for (const pause of [false, true]) {
   report('consumer next --json', reader, next, N, `(acknowledged: ${ci.ack_floor.stream_seq})`)
 }
 
-if (KV) {
+if (wanted('kv')) {
   const kv = await new Kvm(nc).create('BENCHKV')
   for (const pause of [false, true]) {
     const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
@@ -172,7 +193,8 @@ if (KV) {
       async producer() {
         let pending = []
         for (let i = 1; i <= N; i++) {
-          pending.push(kv.put(`${key}.${i % 1000}`, body))
+          // a key of its own each: a value the watcher has not seen yet is never replaced (history 1)
+          pending.push(kv.put(`${key}.${i}`, body))
           if (pending.length >= 2000) {
             await Promise.all(pending)
             pending = []

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/base-command.js'
 import {enableReconnect} from '../lib/connection.js'
 import {usageError} from '../lib/errors.js'
-import {durationFlag, headerFlag, intFlag, parseHeaders} from '../lib/flags.js'
+import {durationFlag, headerFlag, intFlag, parseHeaders, timerFlag} from '../lib/flags.js'
 import {readLines, readStdin} from '../lib/io.js'
 import {checkAtomicSize} from '../lib/publish/atomic.js'
 import {checkControlLine, maxControlLine} from '../lib/publish/headers.js'
@@ -66,7 +66,7 @@ Failover: when several servers are known (listed in --server, or announced by th
         'with the body from stdin: eof = all of stdin is one message; newline = each line is a message (without its "\\n" or "\\r\\n"; an empty line is an empty message; line bodies are not templates)',
       options: ['eof', 'newline'] as const,
     })(),
-    sleep: durationFlag({description: 'pause between messages (with --send-on newline, between lines), e.g. 100ms'}),
+    sleep: timerFlag({description: 'pause between messages (with --send-on newline, between lines), e.g. 100ms'}),
     templates: Flags.boolean({allowNo: true, default: true, description: 'expand {{ }} templates in subject, body, header values and --msg-id; --no-templates sends them as written'}),
     ttl: durationFlag({description: 'how long the stream keeps the message (Nats-TTL; JetStream, nats-server 2.11+, the stream needs allow_msg_ttl), at least 1s'}),
   }

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
-import {durationFlag, headerFlag, intFlag, parseHeaders} from '../lib/flags.js'
+import {headerFlag, intFlag, parseHeaders, timerFlag} from '../lib/flags.js'
 import {type ReplySummary, serveReplies} from '../lib/pubsub.js'
 import {validateFilterSubject} from '../lib/subjects.js'
 import {validateTemplate} from '../lib/templates.js'
@@ -31,7 +31,7 @@ With --json every handled request is one line of JSON (NDJSON) with "responded" 
     echo: Flags.boolean({description: 'reply with the request body and headers'}),
     header: headerFlag,
     queue: Flags.string({char: 'q', default: 'NATS-RPLY-22', description: 'queue group to join'}),
-    sleep: durationFlag({description: 'wait a random time up to this long before each reply, e.g. 2s'}),
+    sleep: timerFlag({description: 'wait a random time up to this long before each reply, e.g. 2s'}),
   }
   static summary = 'Answer requests on a subject.'
 

@@ -64,7 +64,7 @@ export const FEATURES = {
   'stepdown-placement': {kind: 'verb', label: 'step down to a placement', name: '$JS.API.*.LEADER.STEPDOWN.* {placement}', offered: false, version: '2.10.0'},
   'consumer-pause-verb': {apiLevel: 1, kind: 'verb', label: 'pause and resume a consumer', name: '$JS.API.CONSUMER.PAUSE', offered: 'consumer pause --until, consumer resume', version: '2.11.0'},
   'consumer-unpin': {apiLevel: 1, kind: 'verb', label: 'unpin a pinned client', name: '$JS.API.CONSUMER.UNPIN', offered: 'consumer unpin --group', version: '2.11.0'},
-  'direct-get-batch': {apiLevel: 1, kind: 'verb', label: 'direct get batch and multi-last', name: '$JS.API.DIRECT.GET {batch, multi_last, …}', offered: 'stream get --last-for (several, or a wildcard), stream get --batch, bench js get --mode batch', version: '2.11.0'},
+  'direct-get-batch': {apiLevel: 1, kind: 'verb', label: 'direct get batch and multi-last', name: '$JS.API.DIRECT.GET {batch, multi_last, …}', offered: 'stream get --last-for (several, or a wildcard), stream get --batch, bench js get --mode batch, sub --stream --direct (batch)', version: '2.11.0'},
   'direct-get-no-hdr': {apiLevel: 2, kind: 'verb', label: 'direct get without headers', name: '$JS.API.DIRECT.GET {no_hdr}', offered: false, version: '2.12.0'},
   'snapshot-window-size': {apiLevel: 3, kind: 'request', label: 'snapshot window size', name: 'window_size', offered: false, version: '2.12.5'},
   'consumer-reset': {apiLevel: 4, kind: 'verb', label: 'reset a consumer', name: '$JS.API.CONSUMER.RESET', offered: 'consumer reset --seq', version: '2.14.0'},

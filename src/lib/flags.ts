@@ -10,7 +10,7 @@ import {parseSize} from './format/size.js'
 
 const CONNECTION = 'CONNECTION'
 
-/** A duration flag (`5s`, `1h30m`, `500ms`), parsed to milliseconds. */
+/** A duration flag (`5s`, `1h30m`, `500ms`), parsed to milliseconds; for one natsx times itself, see timerFlag. */
 export const durationFlag = Flags.custom<number>({
   async parse(input) {
     return parseDuration(input)
@@ -28,10 +28,36 @@ export function parseWait(input: string): number {
   return ms
 }
 
-/** A duration flag for a wait natsx times itself (`--timeout`, `--sleep`): more than 0, at most 24 days. */
+/** A duration flag for a wait natsx times itself that must be more than 0 (`--timeout`): at most 24 days. */
 export const waitFlag = Flags.custom<number>({
   async parse(input) {
     return parseWait(input)
+  },
+})
+
+/** A duration that natsx runs a timer for, where 0 means none (a pause, an idle limit): at most MAX_TIMER_MS. */
+export function parseTimer(input: string): number {
+  const tooLong = new TypeError(`"${input}" is too long; the longest wait is 24d`)
+  let ms: number
+  try {
+    ms = parseDuration(input)
+  } catch (error) {
+    // past what any duration may be: name the limit that matters here
+    throw /too long/.test((error as Error).message) ? tooLong : error
+  }
+
+  if (ms > MAX_TIMER_MS) throw tooLong
+  return ms
+}
+
+/**
+ * A duration flag that becomes a timer in natsx (`sub --wait`, `pub --sleep`, `consumer next --wait`, `bench
+ * --duration`): at most 24 days, since Node fires a longer timer at once (with a warning). A duration only sent to the
+ * server (`--max-age`) is a `durationFlag`.
+ */
+export const timerFlag = Flags.custom<number>({
+  async parse(input) {
+    return parseTimer(input)
   },
 })
 

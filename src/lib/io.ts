@@ -86,7 +86,9 @@ export async function* readLines(input: Readable, signal?: AbortSignal): AsyncGe
  * - `write(chunk)` queues a chunk and returns a promise of whether it was handed to the operating system (written
  *   to the file, or into the pipe): true once it was, false when it never will be (the reader closed). It never
  *   rejects, so it need not be awaited. Acknowledge a message once it says true, never earlier.
- * - `send(chunk)` queues a chunk without a promise, for output nobody settles.
+ * - `send(chunk)` queues a chunk without a promise, for output nobody settles. Sent chunks are gathered and handed
+ *   to the writable together (up to 64 KiB at a time, at the latest once the current I/O callback is over): one
+ *   write, and one system call, for hundreds of small records instead of one each.
  * - `ready()` resolves when the writable is below its high-water mark: await it before asking a server for more.
  * - `flushed()` resolves once everything written so far has been handed over: await it before the command returns
  *   (oclif otherwise gives a slow reader 10 s and then fails).
@@ -95,6 +97,10 @@ export async function* readLines(input: Readable, signal?: AbortSignal): AsyncGe
 export class RecordWriter {
   private gone = false
   private readonly out: NodeJS.WritableStream & {destroyed?: boolean; writableLength?: number; writableNeedDrain?: boolean}
+  /** sent chunks not yet handed to the writable, and their size in bytes (strings: their length, a close bound) */
+  private pending: Array<string | Uint8Array> = []
+  private pendingBytes = 0
+  private scheduled = false
 
   constructor(out: NodeJS.WritableStream = process.stdout) {
     this.out = out
@@ -109,7 +115,7 @@ export class RecordWriter {
 
   /** bytes written but not yet handed to the OS (what a stopped reader makes this process hold) */
   get backlog(): number {
-    return this.out.writableLength ?? 0
+    return (this.out.writableLength ?? 0) + this.pendingBytes
   }
 
   /** the reader is gone: nothing written from now on arrives */
@@ -130,6 +136,7 @@ export class RecordWriter {
 
   /** resolves when the output can take more without growing past its high-water mark */
   async ready(): Promise<void> {
+    this.flushPending()
     if (this.closed || !this.out.writableNeedDrain) return
     await new Promise<void>((resolve) => {
       const done = (): void => {
@@ -147,16 +154,43 @@ export class RecordWriter {
 
   /** queue a chunk without waiting on it (the fast path for records nobody settles); dropped once the reader is gone */
   send(chunk: string | Uint8Array): void {
-    if (!this.closed) this.out.write(chunk)
+    if (this.closed) return
+    this.pending.push(chunk)
+    this.pendingBytes += chunk.length
+    if (this.pendingBytes >= BATCH_BYTES) this.flushPending()
+    else if (!this.scheduled) {
+      this.scheduled = true
+      setImmediate(() => {
+        this.scheduled = false
+        this.flushPending()
+      })
+    }
   }
 
   write(chunk: string | Uint8Array): Promise<boolean> {
+    // what was sent before goes out before this
+    this.flushPending()
     if (this.closed) return Promise.resolve(false)
     return new Promise((resolve) => {
       this.out.write(chunk, (err) => resolve(!err))
     })
   }
+
+  /** hand the sent chunks to the writable as one chunk */
+  private flushPending(): void {
+    if (this.pending.length === 0) return
+    const chunks = this.pending
+    this.pending = []
+    this.pendingBytes = 0
+    if (this.closed) return
+    if (chunks.length === 1) this.out.write(chunks[0])
+    else if (chunks.every((c) => typeof c === 'string')) this.out.write(chunks.join(''))
+    else this.out.write(Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))))
+  }
 }
+
+/** sent chunks are handed to the writable once they reach this size (or at the end of the I/O callback) */
+const BATCH_BYTES = 65_536
 
 let stdoutWriter: RecordWriter | undefined
 

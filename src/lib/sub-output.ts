@@ -5,6 +5,7 @@
  * together, refused before connecting. `--json` records are not shaped here: they are always whole.
  */
 import {usageError} from './errors.js'
+import {escapeControls as esc} from './format/escape.js'
 import {humanMessage, type MessageRecord, recordBytes} from './messages.js'
 import {validateFilterSubject} from './subjects.js'
 
@@ -69,8 +70,23 @@ export function subPrinter(o: SubPrinterOptions): (rec: MessageRecord, n: number
   return (rec, n) => {
     if (o.view === 'raw') return recordBytes(rec)
     const prefix = lead(rec)
-    if (o.view === 'subjects') return prefix === undefined ? rec.subject : `${prefix} ${rec.subject}`
-    return humanMessage(n, rec, {headersOnly: o.headersOnly, prefix})
+    if (o.view === 'subjects') return prefix === undefined ? esc(rec.subject) : `${prefix} ${esc(rec.subject)}`
+    return humanMessage(n, shownSafely(rec), {headersOnly: o.headersOnly, prefix})
+  }
+}
+
+/**
+ * The record with its subject, reply subject, stream name and headers escaped for a terminal (see format/escape.ts);
+ * the body is the message's data and stays as it is, as natscli shows it.
+ */
+function shownSafely(rec: MessageRecord): MessageRecord {
+  const headers = rec.headers && Object.fromEntries(Object.entries(rec.headers).map(([k, vs]) => [esc(k), vs.map((v) => esc(v))]))
+  return {
+    ...rec,
+    subject: esc(rec.subject),
+    ...(rec.reply === undefined ? {} : {reply: esc(rec.reply)}),
+    ...(headers === undefined ? {} : {headers}),
+    ...(rec.jetstream === undefined ? {} : {jetstream: {...rec.jetstream, stream: esc(rec.jetstream.stream)}}),
   }
 }
 

@@ -4,6 +4,7 @@
  * "As it was" is the server's own JetStream totals and stream configurations (`/jsz`), which a stray publish to the
  * capture stream, a created stream or a deleted message would change.
  */
+import {connect} from '@nats-io/transport-node'
 import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -12,6 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type CliOptions, runCli} from '../helpers/cli.js'
 import {type NatsServer, serverFacts, startServer} from '../helpers/servers.js'
 
+const ESC = '\u001B'
 let server: NatsServer
 let dir: string
 let url: string
@@ -127,6 +129,18 @@ describe('values out of range', () => {
     await refused(['pub', 'bad.t', 'x', '--timeout', '30d', '-s', url], 2, /--timeout: "30d" is too long; the longest wait is 24d/)
   })
 
+  it.each([
+    [['sub', 'bad.w'], '--wait', '30d'],
+    [['sub', 'bad.w'], '--wait', '99999999999999h'],
+    [['pub', 'bad.s', 'x', '--count', '2'], '--sleep', '25d'],
+    [['reply', 'bad.r'], '--sleep', '30d'],
+    [['consumer', 'next', 'DD', 'NONE'], '--wait', '30d'],
+    [['bench', 'pub', 'bad.b'], '--duration', '30d'],
+    [['bench', 'reply', 'bad.b'], '--sleep', '30d'],
+  ])('%j %s %s (a timer past Node\'s 24.8-day limit) is exit 2 naming the flag and the longest', async (args, flag, value) => {
+    await refused([...args, flag, value, '-s', url], 2, new RegExp(`${flag}: "${value}" is too long; the longest wait is 24d`))
+  })
+
   it('--count beyond 2^53-1 is exit 2, not an endless publish', async () => {
     await refused(['pub', 'bad.c', 'x', '--count', '99999999999999999999', '-s', url], 2, /--count: "99999999999999999999" is too large/)
   })
@@ -216,6 +230,50 @@ describe('files and server errors', () => {
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('\\x1b[31mRED')
     expect(r.stderr).not.toContain('\u001B')
+  })
+
+  it('control characters from the server are escaped in tables and text for people, and kept in --json', async () => {
+    // Names, subjects and keys the server holds with an escape sequence in them (made without natsx, which refuses them).
+    const nc = await connect({servers: url})
+    const created: string[] = []
+    try {
+      const make = async (config: Record<string, unknown>): Promise<void> => {
+        const r = await nc.request(`$JS.API.STREAM.CREATE.${config.name as string}`, JSON.stringify(config))
+        expect(new TextDecoder().decode(r.data)).not.toContain('"error"')
+        created.push(config.name as string)
+      }
+
+      await make({name: `${ESC}[31mRED`, subjects: [`esc.${ESC}[32mGREEN`]})
+      await make({allow_direct: true, allow_rollup_hdrs: true, deny_delete: true, max_msgs_per_subject: 1, name: `KV_${ESC}[35mMAG`, subjects: [`$KV.${ESC}[35mMAG.>`]})
+      await make({allow_direct: true, allow_rollup_hdrs: true, deny_delete: true, max_msgs_per_subject: 1, name: 'KV_ESCKEYS', subjects: ['$KV.ESCKEYS.>']})
+      nc.publish(`$KV.ESCKEYS.${ESC}[33mYEL`, 'v')
+      await nc.flush()
+      const checks: Array<[string[], string[]]> = [
+        [['stream', 'ls'], ['\\x1b[31mRED', 'esc.\\x1b[32mGREEN']],
+        [['stream', 'ls', '--names'], ['\\x1b[31mRED']],
+        [['stream', 'info', `${ESC}[31mRED`], ['\\x1b[31mRED', 'esc.\\x1b[32mGREEN']],
+        [['kv', 'ls'], ['\\x1b[35mMAG']],
+        [['kv', 'keys', 'ESCKEYS'], ['\\x1b[33mYEL']],
+      ]
+      for (const [args, shown] of checks) {
+        const r = await runCli([...args, '-s', url])
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
+        expect(r.stdout, args.join(' ')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/)
+        for (const text of shown) expect(r.stdout, args.join(' ')).toContain(text)
+      }
+
+      // --json carries the text as the server has it
+      const ls = await runCli(['stream', 'ls', '--json', '-s', url])
+      const names = ls.json<Array<{config: {name: string; subjects?: string[]}}>>().map((si) => si.config)
+      expect(names).toContainEqual(expect.objectContaining({name: `${ESC}[31mRED`, subjects: [`esc.${ESC}[32mGREEN`]}))
+      const keys = await runCli(['kv', 'keys', 'ESCKEYS', '--json', '-s', url])
+      expect(keys.code, keys.stderr).toBe(0)
+      expect(keys.stdout).toContain('\\u001b[33mYEL')
+      expect((keys.json<{keys: string[]}>()).keys).toEqual([`${ESC}[33mYEL`])
+    } finally {
+      for (const name of created) await nc.request(`$JS.API.STREAM.DELETE.${name}`).catch(() => {})
+      await nc.close()
+    }
   })
 
   it('server refusals that are the caller\'s doing are 2 or 4 with a hint, not 1', async () => {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 
 import {baseSpec, BenchCommand, benchFlags} from '../../lib/bench/command.js'
 import {type BenchResult} from '../../lib/bench/types.js'
-import {durationFlag} from '../../lib/flags.js'
+import {timerFlag} from '../../lib/flags.js'
 import {validateFilterSubject} from '../../lib/subjects.js'
 
 export type BenchReplyResult = BenchResult
@@ -18,7 +18,7 @@ export default class BenchReply extends BenchCommand<typeof BenchReply> {
   ]
   static flags = {
     ...benchFlags,
-    sleep: durationFlag({description: 'wait this long before answering each request (simulated work)'}),
+    sleep: timerFlag({description: 'wait this long before answering each request (simulated work)'}),
   }
   static summary = 'Benchmark the service side of request/reply: requests answered per second.'
 

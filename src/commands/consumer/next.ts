@@ -6,7 +6,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {type NextAction, pullNext} from '../../lib/consumers/next.js'
 import {connectionError} from '../../lib/errors.js'
-import {durationFlag, intFlag} from '../../lib/flags.js'
+import {intFlag, timerFlag} from '../../lib/flags.js'
 import {stdoutRecords} from '../../lib/io.js'
 import {humanMessage, type MessageRecord} from '../../lib/messages.js'
 import {validateName} from '../../lib/subjects.js'
@@ -66,7 +66,7 @@ A consumer with priority groups (nats-server 2.11+) is read through one: --group
       description: 'terminate each message (never redelivered)',
       exclusive: ['ack', 'nak', 'no-ack'],
     }),
-    wait: durationFlag({default: 5000, description: 'how long to wait for messages'}),
+    wait: timerFlag({default: 5000, description: 'how long to wait for messages'}),
   }
   static summary = 'Pull messages from a pull consumer and acknowledge them.'
 

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
+import {escapeControls} from '../../lib/format/escape.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
 import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {listKeys, openBucket} from '../../lib/kv/store.js'
@@ -26,7 +27,7 @@ export default class KvKeys extends BaseCommand<typeof KvKeys> {
     const js = await this.js()
     const {kv} = await openBucket(js, await this.jsm(), bucket)
     const keys = await listKeys(kv, filter).finally(async () => releaseConsumers(js))
-    for (const k of keys) this.say(k)
+    for (const k of keys) this.say(escapeControls(k))
     return {bucket, keys}
   }
 }

@@ -3,6 +3,7 @@ import type {StreamInfo} from '@nats-io/jetstream'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
+import {escapeControls} from '../../lib/format/escape.js'
 import {listStreams} from '../../lib/streams/ops.js'
 import {renderStreamList} from '../../lib/streams/render.js'
 import {validateFilterSubject} from '../../lib/subjects.js'
@@ -28,7 +29,7 @@ export default class StreamLs extends BaseCommand<typeof StreamLs> {
     const {flags} = this
     if (flags.subject) validateFilterSubject(flags.subject)
     const list = await listStreams(await this.jsm(), {all: flags.all, subject: flags.subject})
-    this.say(flags.names ? list.map((s) => s.config.name).join('\n') : renderStreamList(list))
+    this.say(flags.names ? list.map((s) => escapeControls(s.config.name)).join('\n') : renderStreamList(list))
     return list
   }
 }

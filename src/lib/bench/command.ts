@@ -10,7 +10,7 @@ import {writeFileSync} from 'node:fs'
 
 import {BaseCommand} from '../base-command.js'
 import {usageError} from '../errors.js'
-import {durationFlag, intFlag, sizeFlag} from '../flags.js'
+import {intFlag, sizeFlag, timerFlag} from '../flags.js'
 import {validateFilterSubject, validateName} from '../subjects.js'
 import {banner, csv, humanSummary, progressLine} from './report.js'
 import {progressTarget, runClients} from './runner.js'
@@ -31,7 +31,7 @@ export const benchFlags = {
     description: 'also write the per-client figures to this CSV file (one row per client)',
     helpGroup: BENCH,
   }),
-  duration: durationFlag({description: 'run for this long (e.g. 10s) instead of a message count', helpGroup: BENCH}),
+  duration: timerFlag({description: 'run for this long (e.g. 10s) instead of a message count', helpGroup: BENCH}),
   msgs: intFlag({min: 1})({default: 100_000, description: 'messages in total', helpGroup: BENCH}),
   progress: Flags.boolean({
     allowNo: true,

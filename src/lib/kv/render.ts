@@ -3,6 +3,7 @@ import type {KvOrigin} from './config.js'
 import type {KvBucketSummary, KvEntryRecord} from './store.js'
 
 import {formatDuration} from '../format/duration.js'
+import {escapeControls as esc} from '../format/escape.js'
 import {formatCount, formatSize} from '../format/size.js'
 import {renderColumns, renderTable} from '../format/table.js'
 
@@ -76,11 +77,11 @@ export function renderHistory(bucket: string, key: string, entries: KvEntryRecor
 }
 
 export function renderEntryHeader(e: KvEntryRecord): string {
-  return `${e.bucket} > ${e.key} revision: ${e.revision} created @ ${local(e.created)}`
+  return esc(`${e.bucket} > ${e.key} revision: ${e.revision} created @ ${local(e.created)}`)
 }
 
 export function renderWatchLine(e: KvEntryRecord): string {
   const t = local(e.created)
-  if (e.operation !== 'PUT') return `[${t}] ${e.operation} ${e.bucket} > ${e.key}`
-  return `[${t}] PUT ${e.bucket} > ${e.key}: ${e.encoding === 'utf8' ? e.value : `(${e.length} bytes, base64) ${e.value}`}`
+  if (e.operation !== 'PUT') return `[${t}] ${e.operation} ${e.bucket} > ${esc(e.key)}`
+  return `[${t}] PUT ${e.bucket} > ${esc(e.key)}: ${e.encoding === 'utf8' ? e.value : `(${e.length} bytes, base64) ${e.value}`}`
 }
