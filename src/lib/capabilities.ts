@@ -89,6 +89,8 @@ export const FEATURES = {
   'kv-compression': {kind: 'bucket', label: 'KV compression', name: 'compression', offered: 'kv add/edit --compress', version: '2.10.0'},
   'kv-per-key-ttl': {apiLevel: 1, kind: 'bucket', label: 'per-key TTL', name: 'Nats-TTL on KV create/purge', offered: 'kv create/purge --ttl', version: '2.11.0'},
   'kv-marker-ttl': {apiLevel: 1, kind: 'bucket', label: 'KV limit marker TTL', name: 'subject_delete_marker_ttl', offered: 'kv add/edit --marker-ttl', version: '2.11.0'},
+  // system requests
+  'user-info': {kind: 'request', label: 'who the connection is (user, account, permissions)', name: '$SYS.REQ.USER.INFO', offered: 'account info (user, account, permissions)', version: '2.10.0'},
 } as const satisfies Record<string, FeatureSpec>
 
 export type Feature = keyof typeof FEATURES
