@@ -63,10 +63,14 @@ export interface ConnRow extends Record<Counter, number> {
   pending_bytes: number
   port?: number
   rates: null | Rates
+  /** why a closed connection was closed (connz state closed or all) */
+  reason?: string
   rtt_ms?: number
   server: string
   server_id: string
   stale: boolean
+  /** the subjects it subscribes to (only when the feed asked for subscriptions) */
+  subjects?: string[]
   subscriptions: number
   uptime_ms?: number
   user?: string
@@ -174,6 +178,8 @@ export type Detail = 'gatewayz' | 'healthz' | 'jsz' | 'leafz' | 'routez'
 export interface FeedOptions {
   /** poll connections (connz; default true) */
   connections?: boolean
+  /** which connections (default open) and whether with their subscriptions (`subjects` on each row) */
+  connz?: {state?: 'all' | 'closed' | 'open'; subs?: boolean}
   /** poll JetStream, routes, leafnodes, gateways and health (default true: all), or only those named */
   details?: boolean | readonly Detail[]
   /** poll those details only every Nth poll (default 1: every poll); the last ones are shown in between */
@@ -293,10 +299,12 @@ export class TopFeed {
           pending_bytes: ci.pending_bytes ?? 0,
           port: ci.port,
           rates: r.rates,
+          ...(ci.reason ? {reason: ci.reason} : {}),
           rtt_ms: parseGoDuration(ci.rtt),
           server: server.name,
           server_id: server.id,
           stale: false,
+          ...(this.options.connz?.subs ? {subjects: ci.subscriptions_list ?? []} : {}),
           subscriptions: ci.subscriptions ?? 0,
           uptime_ms: Number.isNaN(start) ? parseGoDuration(ci.uptime) : Math.max(0, c.now - start),
           user: ci.authorized_user,
@@ -415,7 +423,8 @@ export class TopFeed {
   > {
     const max = this.options.maxConns ?? 10_000
     const page = this.options.pageSize ?? PAGE
-    const first = await this.transport.gather('connz', {auth: true, limit: Math.min(page, max)})
+    const which = {...(this.options.connz?.state ? {state: this.options.connz.state} : {}), ...(this.options.connz?.subs ? {subs: true} : {})}
+    const first = await this.transport.gather('connz', {auth: true, limit: Math.min(page, max), ...which})
     return Promise.all(
       first.map(async (r) => {
         if (!r.ok) return {conns: [], now: 0, ok: false, target: r.target, total: 0}
@@ -425,6 +434,7 @@ export class TopFeed {
         // page through the rest; a later page's `now` is the one the rates use
         while (conns.length < Math.min(total, max)) {
           const p = await this.transport.one('connz', r.target, {
+            ...which,
             auth: true,
             limit: Math.min(page, max - conns.length),
             offset: conns.length,

@@ -7,7 +7,7 @@ import type {Endpoint, ServerResult, Varz} from './types.js'
 
 import {connectionError} from '../errors.js'
 import {formatDuration} from '../format/duration.js'
-import {type Detail, metaOf, TopFeed} from './feed.js'
+import {type Detail, type FeedOptions, metaOf, TopFeed} from './feed.js'
 import {parseGoDuration, parseTime} from './json.js'
 
 /** A server that should have answered and did not. */
@@ -392,9 +392,9 @@ export function prometheusText(r: CheckResult): string {
  */
 export async function reportSnapshot(
   t: MonitorTransport,
-  parts: {connections: boolean; details: false | readonly Detail[]},
+  parts: {connections: boolean; connz?: FeedOptions['connz']; details: false | readonly Detail[]},
 ): Promise<Awaited<ReturnType<TopFeed['poll']>>> {
-  const feed = new TopFeed(t, {connections: parts.connections, details: parts.details, interval_ms: 0})
+  const feed = new TopFeed(t, {connections: parts.connections, connz: parts.connz, details: parts.details, interval_ms: 0})
   return feed.poll()
 }
 
