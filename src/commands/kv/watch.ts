@@ -4,10 +4,12 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {connectionError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'
+import {stdoutRecords} from '../../lib/io.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
 import {releaseConsumers} from '../../lib/kv/consumers.js'
 import {renderWatchLine} from '../../lib/kv/render.js'
 import {entryOperation, entryRecord, type KvEntryRecord, openBucket} from '../../lib/kv/store.js'
+import {watchBucket} from '../../lib/kv/watch.js'
 
 /** Under --json each entry is one NDJSON line of this shape; no final object is printed. */
 export type KvWatchResult = KvEntryRecord
@@ -43,29 +45,31 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
 
     const js = await this.js()
     const {kv} = await openBucket(js, await this.jsm(), bucket)
-    const iter = await kv.watch({
-      ignoreDeletes: flags['ignore-deletes'],
-      include: flags.history ? 'history' : flags['updates-only'] ? 'updates' : '',
-      ...(filter ? {key: filter} : {}),
-      // a revision is the sequence of the bucket's stream: nats.js starts its consumer there (DeliverPolicy by start sequence)
-      ...(flags.revision === undefined ? {} : {resumeFromRevision: flags.revision}),
+    // a reader that stops reading stops the watch (the server waits on flow control) rather than filling memory;
+    // a revision is a sequence of the bucket's stream, where the consumer starts
+    const iter = await watchBucket(js, kv, {
+      filter,
+      include: flags.history ? 'history' : flags['updates-only'] ? 'updates' : 'last',
+      revision: flags.revision,
     })
+    const out = stdoutRecords()
     const stop = (): void => iter.stop()
     this.interrupt.signal.addEventListener('abort', stop)
     process.stderr.write(`natsx: watching bucket ${bucket}${filter ? ` keys ${filter}` : ''}\n`)
     let n = 0
     try {
       for await (const e of iter) {
-        // nats.js's ignoreDeletes leaves PURGE markers in
         if (flags['ignore-deletes'] && entryOperation(e) !== 'PUT') continue
         const rec = entryRecord(e, bucket)
-        this.writeLine(this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec))
+        await out.ready()
+        out.send((this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec)) + '\n')
         n++
         if (flags.count !== undefined && n >= flags.count) break
       }
     } finally {
       this.interrupt.signal.removeEventListener('abort', stop)
       iter.stop()
+      await out.flushed()
       await releaseConsumers(js)
     }
 

@@ -140,7 +140,7 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
   }
 
   const failed = (error: unknown): NatsxError => {
-    const e = toNatsxError(error)
+    const e = toNatsxError(error, {maxPayload: nc.info?.max_payload})
     const unconfirmed = sent - confirmed
     if (o.js || unconfirmed === 0 || !(e instanceof NatsxError) || e.exitCode !== 6) return e
     return new NatsxError(e.exitCode, `${e.message} (up to ${unconfirmed} of the ${sent} messages published may not have reached the server)`, {hint: e.hint})
