@@ -34,7 +34,14 @@ ${CHECK_EXIT_CODES}`
     // of them); the leader's view is the one that does not list the leader among its replicas.
     const metas = answered.map((r) => (r.ok ? {meta: r.data.meta_cluster, name: r.server?.name} : undefined))
     const own = metas.find((m) => m?.meta?.leader && (m.name === m.meta.leader || !(m.meta.replicas ?? []).some((p) => p.name === m.meta?.leader)))
-    const leader = own?.meta ?? metas.find((m) => m?.meta)?.meta
+    let leader = own?.meta ?? metas.find((m) => m?.meta)?.meta
+    if (leader && (leader.replicas ?? []).length === 0) {
+      // 2.9's leader lists no replicas: a follower's list (the leader and the other followers) is the one there is;
+      // it cannot tell how current the others are, so currency is not judged from it
+      const follower = metas.find((m) => (m?.meta?.replicas ?? []).length > 0)?.meta
+      if (follower) leader = {...follower, replicas: (follower.replicas ?? []).map((r) => ({...r, current: true}))}
+    }
+
     const observations = metaObservations(leader, {
       expect: flags.expect,
       lag: {crit: flags['lag-critical'], warn: flags['lag-warn']},
