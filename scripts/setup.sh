@@ -28,8 +28,10 @@ fi
 if ! pkg-config --exists libnats 2>/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing libnats-dev pkg-config gcc with apt-get (the C baseline of bench/batch-publish.mjs)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnats-dev pkg-config gcc >/dev/null
+    # never a failed set-up for one benchmark's baseline
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libnats-dev pkg-config gcc >/dev/null; }; then
+      echo "setup: could not install libnats-dev; only bench/batch-publish.mjs needs it" >&2
+    fi
   else
     echo "setup: bench/batch-publish.mjs needs libnats-dev; install with: sudo apt-get install libnats-dev pkg-config gcc" >&2
   fi
