@@ -1,9 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 
-import {BaseCommand, escapeControls} from '../lib/base-command.js'
+import {BaseCommand} from '../lib/base-command.js'
 import {connectionError, usageError} from '../lib/errors.js'
 import {cloudEvent, eventLine, eventRecord, type EventRecord, eventSubjects} from '../lib/events/events.js'
 import {intFlag} from '../lib/flags.js'
+import {escapeControls} from '../lib/format/escape.js'
 import {stdoutRecords} from '../lib/io.js'
 import {validateFilterSubject} from '../lib/subjects.js'
 

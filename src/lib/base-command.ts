@@ -15,6 +15,7 @@ import {type ConnectionFlags, type ConnectionSettings, describeSettings, openCon
 import {resolveContext} from './context-store.js'
 import {ExitCode, interrupted, NatsxError, toNatsxError, usageError} from './errors.js'
 import {connectionFlags} from './flags.js'
+import {escapeControls} from './format/escape.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -261,13 +262,4 @@ protected args!: BaseArgs<T>
     const wantJson = (this.flags ? this.jsonEnabled() : false) || (this.argv.includes('--json') && this.ctor.enableJsonFlag)
     process.stderr.write(wantJson ? JSON.stringify(err.toJSON()) + '\n' : `natsx: ${escapeControls(err.line())}\n`)
   }
-}
-
-/**
- * Control characters from input or from a server (a stream name with an escape sequence, say) are shown, not obeyed:
- * `\x1b[31m` is printed as those characters, so nothing recolours or rewrites the terminal.
- */
-export function escapeControls(text: string): string {
-   
-  return text.replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\x${c.codePointAt(0)!.toString(16).padStart(2, '0')}`)
 }
