@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what natsx and its tests need on a fresh Debian machine with Node 20: the nats-server package
-# (as root, with apt-get), trixie's and sid's nats-server (scripts/servers.sh, into .servers/), openssl and tmux for
-# the tests, libnats-dev (with pkg-config and gcc) for the C baseline of bench/batch-publish.mjs, and the npm
+# (as root, with apt-get), trixie's and sid's nats-server (scripts/servers.sh, into .servers/), openssl, tmux and
+# chromium for the tests, libnats-dev (with pkg-config and gcc) for the C baseline of bench/batch-publish.mjs, and the npm
 # packages; then builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
 if [ "${NATSX_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
   command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+  # the bench --report test opens the HTML page in Debian's headless Chromium (driven by playwright-core)
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

@@ -12,10 +12,13 @@ import {BaseCommand} from '../base-command.js'
 import {usageError} from '../errors.js'
 import {intFlag, sizeFlag, timerFlag} from '../flags.js'
 import {validateFilterSubject, validateName} from '../subjects.js'
+import {clientRateBars, latencyHistogram} from './charts.js'
+import {chartJsSource, htmlReport} from './html-report.js'
 import {banner, csv, humanSummary, progressLine} from './report.js'
 import {progressTarget, runClients} from './runner.js'
 import {cleanupConsume, prepareConsume} from './setup.js'
 import {summarize} from './stats.js'
+import {Timeline} from './timeline.js'
 import {type BenchMode, type BenchResult, type BenchSpec} from './types.js'
 
 const BENCH = 'BENCHMARK'
@@ -37,6 +40,10 @@ export const benchFlags = {
     allowNo: true,
     default: true,
     description: 'show a progress bar on stderr (only when it is a terminal)',
+    helpGroup: BENCH,
+  }),
+  report: Flags.string({
+    description: 'also write a self-contained HTML report of the run (charts, parameters, the JSON result) to this file',
     helpGroup: BENCH,
   }),
 }
@@ -115,13 +122,15 @@ export interface BenchRunOptions {
 
 export abstract class BenchCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async runBench(spec: BenchSpec, o: BenchRunOptions): Promise<BenchResult> {
-    if (o.csv) {
+    const reportFile = (this.flags as {report?: string}).report
+    for (const [file, flag] of [[o.csv, '--csv'], [reportFile, '--report']] as const) {
+      if (!file) continue
       try {
-        writeFileSync(o.csv, '')
+        writeFileSync(file, '')
       } catch (error) {
         throw usageError(
-          `cannot write the CSV file ${o.csv}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-          'pass a writable path to --csv',
+          `cannot write the ${flag === '--csv' ? 'CSV' : 'report'} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          `pass a writable path to ${flag}`,
         )
       }
     }
@@ -154,31 +163,41 @@ export abstract class BenchCommand<T extends typeof Command> extends BaseCommand
       const bar = o.progress && !json && Boolean(process.stderr.isTTY)
       const target = progressTarget(run)
       let started = 0
+      const timeline = new Timeline()
       const outcome = await runClients(settings, run, {
         onReady() {
           started = performance.now()
+          timeline.add(0, 0)
           process.stderr.write(`${banner(run)}\n`)
         },
-        onTick: bar
-          ? (done) =>
-              process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}`)
-          : undefined,
+        onTick(done) {
+          const elapsed = performance.now() - started
+          timeline.add(elapsed, done)
+          if (bar) process.stderr.write(`\r${progressLine(done, target, elapsed, run.durationMs)}`)
+        },
         signal: this.interrupt.signal,
       })
-      if (bar) {
-        // the last frame shows where the run ended (100%, or where Ctrl-C stopped it)
-        const done = outcome.reports.reduce((a, r) => a + r.msgs, 0)
-        process.stderr.write(`\r${progressLine(done, target, performance.now() - started, run.durationMs)}\n`)
-      }
+      const done = outcome.reports.reduce((a, r) => a + r.msgs, 0)
+      const elapsed = performance.now() - started
+      timeline.add(elapsed, done, true)
+      // the last frame shows where the run ended (100%, or where Ctrl-C stopped it)
+      if (bar) process.stderr.write(`\r${progressLine(done, target, elapsed, run.durationMs)}\n`)
 
       const result = summarize(run, outcome.reports, {
         interrupted: outcome.interrupted,
         serverVersion: nc.info?.version,
         warnings,
       })
+      result.timeline = timeline.toJSON()
       if (outcome.lost && this.jsonEnabled()) result.warnings.push(outcome.lost.message)
       if (o.csv) writeFileSync(o.csv, csv(result, run.runId))
-      this.say(humanSummary(result, outcome.lost ? 'lost' : 'interrupt'))
+      if (reportFile) writeFileSync(reportFile, htmlReport([{label: 'this run', result}], chartJsSource()))
+      const width = process.stdout.columns ?? (Number(process.env.COLUMNS) || 80)
+      this.say(
+        [humanSummary(result, outcome.lost ? 'lost' : 'interrupt'), ...clientRateBars(result, width), ...latencyHistogram(result, width)].join(
+          '\n',
+        ),
+      )
       if (outcome.lost) {
         // the partial result is still the output (as for Ctrl-C), and the run ends as a connection failure: exit 6
         if (this.jsonEnabled()) this.logJson(result)

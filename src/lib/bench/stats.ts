@@ -50,18 +50,27 @@ export function rateFigures(msgs: number, bytes: number, ms: number): RateFigure
 
 const us = (ns: number): number => round(ns / 1000, 3)
 
+/**
+ * A percentile in ns. HDR answers with the top of the value's bucket, which can lie above the largest value
+ * recorded (a p99.9 of 20.005 ms beside a max of 20 ms): no percentile is past the maximum.
+ */
+export function valueAtPercentile(h: hdr.Histogram, percentile: number): number {
+  return Math.min(h.getValueAtPercentile(percentile), h.maxValue)
+}
+
 /** Latencies of a histogram in microseconds (undefined when nothing was timed). */
 export function latencySummary(h: hdr.Histogram | undefined): LatencySummary | undefined {
   if (!h || h.totalCount === 0) return undefined
+  const at = (p: number): number => valueAtPercentile(h, p)
   return {
     count: h.totalCount,
     max: us(h.maxValue),
     mean: us(h.mean),
     min: us(h.minNonZeroValue),
-    p50: us(h.getValueAtPercentile(50)),
-    p90: us(h.getValueAtPercentile(90)),
-    p99: us(h.getValueAtPercentile(99)),
-    p999: us(h.getValueAtPercentile(99.9)),
+    p50: us(at(50)),
+    p90: us(at(90)),
+    p99: us(at(99)),
+    p999: us(at(99.9)),
     stddev: us(h.stdDeviation),
     unit: 'us',
   }

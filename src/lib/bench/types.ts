@@ -3,6 +3,7 @@
  * posts back (a `ClientReport`), and the documented JSON result of every `natsx bench` command (`BenchResult`).
  */
 import type {ConnectionSettings} from '../connection.js'
+import type {TimelinePoint} from './timeline.js'
 
 export type BenchMode =
   'js consume' | 'js fetch' | 'js get' | 'js ordered' | 'js pub' | 'kv get' | 'kv put' | 'pub' | 'reply' | 'request' | 'sub'
@@ -154,6 +155,8 @@ export interface BenchResult {
     subject: string
   }
   server_version?: string
+  /** messages done by each progress tick (about every 200 ms, fewer on long runs): throughput over time */
+  timeline?: TimelinePoint[]
   total: RateFigures
   warnings: string[]
 }
