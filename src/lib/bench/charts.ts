@@ -4,16 +4,10 @@ import type {BenchResult} from './types.js'
  * A run drawn in the terminal: the latency distribution as a histogram with its percentiles marked, and the
  * per-client rates as bars. Pure: they return lines; the command prints them after the summary.
  */
+import {bar} from '../format/bars.js'
 import {formatCount} from '../format/size.js'
 import {latencyBuckets} from './distribution.js'
 
-const BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉']
-
-/** A bar `fraction` (0..1) of `width` cells long, in eighths of a cell. */
-export function bar(fraction: number, width: number): string {
-  const eighths = Math.round(Math.max(0, Math.min(1, fraction)) * width * 8)
-  return '█'.repeat(Math.floor(eighths / 8)) + BLOCKS[eighths % 8]
-}
 
 const us = (n: number): string =>
   n >= 1000 ? `${(n / 1000).toLocaleString('en-US', {maximumFractionDigits: 2})} ms` : `${n.toLocaleString('en-US', {maximumFractionDigits: 1})} µs`

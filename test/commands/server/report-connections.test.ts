@@ -86,4 +86,14 @@ describe('server report connections filters', () => {
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2)
     }
   })
+
+  it('--graph adds a bar per server with its connection count, after the table', async () => {
+    const r = await runCli(['server', 'report', 'connections', ...sys, '--account', 'APP', '--graph'])
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.stdout.split('\n')
+    const at = lines.indexOf('Servers by connections:')
+    expect(at).toBeGreaterThan(0)
+    // one server; alice and bob are the open APP connections
+    expect(lines[at + 1]).toMatch(/│█+ 2$/)
+  })
 })

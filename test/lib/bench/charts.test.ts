@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {BenchResult} from '../../../src/lib/bench/types.js'
 
-import {bar, clientRateBars, latencyHistogram} from '../../../src/lib/bench/charts.js'
+import {clientRateBars, latencyHistogram} from '../../../src/lib/bench/charts.js'
 import {latencyBuckets, latencyCurve} from '../../../src/lib/bench/distribution.js'
 import {chartData, hdrX, htmlReport} from '../../../src/lib/bench/html-report.js'
 import {encodeHistogram, latencySummary, newHistogram} from '../../../src/lib/bench/stats.js'
@@ -90,11 +90,6 @@ describe('timeline', () => {
 })
 
 describe('terminal charts', () => {
-  it('draws bars in eighths of a cell', () => {
-    expect(bar(1, 4)).toBe('████')
-    expect(bar(0.5, 3)).toBe('█▌')
-    expect(bar(0, 4)).toBe('')
-  })
 
   it('marks each percentile once and fits the width', () => {
     const lines = latencyHistogram(result(), 70)

@@ -4,6 +4,7 @@ import type {ConnRow} from '../../../lib/monitoring/feed.js'
 
 import {usageError} from '../../../lib/errors.js'
 import {intFlag} from '../../../lib/flags.js'
+import {barChart} from '../../../lib/format/bars.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {monitorFlags} from '../../../lib/monitoring/options.js'
 import {reportSnapshot, requireAnswer} from '../../../lib/monitoring/servers.js'
@@ -29,6 +30,7 @@ export default class ServerReportConnections extends MonitorCommand<typeof Serve
     ...monitorFlags,
     account: Flags.string({description: 'only connections of this account'}),
     filter: Flags.string({description: 'only connections whose name, ip, account, user or server contains this text'}),
+    graph: Flags.boolean({description: 'after the table, bars for the servers by connections (those chosen by the filters)'}),
     reverse: Flags.boolean({char: 'R', description: 'reverse the sort order'}),
     state: Flags.string({default: 'open', description: 'open connections, closed ones (the servers keep the last ones, with why they closed), or all', options: ['open', 'closed', 'all']}),
     subject: Flags.string({description: 'only connections with a subscription that takes this subject'}),
@@ -61,6 +63,11 @@ export default class ServerReportConnections extends MonitorCommand<typeof Serve
     this.say(renderHead(cols, flags.sort, flags.reverse))
     for (const r of shown) this.say(renderRow(cols, r, false) + (r.reason ? `  (closed: ${r.reason})` : ''))
     this.say(`\n${shown.length} of ${all.length} connection(s); ${servers.map((s) => `${s.server}: ${s.connections}`).join(', ')}`)
+    if (flags.graph) {
+      const width = Number(process.env.COLUMNS) || process.stdout.columns || 80
+      this.say(['', ...barChart('Servers by connections:', servers.map((s) => ({label: s.server, value: s.connections})), width, servers.length)].join('\n'))
+    }
+
     return {connections: shown.map(({new: _n, rates: _r, stale: _s, ...c}) => c), servers, total: all.length}
   }
 }
