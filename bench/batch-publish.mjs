@@ -5,7 +5,9 @@
 // client's async JetStream publish (../shared/baselines/cbench.c, built here into bench/.build/ with Debian's
 // libnats-dev; never copied into the project). Each round runs the five in a rotated order, each on a fresh,
 // empty stream. Prints the medians and the ratios (natsx batch / C, natsx per-message / raw, each the median of
-// the rounds' ratios); --write puts the table into bench/README.md between the batch-publish markers.
+// the rounds' ratios) and the server's CPU per 100k messages of each (read from /proc: what each way of
+// publishing costs the server, which no client can go below); --write puts the table into bench/README.md between
+// the batch-publish markers.
 //   node bench/batch-publish.mjs [--rounds 5] [--msgs 200000] [--write] [--server PATH] [--cbench-src PATH]
 import {jetstreamManager} from '@nats-io/jetstream'
 import {connect} from '@nats-io/transport-node'
@@ -129,6 +131,17 @@ const NAMES = {
 }
 const order = Object.keys(sides)
 const got = Object.fromEntries(order.map((k) => [k, []]))
+const serverCpu = Object.fromEntries(order.map((k) => [k, []]))
+/** CPU seconds (user + system) the server has used so far, from /proc (undefined where there is no /proc). */
+const cpuOf = (pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
 const lat = {fast: [], permsg: []}
 const started = new Date()
 const loads = [loadavg()[0]]
@@ -138,8 +151,11 @@ try {
     const turn = [...order.slice(i % order.length), ...order.slice(0, i % order.length)]
     const line = []
     for (const k of turn) {
+      const before = cpuOf(server.pid)
       const r = await sides[k]()
+      const after = cpuOf(server.pid)
       got[k].push(r.rate)
+      if (before !== undefined && after !== undefined) serverCpu[k].push(((after - before) * 100_000) / Number(msgs))
       if (r.latency && lat[k]) lat[k].push(r.latency.p50)
       line.push(`${k} ${Math.round(r.rate)}`)
       await dropStreams()
@@ -173,9 +189,9 @@ const rows = [
   ['raw', 'c', undefined],
 ]
 const table = [
-  '| publisher | msgs/s (median) | rounds (min–max) |',
-  '|---|---:|---|',
-  ...order.map((k) => `| ${NAMES[k]} | ${fmt(median(got[k]))} | ${fmt(Math.min(...got[k]))}–${fmt(Math.max(...got[k]))} |`),
+  '| publisher | msgs/s (median) | rounds (min–max) | server CPU s per 100k msgs (median) |',
+  '|---|---:|---|---:|',
+  ...order.map((k) => `| ${NAMES[k]} | ${fmt(median(got[k]))} | ${fmt(Math.min(...got[k]))}–${fmt(Math.max(...got[k]))} | ${serverCpu[k].length > 0 ? median(serverCpu[k]).toFixed(2) : ''} |`),
   '',
   '| ratio (median of the rounds\' ratios) | value | target | met |',
   '|---|---:|---|---|',

@@ -4,7 +4,8 @@
  * and fast batches (2.14: the batch, its sequence and operation in the reply subject, flow acknowledgements from
  * the server). They speak the protocol on the connection itself: one reply subscription per client and a plain
  * publish per message, the way the C client publishes asynchronously, instead of one request (with its own timer
- * and promise) per message. Each timed operation goes into an HDR histogram:
+ * and promise) per message. The frames are written by `Wire` (wire.ts): many messages to one buffer, the headers and
+ * reply subjects as text built from a per-batch prefix and a number. Each timed operation goes into an HDR histogram:
  * - async: one message, publish → its acknowledgement;
  * - atomic: one batch, its first publish → the commit's acknowledgement;
  * - fast: one flow acknowledgement, the publish of the last message it covers → the acknowledgement.
@@ -14,6 +15,7 @@ import type {MsgHdrs, NatsConnection} from '@nats-io/transport-node'
 import {connectionError, NatsxError, toNatsxError, usageError} from '../errors.js'
 import {type LoopContext, type LoopResult, now, payload, Run, subjectFor} from './loops.js'
 import {encodeHistogram, newHistogram} from './stats.js'
+import {Wire} from './wire.js'
 
 /** A point the loop waits on until a reply callback says there is room again (or the run failed). */
 class Gate {
@@ -112,10 +114,11 @@ interface Publisher {
   inbox: string
   run: Run
   subjectOf: (i: number) => string
+  wire: Wire
 }
 
 async function setUp(ctx: LoopContext): Promise<Publisher> {
-  const {nuid} = await import('../nats/core.js')
+  const {headers, nuid} = await import('../nats/core.js')
   const {spec} = ctx.client
   return {
     data: payload(spec.size),
@@ -124,8 +127,12 @@ async function setUp(ctx: LoopContext): Promise<Publisher> {
     inbox: inboxOf(ctx.nc, nuid.next()),
     run: new Run(ctx),
     subjectOf: subjectFor(spec.subject, spec.multisubject),
+    wire: new Wire(ctx.nc, headers),
   }
 }
+
+/** A header block of one `Nats-Msg-Id` (--dedup). */
+const msgIdHeaders = (id: string): string => `NATS/1.0\r\nNats-Msg-Id: ${id}\r\n\r\n`
 
 const ns = (since: number): number => Math.max(1, Math.round((performance.now() - since) * 1e6))
 
@@ -134,12 +141,11 @@ const ns = (since: number): number => Math.max(1, Math.round((performance.now() 
 export async function jsPubAsyncLoop(ctx: LoopContext): Promise<LoopResult> {
   const {client, nc} = ctx
   const {spec} = client
-  const core = await import('../nats/core.js')
-  const {data, gate, hist, inbox, run, subjectOf} = await setUp(ctx)
+  const {data, gate, hist, inbox, run, subjectOf, wire} = await setUp(ctx)
   const window = Math.max(2, spec.batch ?? 256)
   const half = Math.max(1, Math.floor(window / 2))
   const sentAt = new Float64Array(window)
-  const msgId = spec.dedup ? core.headers() : undefined
+  const replyPrefix = `${inbox}.`
   const idPrefix = `${spec.runId}-`
   let sent = 0
   let acked = 0
@@ -165,7 +171,7 @@ export async function jsPubAsyncLoop(ctx: LoopContext): Promise<LoopResult> {
       }
 
       if (spec.dedup && DECODER.decode(d).includes('"duplicate":true')) duplicates++
-      const i = Number(m.subject.slice(inbox.length + 1))
+      const i = Number(m.subject.slice(replyPrefix.length))
       hist.recordValue(ns(sentAt[i % window]))
       acked++
       // room for the next half window
@@ -182,11 +188,13 @@ export async function jsPubAsyncLoop(ctx: LoopContext): Promise<LoopResult> {
       const n = Math.min(free, run.perClientRate > 0 ? run.chunk() : free, run.limit - sent)
       for (let k = 0; k < n; k++) {
         const i = client.startIndex + sent + k
-        if (msgId) msgId.set('Nats-Msg-Id', idPrefix + i)
-        sentAt[(sent + k) % window] = performance.now()
-        nc.publish(subjectOf(i), data, msgId ? {headers: msgId, reply: `${inbox}.${sent + k}`} : {reply: `${inbox}.${sent + k}`})
+        wire.pub(subjectOf(i), replyPrefix + (sent + k), spec.dedup ? msgIdHeaders(idPrefix + i) : '', data)
       }
 
+      // they leave together (no acknowledgement is read before this returns): one send time for them all
+      wire.flush()
+      const t = performance.now()
+      for (let k = 0; k < n; k++) sentAt[(sent + k) % window] = t
       sent += n
       run.report(client.id, acked)
       if (sent - acked > half) await gate.wait()
@@ -215,14 +223,10 @@ export async function jsPubAsyncLoop(ctx: LoopContext): Promise<LoopResult> {
 export async function jsPubAtomicLoop(ctx: LoopContext): Promise<LoopResult> {
   const {client, nc} = ctx
   const {spec} = client
-  const core = await import('../nats/core.js')
-  const {data, gate, hist, inbox, run, subjectOf} = await setUp(ctx)
+  const {data, gate, hist, inbox, run, subjectOf, wire} = await setUp(ctx)
   const size = Math.max(1, spec.batchSize ?? 1000)
   const inFlight = Math.max(1, spec.maxOutstanding ?? 2)
   const idPrefix = `${spec.runId}-`
-  const h = core.headers()
-  const commit = core.headers()
-  commit.set('Nats-Batch-Commit', '1')
   const batchStart = new Map<string, {count: number; t0: number}>()
   let batches = 0
   let acked = 0
@@ -268,19 +272,18 @@ export async function jsPubAtomicLoop(ctx: LoopContext): Promise<LoopResult> {
     while (sent < run.limit && !run.stopped()) {
       const count = Math.min(size, run.limit - sent)
       const id = `${spec.runId}${client.id}n${batches}`
-      h.set('Nats-Batch-Id', id)
-      commit.set('Nats-Batch-Id', id)
+      // every message's header block is this, its sequence, and the commit header on the last
+      const head = `NATS/1.0\r\nNats-Batch-Id: ${id}\r\nNats-Batch-Sequence: `
       batchStart.set(id, {count, t0: performance.now()})
       batches++
       for (let k = 1; k <= count; k++) {
         const i = client.startIndex + sent + k - 1
-        const hdrs = k === count ? commit : h
-        hdrs.set('Nats-Batch-Sequence', String(k))
-        if (spec.dedup) hdrs.set('Nats-Msg-Id', idPrefix + i)
-        if (k === count) nc.publish(subjectOf(i), data, {headers: hdrs, reply: `${inbox}.${id}`})
-        else nc.publish(subjectOf(i), data, {headers: hdrs})
+        const dedup = spec.dedup ? `\r\nNats-Msg-Id: ${idPrefix}${i}` : ''
+        if (k === count) wire.pub(subjectOf(i), `${inbox}.${id}`, `${head}${k}${dedup}\r\nNats-Batch-Commit: 1\r\n\r\n`, data)
+        else wire.pub(subjectOf(i), '', `${head}${k}${dedup}\r\n\r\n`, data)
       }
 
+      wire.flush()
       sent += count
       run.report(client.id, ackedMsgs)
       await gate.until(() => batches - acked < inFlight)
@@ -304,13 +307,11 @@ const FAST = {APPEND: 1, COMMIT: 2, EOB: 3, START: 0} as const
 export async function jsPubFastLoop(ctx: LoopContext): Promise<LoopResult> {
   const {client, nc} = ctx
   const {spec} = client
-  const core = await import('../nats/core.js')
-  const {data, gate, hist, inbox, run, subjectOf} = await setUp(ctx)
+  const {data, gate, hist, inbox, run, subjectOf, wire} = await setUp(ctx)
   // messages per flow acknowledgement asked of the server (it grants at most 500), and how many may be outstanding
   const flow = Math.min(65_535, Math.max(1, spec.batch ?? 500))
   const outstanding = Math.max(1, spec.maxOutstanding ?? 2)
   const perBatch = spec.batchSize && spec.batchSize > 0 ? spec.batchSize : Number.POSITIVE_INFINITY
-  const msgId = spec.dedup ? core.headers() : undefined
   const idPrefix = `${spec.runId}-`
   // the batch's own state: id, its sequence, what the server has acknowledged and its flow
   let batchNo = 0
@@ -377,7 +378,9 @@ export async function jsPubFastLoop(ctx: LoopContext): Promise<LoopResult> {
       }
     },
   })
-  const replyOf = (op: number): string => `${inbox}.${batchId}.${flow}.fail.${seq}.${op}.$FI`
+  // the reply subject carries the batch, the flow asked, gaps refused, the sequence and the operation
+  let replyHead = ''
+  const replyOf = (op: number): string => `${replyHead}${seq}.${op}.$FI`
   const stop = watchdog(gate, () => committing || seq > ackedSeq, spec.timeoutMs)
   try {
     await nc.flush()
@@ -388,12 +391,14 @@ export async function jsPubFastLoop(ctx: LoopContext): Promise<LoopResult> {
       for (let k = 0; k < n; k++) {
         if (inBatch === 0) {
           // a new batch waits for the last one's commit: a second batch in flight slows both to one ack a message
+          wire.flush()
           await gate.until(() => !committing)
           batchId = `${spec.runId}${client.id}n${batchNo++}`
           batchSubject = subjectOf(client.startIndex + sent)
           seq = 0
           ackedSeq = 0
           ackMsgs = flow
+          replyHead = `${inbox}.${batchId}.${flow}.fail.`
         }
 
         const i = client.startIndex + sent
@@ -403,17 +408,18 @@ export async function jsPubFastLoop(ctx: LoopContext): Promise<LoopResult> {
         const last = inBatch >= perBatch || sent >= run.limit
         const op = seq === 1 ? (last ? FAST.COMMIT : FAST.START) : last ? FAST.COMMIT : FAST.APPEND
         sentAt[seq % ring] = performance.now()
-        if (msgId) msgId.set('Nats-Msg-Id', idPrefix + i)
-        nc.publish(subjectOf(i), data, msgId ? {headers: msgId, reply: replyOf(op)} : {reply: replyOf(op)})
+        wire.pub(subjectOf(i), replyOf(op), spec.dedup ? msgIdHeaders(idPrefix + i) : '', data)
         if (last) {
           committing = true
           commits++
           inBatch = 0
         } else if (!room()) {
+          wire.flush()
           await gate.until(room)
         }
       }
 
+      wire.flush()
       run.report(client.id, persisted + ackedSeq)
       await run.pace(sent)
     }
@@ -423,7 +429,8 @@ export async function jsPubFastLoop(ctx: LoopContext): Promise<LoopResult> {
       seq++
       committing = true
       commits++
-      nc.publish(batchSubject, new Uint8Array(0), {reply: replyOf(FAST.EOB)})
+      wire.pub(batchSubject, replyOf(FAST.EOB), '', new Uint8Array(0))
+      wire.flush()
     }
 
     await gate.until(() => batchesAcked >= commits)
