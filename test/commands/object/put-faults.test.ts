@@ -134,6 +134,58 @@ describe('object put with the server killed (kill -9) mid-put', () => {
   })
 })
 
+describe('object put with the server frozen (SIGSTOP) mid-put', () => {
+  it('exit 6 within its --timeout, one line; after SIGCONT the next `object ls` removes the chunks', {timeout: 120_000}, async () => {
+    const {goodBytes, server} = await bucketWithOneObject()
+    const s = ['-s', server.url]
+    try {
+      const put = spawnCli(['object', 'put', 'B', big, '--chunk-size', '16KiB', '--timeout', '2s', ...s], {timeoutMs: 90_000})
+      await putUnderWay(server)
+      process.kill(server.pid!, 'SIGSTOP')
+      // a frozen server answers nothing: the put notices the stall by its --timeout, not by a closed socket
+      const res = await put.done
+      process.kill(server.pid!, 'SIGCONT')
+      expect(res.code, res.stderr).toBe(6)
+      const lines = errorLines(res.stderr)
+      expect(lines, res.stderr).toHaveLength(1)
+      expect(lines[0]).toMatch(/^natsx: "big\.bin" in bucket "B" \([\d.]+ [KM]iB of 48 MiB sent\) was not stored: timed out; its chunks stay in the bucket until the next `natsx object put`, `del` or `ls B` removes them/)
+      expect(res.stderr).not.toMatch(/\n\s+at /)
+
+      const before = await waitFor(() => streamState(server, 'OBJ_B'), 15_000, 'OBJ_B after SIGCONT')
+      // the put ended while the server was still frozen, so its chunks stayed: the next listing removes them
+      expect(before.messages).toBeGreaterThan(2)
+      const ls = await runCli(['object', 'ls', 'B', '--timeout', '2s', ...s])
+      expect(ls.code, ls.stderr).toBe(0)
+      expect(errorLines(ls.stderr)).toEqual([expect.stringMatching(/^natsx: removed 1 unfinished upload from bucket "B": \d+ chunks/)])
+
+      expect(await streamState(server, 'OBJ_B')).toMatchObject({bytes: goodBytes, messages: 2})
+    } finally {
+      process.kill(server.pid!, 'SIGCONT')
+      await server.destroy()
+    }
+  })
+
+  it('SIGTERM while the server is frozen ends the put at once (exit 130), not after its --timeout', {timeout: 120_000}, async () => {
+    const {server} = await bucketWithOneObject()
+    try {
+      const put = spawnCli(['object', 'put', 'B', big, '--chunk-size', '16KiB', '--timeout', '60s', '-s', server.url], {timeoutMs: 90_000})
+      await putUnderWay(server)
+      process.kill(server.pid!, 'SIGSTOP')
+      const sent = performance.now()
+      put.child.kill('SIGTERM')
+      const res = await put.done
+      const took = performance.now() - sent
+      expect(res.code, res.stderr).toBe(130)
+      expect(errorLines(res.stderr), res.stderr).toHaveLength(1)
+      // far inside the 60 s --timeout it would otherwise wait on the frozen server (the bound allows a loaded machine)
+      expect(took).toBeLessThan(10_000)
+    } finally {
+      process.kill(server.pid!, 'SIGCONT')
+      await server.destroy()
+    }
+  })
+})
+
 describe('object put interrupted with the server alive', () => {
   it('SIGTERM on a put from a file: exit 130, the chunks purged on the same run', {timeout: 120_000}, async () => {
     const {goodBytes, server} = await bucketWithOneObject()
