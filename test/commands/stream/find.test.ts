@@ -202,12 +202,13 @@ describe('stream find on a 3-node cluster', () => {
     // the meta leader is known; the first requests may still meet a node catching up
     cjsm = await waitFor(() => jetstreamManager(cnc), 30_000, 'JetStream in the cluster')
     await waitFor(() => cjsm.streams.add({name: 'ONE', num_replicas: 1, subjects: ['one.>']}), 30_000, 'stream ONE')
-    await waitFor(() => cjsm.streams.add({name: 'THREE', num_replicas: 3, subjects: ['three.>']}), 30_000, 'stream THREE')
+    // "no suitable peers for placement" until the meta leader has heard from all three (slow on a loaded machine)
+    await waitFor(() => cjsm.streams.add({name: 'THREE', num_replicas: 3, subjects: ['three.>']}), 90_000, 'stream THREE')
     await waitFor(async () => {
       const three = await cjsm.streams.info('THREE')
       return (three.cluster?.leader && three.cluster.replicas?.length === 2) || undefined
     }, 30_000, 'THREE has a leader and two replicas')
-  }, 60_000)
+  }, 180_000)
   afterAll(async () => {
     await cnc?.close()
     await cluster?.destroy()
