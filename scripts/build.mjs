@@ -57,8 +57,8 @@ const esmBanner = [
 const common = {
   absWorkingDir: root,
   bundle: true,
-  // typescript/ts-node/tsx: oclif's development mode only; ink/react: the live view loads them itself
-  external: ['typescript', 'ts-node', 'tsx', 'ink', 'react', 'react/*', 'hdr-histogram-js'],
+  // typescript/ts-node/tsx: oclif's development mode only; ink/react: the live view loads them itself; jsonata: only stream/consumer find
+  external: ['typescript', 'ts-node', 'tsx', 'ink', 'react', 'react/*', 'hdr-histogram-js', 'jsonata'],
   logLevel: 'warning',
   metafile: true,
   platform: 'node',

@@ -91,6 +91,8 @@ export const FEATURES = {
   'kv-marker-ttl': {apiLevel: 1, kind: 'bucket', label: 'KV limit marker TTL', name: 'subject_delete_marker_ttl', offered: 'kv add/edit --marker-ttl', version: '2.11.0'},
   // system requests
   'user-info': {kind: 'request', label: 'who the connection is (user, account, permissions)', name: '$SYS.REQ.USER.INFO', offered: 'account info (user, account, permissions)', version: '2.10.0'},
+  // per-asset metadata (ADR-44)
+  'asset-api-level': {apiLevel: 1, kind: 'behaviour', label: 'the API level each stream and consumer needs', name: 'metadata._nats.req.level', offered: 'stream find/consumer find --api-level', version: '2.11.0'},
 } as const satisfies Record<string, FeatureSpec>
 
 export type Feature = keyof typeof FEATURES
