@@ -115,11 +115,19 @@ describe('ring and rates', () => {
 })
 
 describe('layout', () => {
-  it('two columns from 100 columns on, one below; the charts share the rows', () => {
-    expect(graphLayout(4, 120, 40)).toEqual({chartHeight: 16, columns: 2, gap: 2, panelWidth: 59})
-    expect(graphLayout(4, 90, 40).columns).toBe(1)
+  it('two columns from 100 columns on, one below; the charts share the rows and never make the frame taller than the terminal', () => {
+    expect(graphLayout(4, 120, 40)).toEqual({chartHeight: 16, columns: 2, gap: 2, panelWidth: 59, spacing: 1})
+    expect(graphLayout(4, 90, 40)).toMatchObject({columns: 1, panelWidth: 90})
     expect(graphLayout(8, 120, 40).chartHeight).toBe(7)
-    expect(graphLayout(8, 60, 10).chartHeight).toBe(2)
+    // 8 panels in 30 rows: one column without blank lines between them
+    expect(graphLayout(8, 90, 30)).toMatchObject({chartHeight: 2, columns: 1, spacing: 0})
+    // in 20 rows one column cannot hold them: two columns
+    expect(graphLayout(8, 90, 20)).toMatchObject({chartHeight: 2, columns: 2, spacing: 1})
+    for (const [panels, columns, rows] of [[4, 120, 40], [5, 90, 30], [8, 90, 30], [8, 90, 20], [8, 120, 40], [5, 70, 24]]) {
+      const l = graphLayout(panels, columns, rows)
+      const height = 2 + Math.ceil(panels / l.columns) * (1 + l.chartHeight + l.spacing)
+      expect(height, `${panels} panels in ${columns}×${rows}`).toBeLessThan(rows)
+    }
   })
 })
 

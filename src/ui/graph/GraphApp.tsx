@@ -83,7 +83,7 @@ export function GraphApp<S>(props: Readonly<GraphAppProps<S>>) {
         {frame.subtitle}
       </Text>
       {lines.map((line, r) => (
-        <Box gap={layout.gap} key={r} marginBottom={1}>
+        <Box gap={layout.gap} key={r} marginBottom={layout.spacing}>
           {line.map((p) => (
             <Panel chartHeight={layout.chartHeight} key={p.title} panel={p} width={layout.panelWidth} />
           ))}
