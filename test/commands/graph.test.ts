@@ -9,7 +9,7 @@ import type {ConsumerGraphSample} from '../../src/lib/graph/consumer.js'
 import type {ServerGraphSample} from '../../src/lib/graph/server.js'
 import type {StreamGraphSample} from '../../src/lib/graph/stream.js'
 
-import {runCli} from '../helpers/cli.js'
+import {runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer, waitFor} from '../helpers/servers.js'
 import {startTraffic, type Traffic} from '../helpers/traffic.js'
 
@@ -185,6 +185,17 @@ describe('graph commands, batch form', () => {
       expect(json.code, json.stderr).toBe(2)
       expect(JSON.parse(json.stderr).error.hint).toMatch(/--iterations N --json/)
     }
+  })
+
+  it('Ctrl-C (SIGINT) ends the batch form with exit 130, the samples printed so far whole', async () => {
+    const run = spawnCli(['stream', 'graph', 'GS', ...app, '--iterations', '100', '--interval', '0.2', '--json'])
+    await run.waitFor(/"stream":"GS".*\n/)
+    run.child.kill('SIGINT')
+    const r = await run.done
+    expect(r.code, r.stderr).toBe(130)
+    const samples = r.ndjson<StreamGraphSample>()
+    expect(samples.length).toBeGreaterThan(0)
+    expect(samples.length).toBeLessThan(100)
   })
 
   it('bad flags are exit 2; a sample without --json is one line of text; missing names are exit 3', async () => {

@@ -171,3 +171,12 @@ describe('GraphApp on a fake source', () => {
     }
   })
 })
+
+describe('plot labels of values close together', () => {
+  it('a large size that barely moves gets digits enough to tell the rows apart', () => {
+    const lines = plotLines([2_100_000, 2_110_000, 2_125_000], {fromZero: false, height: 6, unit: 'bytes', width: 50})
+    const labels = lines.map((l) => l.trim().split(' ')[0])
+    expect(new Set(labels).size, lines.join('\n')).toBe(6)
+    expect(labels[0]).toMatch(/^2\.0\d+M$/)
+  })
+})

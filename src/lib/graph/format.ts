@@ -5,8 +5,8 @@ import {formatCount, formatSize} from '../format/size.js'
 
 const SI = ['', 'K', 'M', 'G', 'T', 'P']
 
-/** 0, 12, 1.5K, 12M: at most 5 characters before any unit, for axis labels. */
-export function shortNumber(n: number): string {
+/** 0, 12, 1.5K, 12M: at most 5 characters before any unit, for axis labels; `extra` more digits where labels need them. */
+export function shortNumber(n: number, extra = 0): string {
   if (!Number.isFinite(n)) return '?'
   const sign = n < 0 ? '-' : ''
   let v = Math.abs(n)
@@ -16,31 +16,31 @@ export function shortNumber(n: number): string {
     i++
   }
 
-  const digits = v === 0 || v >= 100 || (i === 0 && Number.isInteger(v)) ? 0 : v >= 10 ? 1 : 2
+  const digits = v === 0 || (i === 0 && Number.isInteger(v)) ? 0 : (v >= 100 ? 0 : v >= 10 ? 1 : 2) + extra
   return `${sign}${Number(v.toFixed(digits))}${SI[i]}`
 }
 
-/** An axis label: short, with the unit's suffix. */
-export function axisLabel(n: number, unit: GraphUnit): string {
+/** An axis label: short, with the unit's suffix; `extra` digits tell apart labels of values close together. */
+export function axisLabel(n: number, unit: GraphUnit, extra = 0): string {
   switch (unit) {
     case 'bytes': {
-      return shortBytes(n)
+      return shortBytes(n, extra)
     }
 
     case 'bytes/s': {
-      return `${shortBytes(n)}/s`
+      return `${shortBytes(n, extra)}/s`
     }
 
     case 'count/s': {
-      return `${shortNumber(n)}/s`
+      return `${shortNumber(n, extra)}/s`
     }
 
     case 'percent': {
-      return `${shortNumber(n)}%`
+      return `${shortNumber(n, extra)}%`
     }
 
     default: {
-      return shortNumber(n)
+      return shortNumber(n, extra)
     }
   }
 }
@@ -71,7 +71,7 @@ export function currentLabel(n: null | number, unit: GraphUnit): string {
   }
 }
 
-function shortBytes(n: number): string {
+function shortBytes(n: number, extra = 0): string {
   const units = ['B', 'K', 'M', 'G', 'T']
   let v = Math.abs(n)
   let i = 0
@@ -80,6 +80,6 @@ function shortBytes(n: number): string {
     i++
   }
 
-  const digits = v === 0 || v >= 100 || i === 0 ? 0 : v >= 10 ? 1 : 2
+  const digits = v === 0 || i === 0 ? 0 : (v >= 100 ? 0 : v >= 10 ? 1 : 2) + extra
   return `${n < 0 ? '-' : ''}${Number(v.toFixed(digits))}${units[i]}`
 }

@@ -45,9 +45,13 @@ export function plotLines(values: ReadonlyArray<null | number>, o: PlotOptions):
   // whole counts get one row per value when they span fewer rows than there are, and whole labels
   const whole = o.unit === 'count' && data.every((v) => Number.isInteger(v))
   const height = Math.max(2, whole ? Math.min(o.height, hi - lo + 1) : o.height)
-  const label = (x: number): string => axisLabel(whole ? Math.round(x) : x, o.unit)
+  const rowValues = Array.from({length: height}, (_, k) => hi - (k * (hi - lo)) / (height - 1))
+  // values close together (a large total that barely moves) get more digits, until the rows' labels differ
+  const distinct = (extra: number): boolean => whole || new Set(rowValues.map((x) => axisLabel(x, o.unit, extra))).size === height
+  const extra = [0, 1, 2, 3].find((e) => distinct(e)) ?? 4
+  const label = (x: number): string => axisLabel(whole ? Math.round(x) : x, o.unit, extra)
   // the labels of every row, so all are padded to the widest
-  const labels = Array.from({length: height}, (_, k) => label(hi - (k * (hi - lo)) / (height - 1)))
+  const labels = rowValues.map((x) => label(x))
   // (asciichart writes a label narrower than 3 next to or over the axis, so labels take at least 3)
   const labelWidth = Math.max(3, ...labels.map((l) => l.length))
   // a row is: label, one space, the axis, then one column per point (asciichart's offset 3 and its last blank column)
