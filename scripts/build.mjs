@@ -6,6 +6,8 @@
 //                           start-up skips most parsing and compiling. A cache V8 rejects is just not used.
 //   dist/ui/render-top.mjs  the live view with Ink and React bundled in (an ES module: Ink awaits at top level);
 //                           only `top` imports it. Ink's text-size cache is bounded there (see boundInkTextCache).
+//   dist/ui/render-graph.mjs the live graphs (`stream graph`, `consumer graph`, `server graph`) with Ink, React and
+//                           asciichart bundled in; only those commands import it.
 //   dist/bench-worker.mjs   a bench client's worker thread (awaits at top level).
 // Type checking is `npm run typecheck`; tests run this dist/ through bin/run.js.
 //
@@ -95,6 +97,14 @@ const boundInkTextCache = {
   },
 }
 
+// the graph commands import their view by its place in src/ too; in dist it is another ES module beside the bundle
+const graphUiExternal = {
+  name: 'graph-ui-external',
+  setup(b) {
+    b.onResolve({filter: /\/ui\/render-graph\.js$/}, () => ({external: true, path: './ui/render-graph.mjs'}))
+  },
+}
+
 rmSync(dist, {force: true, recursive: true})
 const results = await Promise.all([
   build({
@@ -104,7 +114,7 @@ const results = await Promise.all([
     define: {'import.meta.url': '__natsxUrl'},
     format: 'cjs',
     outfile: join(dist, 'natsx.cjs'),
-    plugins: [uiExternal],
+    plugins: [uiExternal, graphUiExternal],
     stdin: {contents: entry, loader: 'ts', resolveDir: src, sourcefile: 'natsx-entry.ts'},
   }),
   build({
@@ -120,6 +130,17 @@ const results = await Promise.all([
     ...common,
     banner: {js: esmBanner},
     entryPoints: {'ui/render-top': join(src, 'ui', 'render-top.tsx')},
+    external: [],
+    format: 'esm',
+    outExtension: {'.js': '.mjs'},
+    outdir: dist,
+    plugins: [boundInkTextCache],
+  }),
+  // the live graphs: Ink, React and asciichart inside, Ink's text-size cache bounded as in the top view
+  build({
+    ...common,
+    banner: {js: esmBanner},
+    entryPoints: {'ui/render-graph': join(src, 'ui', 'render-graph.tsx')},
     external: [],
     format: 'esm',
     outExtension: {'.js': '.mjs'},

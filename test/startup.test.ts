@@ -28,8 +28,9 @@ async function loads(args: string[]): Promise<string[]> {
 }
 
 const HOOK = join(ROOT, 'test', 'helpers', 'trace-loads.mjs')
-// react and ink from node_modules, or the live view that bundles them (dist/ui/render-top.mjs)
-const REACT_OR_INK = /\/node_modules\/(react|ink|react-reconciler|yoga-layout)\/|\/dist\/ui\//
+// react, ink and asciichart from node_modules, or the live views that bundle them (dist/ui/render-top.mjs,
+// dist/ui/render-graph.mjs)
+const REACT_OR_INK = /\/node_modules\/(react|ink|react-reconciler|yoga-layout|asciichart)\/|\/dist\/ui\//
 
 describe('start-up stays lazy', () => {
   it('the hook sees react and ink loaded by import() and by require() (so the checks below can fail)', async () => {
@@ -39,6 +40,21 @@ describe('start-up stays lazy', () => {
     expect(required.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
     const view = await loads(['--input-type=module', '-e', "await import('./dist/ui/render-top.mjs')"])
     expect(view.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
+    const chart = await loads(['-e', "require('asciichart')"])
+    expect(chart.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
+    const graph = await loads(['--input-type=module', '-e', "await import('./dist/ui/render-graph.mjs')"])
+    expect(graph.filter((u) => REACT_OR_INK.test(u)).length).toBeGreaterThan(0)
+  })
+
+  it('asciichart, Ink and React are bundled into the graph view only, never into the main bundle', () => {
+    // the names of asciichart's axis symbols and of Ink's key hook (esbuild keeps local names: it does not minify)
+    const marker = 'defaultSymbols'
+    const main = readFileSync(join(ROOT, 'dist', 'natsx.cjs'), 'utf8')
+    const graph = readFileSync(join(ROOT, 'dist', 'ui', 'render-graph.mjs'), 'utf8')
+    expect(graph).toContain(marker)
+    expect(main).not.toContain(marker)
+    expect(graph).toContain('useInput')
+    expect(main).not.toContain('useInput')
   })
 
   it('natsx runs from the bundle', async () => {
@@ -70,7 +86,7 @@ describe('start-up stays lazy', () => {
     expect(await pub()).toContain('--- code cache: used')
   })
 
-  for (const args of [['--version'], ['pub', 'lazy.x', 'v'], ['sub', 'lazy.x', '--wait', '10ms'], ['--help'], ['pub', '--help']]) {
+  for (const args of [['--version'], ['pub', 'lazy.x', 'v'], ['sub', 'lazy.x', '--wait', '10ms'], ['--help'], ['pub', '--help'], ['stream', 'graph', '--help']]) {
     it(`natsx ${args.join(' ')} never loads react or ink`, async () => {
       const full = args[0].startsWith('-') || args.includes('--help') ? args : [...args, '-s', server.url]
       const urls = await loads([BIN, ...full])

@@ -1,0 +1,51 @@
+import * as Args from '@oclif/core/args'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {intFlag} from '../../lib/flags.js'
+import {ConsumerSampler, consumerView} from '../../lib/graph/consumer.js'
+import {graphMode, runGraph} from '../../lib/graph/run.js'
+import {intervalFlag} from '../../lib/monitoring/options.js'
+import {validateName} from '../../lib/subjects.js'
+
+export type {ConsumerGraphSample} from '../../lib/graph/consumer.js'
+
+export default class ConsumerGraph extends BaseCommand<typeof ConsumerGraph> {
+  static aliases = ['con graph']
+  static args = {
+    stream: Args.string({description: 'stream name', required: true}),
+    name: Args.string({description: 'consumer name', required: true}),
+  }
+  static description = `Live charts of one consumer, redrawn at the terminal's size every --interval: delivered and acknowledged per second, outstanding acks, pending and redelivered messages. Keys: q quit (exit 0), Ctrl-C (exit 130).
+Delivered per second is the growth of the delivered consumer sequence, acknowledged per second that of the ack floor, over the server's clock. Without a terminal, or with --json, use the batch form: --iterations N prints N samples after a priming one, as NDJSON under --json, one object a line: {stream, consumer, time, delivered, acked, delivered_per_sec, acked_per_sec, outstanding_acks, pending, redelivered, waiting}.`
+  static examples = [
+    '<%= config.bin %> consumer graph ORDERS worker',
+    '<%= config.bin %> consumer graph ORDERS worker --iterations 10 --json',
+  ]
+  static flags = {
+    interval: intervalFlag({
+      default: 1000,
+      defaultHelp: async () => '1s',
+      description: 'time between samples: seconds (fractions allowed, 0.5) or a duration (500ms)',
+    }),
+    iterations: intFlag({min: 1})({description: 'print this many samples and exit (batch form, no live view)'}),
+  }
+  static summary = 'Graph a consumer live: delivery and ack rates, outstanding acks, pending, redelivered.'
+
+  async run(): Promise<void> {
+    const {args, flags} = this
+    validateName(args.stream, 'stream')
+    validateName(args.name, 'consumer')
+    const json = this.jsonEnabled()
+    const mode = graphMode('consumer graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
+    await runGraph({
+      interval: flags.interval,
+      iterations: flags.iterations,
+      json,
+      mode,
+      sampler: new ConsumerSampler(await this.jsm(), args.stream, args.name),
+      signal: this.interrupt.signal,
+      view: consumerView,
+      writeLine: (l) => this.writeLine(l),
+    })
+  }
+}

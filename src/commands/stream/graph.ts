@@ -1,0 +1,50 @@
+import * as Args from '@oclif/core/args'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {intFlag} from '../../lib/flags.js'
+import {graphMode, runGraph} from '../../lib/graph/run.js'
+import {StreamSampler, streamView} from '../../lib/graph/stream.js'
+import {intervalFlag} from '../../lib/monitoring/options.js'
+import {validateName} from '../../lib/subjects.js'
+
+export type {StreamGraphSample} from '../../lib/graph/stream.js'
+
+export default class StreamGraph extends BaseCommand<typeof StreamGraph> {
+  static aliases = ['str graph']
+  static args = {
+    name: Args.string({description: 'stream name', required: true}),
+  }
+  static description = `Live charts of one stream, redrawn at the terminal's size every --interval: messages stored per second, messages, bytes and consumers. Keys: q quit (exit 0), Ctrl-C (exit 130).
+The rate is the growth of the last sequence over the server's clock. Without a terminal, or with --json, use the batch form: --iterations N prints N samples after a priming one, as NDJSON under --json, one object a line: {stream, time, messages, bytes, consumers, first_seq, last_seq, messages_per_sec}.`
+  static examples = [
+    '<%= config.bin %> stream graph ORDERS',
+    '<%= config.bin %> stream graph ORDERS --interval 500ms',
+    '<%= config.bin %> stream graph ORDERS --iterations 10 --interval 1 --json',
+  ]
+  static flags = {
+    interval: intervalFlag({
+      default: 1000,
+      defaultHelp: async () => '1s',
+      description: 'time between samples: seconds (fractions allowed, 0.5) or a duration (500ms)',
+    }),
+    iterations: intFlag({min: 1})({description: 'print this many samples and exit (batch form, no live view)'}),
+  }
+  static summary = 'Graph a stream live: message rate, messages, bytes and consumers.'
+
+  async run(): Promise<void> {
+    const {args, flags} = this
+    validateName(args.name, 'stream')
+    const json = this.jsonEnabled()
+    const mode = graphMode('stream graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
+    await runGraph({
+      interval: flags.interval,
+      iterations: flags.iterations,
+      json,
+      mode,
+      sampler: new StreamSampler(await this.jsm(), args.name),
+      signal: this.interrupt.signal,
+      view: streamView,
+      writeLine: (l) => this.writeLine(l),
+    })
+  }
+}

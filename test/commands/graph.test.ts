@@ -1,0 +1,220 @@
+// stream/consumer/server graph in their batch form (--iterations N --json: NDJSON samples) against a live server with
+// traffic: N samples of the documented shape, rates that match the traffic, and figures equal to the server's own
+// (stream info, consumer info, varz); and the refusals (no terminal, --json without --iterations, bad names).
+import {AckPolicy, jetstream, jetstreamManager, type JetStreamManager} from '@nats-io/jetstream'
+import {connect, type NatsConnection} from '@nats-io/transport-node'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {ConsumerGraphSample} from '../../src/lib/graph/consumer.js'
+import type {ServerGraphSample} from '../../src/lib/graph/server.js'
+import type {StreamGraphSample} from '../../src/lib/graph/stream.js'
+
+import {runCli, spawnCli} from '../helpers/cli.js'
+import {type NatsServer, startServer, waitFor} from '../helpers/servers.js'
+import {startTraffic, type Traffic} from '../helpers/traffic.js'
+
+const RATE = 200
+const CONFIG = `
+accounts {
+  SYS { users: [ { user: sys, password: sys } ] }
+  APP { jetstream: enabled, users: [ { user: app, password: app } ] }
+}
+system_account: SYS
+`
+
+const STREAM_KEYS = ['bytes', 'consumers', 'first_seq', 'last_seq', 'messages', 'messages_per_sec', 'stream', 'time']
+const CONSUMER_KEYS = ['acked', 'acked_per_sec', 'consumer', 'delivered', 'delivered_per_sec', 'outstanding_acks', 'pending', 'redelivered', 'stream', 'time', 'waiting']
+const SERVER_KEYS = ['connections', 'cpu', 'in_bytes', 'in_bytes_per_sec', 'in_msgs', 'in_msgs_per_sec', 'mem', 'out_bytes', 'out_bytes_per_sec', 'out_msgs', 'out_msgs_per_sec', 'server', 'server_id', 'slow_consumers', 'time']
+
+/** within ±15% of the traffic's rate (the machine is shared, so the local clock of a 2.9 server's samples jitters) */
+const nearRate = (v: null | number): boolean => v !== null && v > RATE * 0.85 && v < RATE * 1.15
+
+describe('graph commands, batch form', () => {
+  let server: NatsServer
+  let nc: NatsConnection
+  let jsm: JetStreamManager
+  let app: string[]
+  let sys: string[]
+  beforeAll(async () => {
+    server = await startServer({config: CONFIG})
+    app = ['--server', server.url, '--user', 'app', '--password', 'app']
+    sys = ['--server', server.url, '--user', 'sys', '--password', 'sys']
+    nc = await connect({pass: 'app', servers: server.url, user: 'app'})
+    jsm = await jetstreamManager(nc)
+  })
+  afterAll(async () => {
+    await nc?.close()
+    await server?.destroy()
+  })
+
+  it('stream graph: N samples whose rate is the traffic and whose figures are stream info', async () => {
+    await jsm.streams.add({name: 'GS', subjects: ['gs.>']})
+    await jsm.consumers.add('GS', {ack_policy: AckPolicy.Explicit, durable_name: 'one'})
+    const traffic = await startTraffic({pass: 'app', rate: RATE, servers: [server.url], size: 100, subject: 'gs.in', user: 'app'})
+    let r
+    try {
+      r = await runCli(['stream', 'graph', 'GS', ...app, '--iterations', '3', '--interval', '1', '--json'])
+    } finally {
+      await traffic.stop()
+    }
+
+    expect(r.code, r.stderr).toBe(0)
+    const samples = r.ndjson<StreamGraphSample>()
+    expect(samples).toHaveLength(3)
+    for (const s of samples) {
+      expect(Object.keys(s).sort()).toEqual(STREAM_KEYS)
+      expect(s.stream).toBe('GS')
+      expect(nearRate(s.messages_per_sec), JSON.stringify(s)).toBe(true)
+      expect(s.messages).toBe(s.last_seq - s.first_seq + 1)
+      expect(s.consumers).toBe(1)
+    }
+
+    expect(samples[1].last_seq).toBeGreaterThan(samples[0].last_seq)
+    expect(samples[2].last_seq).toBeGreaterThan(samples[1].last_seq)
+
+    // with the traffic stopped, a sample is the stream's own state and no rate
+    const still = await runCli(['stream', 'graph', 'GS', ...app, '--iterations', '1', '--interval', '0.2', '--json'])
+    expect(still.code, still.stderr).toBe(0)
+    const [s] = still.ndjson<StreamGraphSample>()
+    const si = await jsm.streams.info('GS')
+    expect(s).toMatchObject({bytes: si.state.bytes, consumers: si.state.consumer_count, first_seq: si.state.first_seq, last_seq: si.state.last_seq, messages: si.state.messages, messages_per_sec: 0})
+    expect(s.messages).toBeGreaterThanOrEqual(samples[2].messages)
+  })
+
+  it('consumer graph: delivery and ack rates of a busy consumer, then the figures of consumer info', async () => {
+    await jsm.streams.add({name: 'GC', subjects: ['gc.>']})
+    await jsm.consumers.add('GC', {ack_policy: AckPolicy.Explicit, durable_name: 'worker'})
+    const js = jetstream(nc)
+    const worker = await (await js.consumers.get('GC', 'worker')).consume({max_messages: 100})
+    const working = (async () => {
+      for await (const m of worker) m.ack()
+    })()
+    const traffic = await startTraffic({pass: 'app', rate: RATE, servers: [server.url], size: 50, subject: 'gc.in', user: 'app'})
+    let r
+    try {
+      r = await runCli(['consumer', 'graph', 'GC', 'worker', ...app, '--iterations', '3', '--interval', '1', '--json'])
+    } finally {
+      await traffic.stop()
+      await worker.close()
+      await working
+    }
+
+    expect(r.code, r.stderr).toBe(0)
+    const samples = r.ndjson<ConsumerGraphSample>()
+    expect(samples).toHaveLength(3)
+    for (const s of samples) {
+      expect(Object.keys(s).sort()).toEqual(CONSUMER_KEYS)
+      expect(s).toMatchObject({consumer: 'worker', stream: 'GC'})
+      expect(nearRate(s.delivered_per_sec), JSON.stringify(s)).toBe(true)
+      expect(nearRate(s.acked_per_sec), JSON.stringify(s)).toBe(true)
+    }
+
+    // a consumer that holds messages unacknowledged until some come again: outstanding, pending and redelivered
+    await jsm.consumers.add('GC', {ack_policy: AckPolicy.Explicit, ack_wait: 500_000_000, durable_name: 'slow', max_deliver: 10})
+    const slow = await js.consumers.get('GC', 'slow')
+    await waitFor(async () => {
+      const batch = await slow.fetch({expires: 1000, max_messages: 5})
+      // taken and never acknowledged
+      const held = []
+      for await (const m of batch) held.push(m.seq)
+      const ci = await jsm.consumers.info('GC', 'slow')
+      return ci.num_redelivered > 0 ? ci : undefined
+    }, 20_000, 'redeliveries')
+    const still = await runCli(['consumer', 'graph', 'GC', 'slow', ...app, '--iterations', '1', '--interval', '0.2', '--json'])
+    expect(still.code, still.stderr).toBe(0)
+    const [s] = still.ndjson<ConsumerGraphSample>()
+    const ci = await jsm.consumers.info('GC', 'slow')
+    expect(s).toMatchObject({
+      acked: ci.ack_floor.consumer_seq,
+      acked_per_sec: 0,
+      delivered: ci.delivered.consumer_seq,
+      delivered_per_sec: 0,
+      outstanding_acks: ci.num_ack_pending,
+      pending: ci.num_pending,
+      redelivered: ci.num_redelivered,
+    })
+    expect(s.outstanding_acks).toBeGreaterThan(0)
+    expect(s.redelivered).toBeGreaterThan(0)
+    expect(s.pending).toBeGreaterThan(0)
+  })
+
+  it('server graph: rates of the traffic and varz figures, over the monitoring port and over $SYS', async () => {
+    const traffic: Traffic = await startTraffic({pass: 'app', rate: RATE, servers: [server.url], size: 100, subject: 'gv.in', user: 'app'})
+    let http
+    let overSys
+    try {
+      http = await runCli(['server', 'graph', '--monitor', `127.0.0.1:${server.monitorPort}`, '--iterations', '3', '--interval', '1', '--json'])
+      overSys = await runCli(['server', 'graph', server.name, ...sys, '--iterations', '2', '--interval', '1', '--json'])
+    } finally {
+      await traffic.stop()
+    }
+
+    for (const [r, n] of [[http, 3], [overSys, 2]] as const) {
+      expect(r.code, r.stderr).toBe(0)
+      const samples = r.ndjson<ServerGraphSample>()
+      expect(samples).toHaveLength(n)
+      for (const s of samples) {
+        expect(Object.keys(s).sort()).toEqual(SERVER_KEYS)
+        expect(s.server).toBe(server.name)
+        // the server also counts other clients' requests (natsx's own $SYS ones), so only the lower bound is tight
+        expect(s.in_msgs_per_sec!, JSON.stringify(s)).toBeGreaterThan(RATE * 0.85)
+        expect(s.in_msgs_per_sec!, JSON.stringify(s)).toBeLessThan(RATE * 1.15 + 10)
+        expect(s.out_msgs_per_sec!, JSON.stringify(s)).toBeGreaterThan(RATE * 0.85)
+        expect(s.in_bytes_per_sec! / s.in_msgs_per_sec!).toBeGreaterThan(90)
+        expect(s.mem).toBeGreaterThan(0)
+        expect(s.cpu).toBeGreaterThanOrEqual(0)
+      }
+    }
+
+    // with the traffic stopped, a sample over HTTP is varz's own figures
+    const still = await runCli(['server', 'graph', '--monitor', server.monitorUrl, '--iterations', '1', '--interval', '0.2', '--json'])
+    expect(still.code, still.stderr).toBe(0)
+    const [s] = still.ndjson<ServerGraphSample>()
+    const varz = (await (await fetch(`${server.monitorUrl}/varz`)).json()) as Record<string, number | string>
+    expect(s).toMatchObject({connections: varz.connections, in_msgs: varz.in_msgs, out_msgs: varz.out_msgs, server_id: varz.server_id, slow_consumers: varz.slow_consumers})
+    expect(s.in_msgs_per_sec).toBe(0)
+  })
+
+  it('without a terminal, or with --json alone, each says to use the batch form (exit 2)', async () => {
+    for (const cmd of [['stream', 'graph', 'GS'], ['consumer', 'graph', 'GC', 'worker'], ['server', 'graph']]) {
+      const plain = await runCli([...cmd, ...app])
+      expect(plain.code, plain.stderr).toBe(2)
+      expect(plain.stderr.trim().split('\n'), plain.stderr).toHaveLength(1)
+      expect(plain.stderr).toMatch(/needs a terminal.*--iterations N --json/)
+      const json = await runCli([...cmd, ...app, '--json'])
+      expect(json.code, json.stderr).toBe(2)
+      expect(JSON.parse(json.stderr).error.hint).toMatch(/--iterations N --json/)
+    }
+  })
+
+  it('Ctrl-C (SIGINT) ends the batch form with exit 130, the samples printed so far whole', async () => {
+    const run = spawnCli(['stream', 'graph', 'GS', ...app, '--iterations', '100', '--interval', '0.2', '--json'])
+    await run.waitFor(/"stream":"GS".*\n/)
+    run.child.kill('SIGINT')
+    const r = await run.done
+    expect(r.code, r.stderr).toBe(130)
+    const samples = r.ndjson<StreamGraphSample>()
+    expect(samples.length).toBeGreaterThan(0)
+    expect(samples.length).toBeLessThan(100)
+  })
+
+  it('bad flags are exit 2; a sample without --json is one line of text; missing names are exit 3', async () => {
+    for (const [cmd, bad] of [[['stream', 'graph', 'GS'], ['--interval', '0.01']], [['consumer', 'graph', 'GC', 'worker'], ['--iterations', '0']], [['server', 'graph'], ['--sys', '--monitor', 'x:1', '--iterations', '1']]]) {
+      const r = await runCli([...cmd, ...app, ...bad])
+      expect(r.code, `${bad.join(' ')}: ${r.stderr}`).toBe(2)
+    }
+
+    const text = await runCli(['stream', 'graph', 'GS', ...app, '--iterations', '1', '--interval', '0.2'])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^Stream GS {2}messages in 0\/s {2}messages [\d,]+ {2}bytes .+ {2}consumers 1\n$/)
+
+    for (const args of [['stream', 'graph', 'NOPE'], ['consumer', 'graph', 'NOPE', 'x'], ['consumer', 'graph', 'GS', 'nope']]) {
+      const r = await runCli([...args, ...app, '--iterations', '1'])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(3)
+      expect(r.stderr).toMatch(/not found/)
+    }
+
+    const none = await runCli(['server', 'graph', 'nope', '--monitor', server.monitorUrl, '--iterations', '1'])
+    expect(none.code, none.stderr).toBe(3)
+  })
+})
