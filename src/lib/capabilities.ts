@@ -73,7 +73,7 @@ export const FEATURES = {
   'consumer-peer-evacuate': {apiLevel: 5, kind: 'verb', label: 'evacuate a consumer peer', name: '$JS.API.CONSUMER.PEER.EVACUATE', offered: 'consumer cluster evacuate', version: '2.15.0'},
   'server-evacuate': {apiLevel: 5, kind: 'verb', label: 'evacuate a server', name: '$JS.API.SERVER.EVACUATE', offered: 'server evacuate', version: '2.15.0'},
   'meta-rescue': {apiLevel: 5, kind: 'verb', label: 'meta quorum rescue', name: '$JS.API.META.RESCUE', offered: false, version: '2.15.0'},
-  'stepdown-preferred': {kind: 'verb', label: 'step down to a preferred server', name: '$JS.API.*.LEADER.STEPDOWN.* {placement.preferred}', offered: 'stream/consumer cluster step-down --preferred', version: '2.11.0'},
+  'stepdown-preferred': {kind: 'verb', label: 'step down to a preferred server', name: '$JS.API.*.LEADER.STEPDOWN.* {placement.preferred}', offered: 'stream/consumer/server cluster step-down --preferred, server cluster balance', version: '2.11.0'},
   // publish headers (§1.5)
   'message-trace': {kind: 'header', label: 'message tracing', name: 'Nats-Trace-Dest, Nats-Trace-Only', offered: 'trace (--trace-only)', version: '2.11.0'},
   'expected-last-subject-seq-subject': {kind: 'header', label: 'expected last sequence of another subject', name: 'Nats-Expected-Last-Subject-Sequence-Subject', offered: false, version: '2.11.0'},
@@ -93,6 +93,7 @@ export const FEATURES = {
   'user-info': {kind: 'request', label: 'who the connection is (user, account, permissions)', name: '$SYS.REQ.USER.INFO', offered: 'account info (user, account, permissions)', version: '2.10.0'},
   // per-asset metadata (ADR-44)
   'asset-api-level': {apiLevel: 1, kind: 'behaviour', label: 'the API level each stream and consumer needs', name: 'metadata._nats.req.level', offered: 'stream find/consumer find --api-level', version: '2.11.0'},
+  'server-reload': {kind: 'request', label: 'reload a server\'s configuration', name: '$SYS.REQ.SERVER.<id>.RELOAD', offered: 'server config reload', version: '2.10.0'},
 } as const satisfies Record<string, FeatureSpec>
 
 export type Feature = keyof typeof FEATURES

@@ -3,7 +3,7 @@ import type {ClusterInfo, JetStreamManager} from '@nats-io/jetstream'
 
 import type {Capabilities} from '../capabilities.js'
 
-import {conflict, connectionError, usageError} from '../errors.js'
+import {conflict, connectionError, notFound, usageError} from '../errors.js'
 import {requireStream} from './ops.js'
 import {apiRequest} from './snapshot.js'
 
@@ -94,4 +94,76 @@ export async function stepDownStream(
   }
   const res = await stepDownLeader(jsm, caps, target, timeoutMs, preferred)
   return {...res, ...(preferred === undefined ? {} : {preferred}), stream}
+}
+
+export interface StreamPeerRemoveResult {
+  after: {leader?: string; peers: string[]}
+  before: {leader?: string; peers: string[]}
+  peer: string
+  /** another server took the removed peer's place (false: the stream runs with fewer replicas until one can) */
+  replaced: boolean
+  stream: string
+  waited_ms: number
+}
+
+/** The servers that hold a stream: leader first, then its replicas. */
+async function streamPeers(jsm: JetStreamManager, stream: string): Promise<{leader?: string; peers: string[]; replicas: number}> {
+  const si = await requireStream(jsm, stream)
+  const c = si.cluster
+  return {leader: c?.leader, peers: [c?.leader, ...(c?.replicas ?? []).map((r) => r.name)].flatMap((p) => (p ? [p] : [])), replicas: si.config.num_replicas ?? 1}
+}
+
+/** Before a peer removal: the stream's peers now, exit 3 when the peer holds no replica of it. */
+export async function streamPeerFor(jsm: JetStreamManager, stream: string, peer: string): Promise<{leader?: string; peers: string[]; replicas: number}> {
+  const before = await streamPeers(jsm, stream)
+  if (!before.peers.includes(peer)) {
+    throw notFound(`${peer} holds no replica of stream "${stream}"`, `give one of its peers: ${before.peers.join(', ') || 'none'}`)
+  }
+
+  return before
+}
+
+/**
+ * Remove one server from a stream's group (`$JS.API.STREAM.PEER.REMOVE.<s>` `{peer}`): the meta leader puts another
+ * server in its place where one is free. Waits (up to `waitMs`) until the stream's info no longer lists the peer.
+ * Where no server is free the server answers "peer remap failed" (10075): some versions shrink the group anyway
+ * (reported with `replaced: false`), others keep it (exit 4).
+ */
+export async function removeStreamPeer(
+  jsm: JetStreamManager,
+  stream: string,
+  peer: string,
+  before: {leader?: string; peers: string[]},
+  o: {signal?: AbortSignal; waitMs: number},
+): Promise<StreamPeerRemoveResult> {
+  const started = Date.now()
+  let remapFailed = false
+  try {
+    await apiRequest(jsm, `STREAM.PEER.REMOVE.${stream}`, {peer})
+  } catch (error) {
+    const api = (error as {apiError?: () => {err_code?: number}}).apiError?.()
+    if (api?.err_code !== 10_075) throw error
+    remapFailed = true
+  }
+
+  const deadline = started + o.waitMs
+  let last = await streamPeers(jsm, stream).catch(() => ({leader: undefined, peers: [peer], replicas: 0}))
+  const gone = (x: {leader?: string; peers: string[]}): boolean => !x.peers.includes(peer) && Boolean(x.leader)
+  // settled: the peer is gone, a leader leads, and the group is whole again (unless no server could fill it)
+  const settled = (x: {leader?: string; peers: string[]}): boolean => gone(x) && (remapFailed || x.peers.length >= before.peers.length)
+  while (!settled(last)) {
+    if (Date.now() >= deadline || o.signal?.aborted) {
+      if (gone(last)) break
+      if (remapFailed) throw conflict(`no other server can take ${peer}'s place in stream "${stream}": the server kept it`, 'add a server to the cluster, or lower the stream\'s replicas first')
+      throw connectionError(`${peer} still holds a replica of stream "${stream}" after ${o.waitMs} ms`, 'check natsx stream info; the removal may still complete')
+    }
+
+    await new Promise((r) => {
+      setTimeout(r, 250)
+    })
+    last = await streamPeers(jsm, stream).catch(() => last)
+  }
+
+  const replaced = last.peers.some((p) => !before.peers.includes(p))
+  return {after: {leader: last.leader, peers: last.peers}, before: {leader: before.leader, peers: before.peers}, peer, replaced, stream, waited_ms: Date.now() - started}
 }
