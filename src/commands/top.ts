@@ -38,7 +38,7 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
       exclusive: ['json'],
     }),
     filter: Flags.string({
-      description: 'show only connections whose name, ip, account, user or server contains this text',
+      description: 'show only connections whose name, ip (or --lookup host name), account, user or server contains this text',
     }),
     interval: intervalFlag({
       char: 'd',

@@ -291,7 +291,7 @@ export class TopFeed {
     const servers = varz.map((r) => this.serverRow(r))
     for (const s of servers) this.nameById.set(s.id, s.name)
     const connections = this.connections(servers, connz)
-    const closed = closedMax > 0 ? closedRows(closedz, closedMax) : undefined
+    const closed = closedMax > 0 ? closedRows(closedz) : undefined
     if (this.options.lookup) this.lookup([...connections, ...(closed ?? [])])
     const total = connz.reduce((n, c) => n + (c.ok ? c.total : 0), 0)
     if (details) this.details(jsz, routez, leafz, gatewayz, healthz)
@@ -673,8 +673,8 @@ function keepLeaderViews(views: ConsumerViews, details: ConsumerDetail[], report
   }
 }
 
-/** The closed connections of every server that answered, newest first, at most `max` of them. */
-function closedRows(closedz: Array<ServerResult<import('./types.js').Connz>>, max: number): ConnRow[] {
+/** The closed connections of every server that answered (each asked for its newest few), newest first. */
+function closedRows(closedz: Array<ServerResult<import('./types.js').Connz>>): ConnRow[] {
   const rows: ConnRow[] = []
   for (const r of closedz) {
     if (!r.ok) continue
@@ -714,7 +714,7 @@ function closedRows(closedz: Array<ServerResult<import('./types.js').Connz>>, ma
   }
 
   const at = (r: ConnRow): number => (r.stop ? parseTime(r.stop) : 0) || 0
-  return rows.sort((a, b) => at(b) - at(a) || a.server.localeCompare(b.server) || b.cid - a.cid).slice(0, max)
+  return rows.sort((a, b) => at(b) - at(a) || a.server.localeCompare(b.server) || b.cid - a.cid)
 }
 
 /** The JetStream meta group of a clustered server: its size, leader and every peer (the server itself included). */
