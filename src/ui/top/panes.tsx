@@ -380,7 +380,7 @@ export function ClosedPane(
             r.reason ?? '',
           ])}
           width={props.width}
-          widths={[8, 5, 13, 17, 7, 9, 7, 7, 8, 30]}
+          widths={[8, 5, 13, 21, 7, 9, 7, 7, 8, 32]}
         />
       ) : (
         <Text dimColor>(waiting for the first poll of closed connections)</Text>
