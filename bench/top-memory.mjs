@@ -2,7 +2,9 @@
 // Does a long-running `natsx top` grow? Drives the shipped view (dist/ui/render-top.mjs, Ink bundled in) into a
 // 160×50 fake terminal from a fake feed whose numbers change every frame, as live traffic does, and prints the
 // heap after a full GC every --every frames.
-// Usage: npm run build && node --expose-gc bench/top-memory.mjs [--frames 2000] [--every 400] [--conns 1000]
+// Usage: npm run build && node --expose-gc bench/top-memory.mjs [--frames 2000] [--every 400] [--conns 1000] [--keys c]
+// --keys types those keys once the view is up (c: the closed-connections pane; each snapshot has 100 closed ones per
+// server and reverse-DNS names on every row, as `top --lookup` with the closed pane shown gets them).
 import {dirname, join} from 'node:path'
 import {PassThrough, Writable} from 'node:stream'
 import {fileURLToPath, pathToFileURL} from 'node:url'
@@ -17,6 +19,7 @@ const arg = (name, def) => {
 const FRAMES = arg('frames', 2000)
 const EVERY = arg('every', 400)
 const CONNS = arg('conns', 1000)
+const KEYS = process.argv.includes('--keys') ? process.argv[process.argv.indexOf('--keys') + 1] : ''
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -35,8 +38,15 @@ function snapshot() {
     account: 'APP', cid: i + 1, idle_ms: rnd(5000), in_bytes: n * i, in_msgs: n * i, ip: '127.0.0.1', lang: 'nats.js', name: `pub-${i}`, new: false, out_bytes: 0,
     out_msgs: 0, pending_bytes: 0, port: 40_000 + i, rates: {in_bytes: rnd(1e5), in_msgs: rnd(1e3), out_bytes: 0, out_msgs: 0}, rtt_ms: rnd(1000) / 1000,
     server: `n${(i % 3) + 1}`, server_id: `IDn${(i % 3) + 1}`, stale: false, subscriptions: 1, uptime_ms: n * 1000, version: '3.4.0',
+    ...(KEYS ? {host: `client-${i}.example`} : {}),
   }))
-  return {connections, connections_total: CONNS, consumers: [], health: [], interval_ms: 1000, leafs: [], routes: [], seq: n, servers, streams: [], time: new Date().toISOString(), transport: 'http'}
+  const closed = KEYS
+    ? Array.from({length: 300}, (_, i) => ({
+        ...connections[i % CONNS], cid: 100_000 + n * 300 + i, host: `gone-${i}.example`, rates: null, reason: 'Client Closed',
+        stop: new Date().toISOString(), stopped_ago_ms: i * 1000,
+      }))
+    : undefined
+  return {...(closed ? {closed} : {}), connections, connections_total: CONNS, consumers: [], health: [], interval_ms: 1000, leafs: [], routes: [], seq: n, servers, streams: [], time: new Date().toISOString(), transport: 'http'}
 }
 
 const heap = () => {
@@ -58,6 +68,7 @@ const feed = {
     return snapshot()
   },
 }
+if (KEYS) setTimeout(() => stdin.write(KEYS), 50)
 await renderTop(feed, {filter: '', interval: 1, raw: false, reverse: false, signal: stop.signal, sort: 'in_msgs_rate', stdin, stdout})
 process.stdout.write(`frames  heap MiB after a full GC (${CONNS} connections, 160×50)\n`)
 for (const [f, h] of rows) process.stdout.write(`${String(f).padStart(6)}  ${h.toFixed(1)}\n`)

@@ -9,30 +9,36 @@ import {CSV_HEADER, csvLines, textFrame} from '../lib/monitoring/batch.js'
 import {TopFeed} from '../lib/monitoring/feed.js'
 import {chooseTransport, intervalFlag, monitorFlags, openTransport} from '../lib/monitoring/options.js'
 import {pause} from '../lib/monitoring/source.js'
-import {filterConnections, SORT_KEYS, sortConnections} from '../lib/monitoring/view.js'
+import {CLOSED_PER_SERVER, filterConnections, SORT_KEYS, sortConnections} from '../lib/monitoring/view.js'
 
 /** Under --json, top prints one snapshot per line (NDJSON) and returns nothing more. */
 export type TopResult = TopSnapshot
 
 export default class Top extends BaseCommand<typeof Top> {
-  static description = `A live, cluster-wide view: one header line per server, every connection across the servers with per-second rates computed from each server's own clock, and panes for JetStream, routes/leafnodes/gateways and health. Keys: ? help, q quit.
+  static description = `A live, cluster-wide view: one header line per server, every connection across the servers with per-second rates computed from each server's own clock and its subscription count (SUBS), and panes for JetStream, routes/leafnodes/gateways, health and recently closed connections.
+Keys: ? help, q quit; ↑ ↓ select a connection, Enter shows every connz field of it with its subscriptions (subject, queue group, messages), Esc or Enter goes back; c shows the closed connections with the reason each closed (c again: back); d turns reverse-DNS names for client addresses on and off (looked up in the background, cached, never holding a frame); 1-5 or Tab switch panes; / filters; < > sort; r reverses; p pauses.
 Servers come from --monitor URLs (HTTP, default http://127.0.0.1:8222) or, with --sys, from the system account over NATS (every server of the cluster is discovered).
-Without a terminal, or with --iterations, --json or --csv, it prints snapshots instead: --json prints one JSON snapshot per line (NDJSON), every snapshot with rates (one extra poll primes them).`
+Without a terminal, or with --iterations, --json or --csv, it prints snapshots instead: --json prints one JSON snapshot per line (NDJSON), every snapshot with rates (one extra poll primes them). Each connection has "subscriptions" (the count); --subs adds "subjects" (what it subscribes to), --lookup adds "host" (the reverse-DNS name of "ip", where one is found), and --closed adds "closed": the most recently closed connections of every server, newest first, each with "reason", "stop" and "stopped_ago_ms" (--closed also adds them to the text frames).`
   static examples = [
     '<%= config.bin %> top',
     '<%= config.bin %> top --monitor localhost:8222 --monitor localhost:8223 --monitor localhost:8224',
     '<%= config.bin %> top --sys --context sys --sort out_msgs_rate',
     '<%= config.bin %> top --iterations 3 --interval 0.5 --json',
     '<%= config.bin %> top --iterations 10 --csv > traffic.csv',
+    '<%= config.bin %> top --lookup',
+    '<%= config.bin %> top --iterations 1 --json --subs --closed --lookup',
   ]
   static flags = {
     ...monitorFlags,
+    closed: Flags.boolean({
+      description: `batch output: add the most recently closed connections of every server (at most ${CLOSED_PER_SERVER} each) with the reason each closed; live, key c shows them`,
+    }),
     csv: Flags.boolean({
       description: 'print snapshots as CSV (servers and connections, a kind column tells them apart)',
       exclusive: ['json'],
     }),
     filter: Flags.string({
-      description: 'show only connections whose name, ip, account, user or server contains this text',
+      description: 'show only connections whose name, ip (or --lookup host name), account, user or server contains this text',
     }),
     interval: intervalFlag({
       char: 'd',
@@ -41,6 +47,10 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
       description: 'time between polls: seconds (fractions allowed, 0.5) or a duration (500ms)',
     }),
     iterations: intFlag({min: 1})({description: 'print this many snapshots and exit (batch mode, no live view)'}),
+    lookup: Flags.boolean({
+      description:
+        'reverse-DNS names for client addresses (shown in place of the IP; "host" in --json), looked up in the background; live, key d toggles them',
+    }),
     'max-conns': intFlag({min: 1})({
       default: 10_000,
       description: 'read at most this many connections per server (paged 1024 at a time)',
@@ -48,6 +58,9 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
     raw: Flags.boolean({char: 'b', description: 'raw numbers instead of K/M and KiB'}),
     reverse: Flags.boolean({char: 'R', description: 'reverse the sort order'}),
     sort: Flags.string({default: 'cid', description: `sort connections by: ${SORT_KEYS.join(', ')}`}),
+    subs: Flags.boolean({
+      description: 'batch output: each connection with the subjects it subscribes to ("subjects"); live, Enter on a connection lists them',
+    }),
   }
   static summary = 'Live dashboard of servers, connections, JetStream and health.'
 
@@ -75,7 +88,14 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
     // live, JetStream/routes/leafnodes/gateways/health are read about every 5 s (servers and connections every interval);
     // batch snapshots are always complete
     const detailsEvery = live ? Math.max(1, Math.round(5000 / flags.interval)) : 1
-    const feed = new TopFeed(transport, {detailsEvery, interval_ms: flags.interval, maxConns: flags['max-conns']})
+    const feed = new TopFeed(transport, {
+      closed: !live && flags.closed ? CLOSED_PER_SERVER : 0,
+      ...(!live && flags.subs ? {connz: {subs: true}} : {}),
+      detailsEvery,
+      interval_ms: flags.interval,
+      lookup: flags.lookup,
+      maxConns: flags['max-conns'],
+    })
     try {
       if (live) {
         // React's development build costs several times the CPU per frame; the CLI always wants the production one
@@ -84,6 +104,7 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
         await renderTop(feed, {
           filter: flags.filter ?? '',
           interval: flags.interval,
+          lookup: flags.lookup,
           raw: flags.raw,
           reverse: flags.reverse,
           signal: this.interrupt.signal,
@@ -112,6 +133,8 @@ Without a terminal, or with --iterations, --json or --csv, it prints snapshots i
     if (flags.csv) this.writeLine(CSV_HEADER.join(','))
     for (let i = 0; i < iterations && !this.interrupt.signal.aborted; i++) {
       await pause(flags.interval, this.interrupt.signal)
+      // the names asked for by the previous poll (a batch can wait for them; each lookup is time-limited)
+      if (flags.lookup) await feed.settled()
       if (this.interrupt.signal.aborted) break
       const snap = await feed.poll()
       snap.connections = sortConnections(

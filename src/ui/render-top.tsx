@@ -6,11 +6,12 @@ import {render} from 'ink'
 
 import type {TopSnapshot} from '../lib/monitoring/feed.js'
 
-import {PollingSource} from '../lib/monitoring/source.js'
+import {PollingSource, type TopControls} from '../lib/monitoring/source.js'
 import {TopApp, type TopViewOptions} from './top/TopApp.js'
 
 export async function renderTop(
-  feed: {poll(): Promise<TopSnapshot>},
+  /** the feed; with the TopControls methods (TopFeed has them) the view offers details, closed connections and names */
+  feed: Partial<TopControls> & {poll(): Promise<TopSnapshot>},
   options: TopViewOptions & {
     interval: number
     signal: AbortSignal
@@ -20,7 +21,15 @@ export async function renderTop(
   },
 ): Promise<void> {
   const source = new PollingSource(() => feed.poll(), options.interval)
-  const app = render(<TopApp initial={options} source={source} />, {
+  const controls: TopControls | undefined =
+    feed.connection && feed.setClosed && feed.setLookup
+      ? {
+          connection: (id, cid) => feed.connection!(id, cid),
+          setClosed: (max) => feed.setClosed!(max),
+          setLookup: (on) => feed.setLookup!(on),
+        }
+      : undefined
+  const app = render(<TopApp controls={controls} initial={options} source={source} />, {
     exitOnCtrlC: false,
     ...(options.stdin ? {stdin: options.stdin} : {}),
     ...(options.stdout ? {patchConsole: false, stdout: options.stdout} : {}),

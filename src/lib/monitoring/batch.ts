@@ -4,7 +4,7 @@
 import type {TopSnapshot} from './feed.js'
 
 import {padWidth} from '../format/width.js'
-import {address, CONN_COLUMNS, fitColumns, renderHead, renderRow, rowsLabel, serverLine} from './view.js'
+import {address, cell, CONN_COLUMNS, fitColumns, renderHead, renderRow, rowsLabel, serverLine} from './view.js'
 
 export const CSV_HEADER = [
   'time',
@@ -115,5 +115,21 @@ export function textFrame(
     renderHead(cols, options.sort, options.reverse),
   )
   for (const r of rows) out.push(renderRow(cols, r, options.raw))
+  if (snap.closed) {
+    out.push('', `Closed connections: ${snap.closed.length} (newest first)`)
+    for (const r of snap.closed)
+      out.push(
+        [
+          cell(r.server, 8),
+          cell(String(r.cid), 5, 'right'),
+          cell(r.name ?? '', 13),
+          cell(r.host ? `${r.host}:${r.port ?? ''}` : address(r), 21),
+          cell(r.account ?? '', 7),
+          cell(r.stop ?? '', 30),
+          r.reason ?? '',
+        ].join(' '),
+      )
+  }
+
   return out.join('\n')
 }

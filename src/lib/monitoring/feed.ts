@@ -5,6 +5,7 @@
  */
 import type {ConnInfo, ConsumerDetail, Jsz, ServerRef, ServerResult, StreamDetail, Varz} from './types.js'
 
+import {ReverseNames} from './dns.js'
 import {byLink, type GatewayRow, gatewayRows} from './gateways.js'
 import {parseGoDuration, parseTime} from './json.js'
 import {RateBook} from './rates.js'
@@ -54,6 +55,8 @@ export interface ServerRow {
 export interface ConnRow extends Record<Counter, number> {
   account?: string
   cid: number
+  /** the reverse-DNS name of `ip` (only with lookups on, once the name is known) */
+  host?: string
   idle_ms?: number
   ip?: string
   lang?: string
@@ -69,6 +72,10 @@ export interface ConnRow extends Record<Counter, number> {
   server: string
   server_id: string
   stale: boolean
+  /** when a closed connection closed (server time, RFC 3339) */
+  stop?: string
+  /** how long ago a closed connection closed, by its server's clock */
+  stopped_ago_ms?: number
   /** the subjects it subscribes to (only when the feed asked for subscriptions) */
   subjects?: string[]
   subscriptions: number
@@ -155,6 +162,8 @@ export interface HealthRow {
 }
 
 export interface TopSnapshot {
+  /** recently closed connections of every server, newest first, each with its `reason` (only when asked for) */
+  closed?: ConnRow[]
   connections: ConnRow[]
   /** the server-side total of connections (may exceed the rows when --max-conns cuts the list) */
   connections_total: number
@@ -176,6 +185,8 @@ export interface TopSnapshot {
 export type Detail = 'gatewayz' | 'healthz' | 'jsz' | 'leafz' | 'routez'
 
 export interface FeedOptions {
+  /** also poll each server's most recently closed connections (connz state=closed), at most this many (0: not) */
+  closed?: number
   /** poll connections (connz; default true) */
   connections?: boolean
   /** which connections (default open) and whether with their subscriptions (`subjects` on each row) */
@@ -185,6 +196,8 @@ export interface FeedOptions {
   /** poll those details only every Nth poll (default 1: every poll); the last ones are shown in between */
   detailsEvery?: number
   interval_ms: number
+  /** reverse-DNS names for the connections' addresses (`host`), looked up in the background */
+  lookup?: boolean
   /** at most this many connections per server (default 10,000) */
   maxConns?: number
   /** connz page size (default 1024, the server's own default limit) */
@@ -192,6 +205,19 @@ export interface FeedOptions {
 }
 
 const PAGE = 1024
+
+/** Every field connz gives for one connection, with its subscriptions in detail, and where it came from. */
+export interface ConnDetail {
+  cid: number
+  /** it is closed (found among the closed connections) */
+  closed: boolean
+  /** why it could not be read, or that the server no longer knows it */
+  error?: string
+  /** the connz entry as the server sent it (undefined when it could not be read) */
+  info?: ConnInfo
+  server: string
+  server_id: string
+}
 
 interface ServerMemory {
   conns: ConnRow[]
@@ -210,6 +236,7 @@ export class TopFeed {
     streams: [] as StreamRow[],
   }
   private readonly nameById = new Map<string, string>()
+  private names?: ReverseNames
   private readonly routeRates = new RateBook<Counter>()
   private seq = 0
   private readonly seqRates = new RateBook<'seq'>()
@@ -224,12 +251,34 @@ export class TopFeed {
     await this.transport.close()
   }
 
+  /**
+   * Every connz field of one connection (`cid` on the server with `serverId`), with its subscriptions in detail: it is
+   * looked for among the open connections, then among the closed ones (2.9 finds an open one only with state open).
+   */
+  async connection(serverId: string, cid: number): Promise<ConnDetail> {
+    const mem = [...this.last.values()].find((m) => m.row.id === serverId)
+    const base = {cid, closed: false, server: mem?.row.name ?? serverId, server_id: serverId}
+    if (!mem) return {...base, error: 'its server is no longer polled'}
+    // subs=detail over HTTP; subscriptions + subscriptions_detail in the $SYS body
+    const raw: Record<string, boolean | number | string> =
+      this.transport.kind === 'http' ? {cid, subs: 'detail'} : {cid, subscriptions: true, subscriptions_detail: true}
+    for (const state of ['open', 'closed'] as const) {
+      const r = await this.transport.one('connz', mem.row.target, {auth: true, raw, ...(state === 'closed' ? {state} : {})})
+      if (!r.ok) return {...base, error: r.error}
+      const info = r.data.connections?.find((c) => c.cid === cid)
+      if (info) return {...base, closed: state === 'closed', info}
+    }
+
+    return {...base, error: `connection ${cid} is gone from ${base.server} (neither open nor among its recently closed)`}
+  }
+
   /** One poll of everything. Never throws for a server that does not answer; throws only when nothing can be asked. */
   async poll(): Promise<TopSnapshot> {
     const parts = this.options.details ?? true
     const details = parts !== false && this.seq % Math.max(1, this.options.detailsEvery ?? 1) === 0
     const want = (d: Detail): boolean => details && (parts === true || parts.includes(d))
-    const [varz, connz, jsz, routez, leafz, gatewayz, healthz] = await Promise.all([
+    const closedMax = this.options.closed ?? 0
+    const [varz, connz, jsz, routez, leafz, gatewayz, healthz, closedz] = await Promise.all([
       this.transport.gather('varz'),
       this.options.connections === false ? Promise.resolve([]) : this.gatherConnz(),
       want('jsz') ? this.transport.gather('jsz', {config: true, consumers: true, streams: true}) : Promise.resolve([]),
@@ -237,14 +286,18 @@ export class TopFeed {
       want('leafz') ? this.transport.gather('leafz') : Promise.resolve([]),
       want('gatewayz') ? this.transport.gather('gatewayz') : Promise.resolve([]),
       want('healthz') ? this.transport.gather('healthz') : Promise.resolve([]),
+      closedMax > 0 ? this.transport.gather('connz', {auth: true, limit: closedMax, sort: 'stop', state: 'closed'}) : Promise.resolve([]),
     ])
     const servers = varz.map((r) => this.serverRow(r))
     for (const s of servers) this.nameById.set(s.id, s.name)
     const connections = this.connections(servers, connz)
+    const closed = closedMax > 0 ? closedRows(closedz) : undefined
+    if (this.options.lookup) this.lookup([...connections, ...(closed ?? [])])
     const total = connz.reduce((n, c) => n + (c.ok ? c.total : 0), 0)
     if (details) this.details(jsz, routez, leafz, gatewayz, healthz)
     this.seq++
     return {
+      ...(closed ? {closed} : {}),
       connections,
       connections_total: total,
       consumers: this.lastDetails.consumers,
@@ -259,6 +312,21 @@ export class TopFeed {
       time: new Date().toISOString(),
       transport: this.transport.kind,
     }
+  }
+
+  /** Start or stop polling the recently closed connections (at most `max` per server; 0 stops). */
+  setClosed(max: number): void {
+    this.options.closed = max
+  }
+
+  /** Turn reverse-DNS names on or off (the cache is kept while the feed lives). */
+  setLookup(on: boolean): void {
+    this.options.lookup = on
+  }
+
+  /** Wait for the reverse-DNS lookups running now (batch output gives them the time a live frame would not). */
+  async settled(): Promise<void> {
+    await this.names?.settled()
   }
 
   private connections(
@@ -522,6 +590,15 @@ export class TopFeed {
     )
   }
 
+  /** Names the rows' addresses from the cache; the misses are looked up in the background for a later poll. */
+  private lookup(rows: ConnRow[]): void {
+    this.names ??= new ReverseNames()
+    for (const r of rows) {
+      const name = r.ip ? this.names.name(r.ip) : undefined
+      if (name) r.host = name
+    }
+  }
+
   private serverRow(r: ServerResult<Varz>): ServerRow {
     const mem = this.last.get(r.target)
     if (!r.ok) {
@@ -594,6 +671,50 @@ function keepLeaderViews(views: ConsumerViews, details: ConsumerDetail[], report
     const seen = views.get(c.name)
     if (!seen || (leads && seen.reporter !== seen.c.cluster?.leader)) views.set(c.name, {c, now, reporter})
   }
+}
+
+/** The closed connections of every server that answered (each asked for its newest few), newest first. */
+function closedRows(closedz: Array<ServerResult<import('./types.js').Connz>>): ConnRow[] {
+  const rows: ConnRow[] = []
+  for (const r of closedz) {
+    if (!r.ok) continue
+    const now = parseTime(r.data.now)
+    for (const ci of r.data.connections ?? []) {
+      const start = parseTime(ci.start)
+      const stop = parseTime(ci.stop)
+      const last = parseTime(ci.last_activity)
+      rows.push({
+        account: ci.account,
+        cid: ci.cid,
+        idle_ms: Number.isNaN(last) || Number.isNaN(stop) ? parseGoDuration(ci.idle) : Math.max(0, stop - last),
+        in_bytes: ci.in_bytes ?? 0,
+        in_msgs: ci.in_msgs ?? 0,
+        ip: ci.ip,
+        lang: ci.lang,
+        name: ci.name,
+        new: false,
+        out_bytes: ci.out_bytes ?? 0,
+        out_msgs: ci.out_msgs ?? 0,
+        pending_bytes: ci.pending_bytes ?? 0,
+        port: ci.port,
+        rates: null,
+        reason: ci.reason ?? '',
+        rtt_ms: parseGoDuration(ci.rtt),
+        server: r.server.name,
+        server_id: r.server.id,
+        stale: false,
+        ...(ci.stop ? {stop: ci.stop} : {}),
+        ...(Number.isNaN(stop) || Number.isNaN(now) ? {} : {stopped_ago_ms: Math.max(0, now - stop)}),
+        subscriptions: ci.subscriptions ?? 0,
+        uptime_ms: Number.isNaN(start) || Number.isNaN(stop) ? parseGoDuration(ci.uptime) : Math.max(0, stop - start),
+        user: ci.authorized_user,
+        version: ci.version,
+      })
+    }
+  }
+
+  const at = (r: ConnRow): number => (r.stop ? parseTime(r.stop) : 0) || 0
+  return rows.sort((a, b) => at(b) - at(a) || a.server.localeCompare(b.server) || b.cid - a.cid)
 }
 
 /** The JetStream meta group of a clustered server: its size, leader and every peer (the server itself included). */

@@ -3,12 +3,23 @@
  * started, or at once when a poll took longer) and tells its listeners. The Ink view subscribes to it; tests inject a
  * fake source with the same interface.
  */
-import type {TopSnapshot} from './feed.js'
+import type {ConnDetail, TopSnapshot} from './feed.js'
 
 export type SnapshotListener = (snapshot: TopSnapshot | undefined, error?: Error) => void
 
 export interface TopSource {
   subscribe(listener: SnapshotListener): () => void
+}
+
+/**
+ * What the live view may ask of the feed besides snapshots (the feed does the I/O; the view only calls these):
+ * one connection in detail, the closed connections while their pane is shown, reverse-DNS names.
+ */
+export interface TopControls {
+  connection(serverId: string, cid: number): Promise<ConnDetail>
+  /** poll at most `max` recently closed connections per server (0: stop) */
+  setClosed(max: number): void
+  setLookup(on: boolean): void
 }
 
 export class PollingSource implements TopSource {

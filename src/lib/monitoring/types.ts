@@ -83,9 +83,22 @@ export interface ConnInfo {
   stop?: string
   subscriptions?: number
   subscriptions_list?: string[]
+  /** with `subs=detail` (`subscriptions_detail` over $SYS): each subscription with its queue group and counters */
+  subscriptions_list_detail?: null | SubDetail[]
   type?: string
   uptime?: string
   version?: string
+}
+
+/** One subscription of a connection (connz `subs=detail`). */
+export interface SubDetail {
+  account?: string
+  cid?: number
+  max?: number
+  msgs?: number
+  qgroup?: string
+  sid?: string
+  subject: string
 }
 
 export interface Connz {

@@ -59,7 +59,8 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
     align: 'left',
     key: 'ip',
     label: 'IP',
-    text: (r) => address(r),
+    // the reverse-DNS name in place of the address once it is known (top --lookup, key d)
+    text: (r) => (r.host ? `${r.host}:${r.port ?? ''}` : address(r)),
     value: (r) => r.ip ?? '',
     width: 17,
   },
@@ -164,12 +165,15 @@ export const CONN_COLUMNS: Array<Column<ConnRow>> = [
 
 export const SORT_KEYS = CONN_COLUMNS.map((c) => c.key)
 
+/** top: the recently closed connections read per server (the closed pane, `--closed`) */
+export const CLOSED_PER_SERVER = 100
+
 /** Text filter over name, ip, account, user and server (case-insensitive substring). */
 export function filterConnections(rows: readonly ConnRow[], text: string): ConnRow[] {
   const t = text.trim().toLowerCase()
   if (!t) return [...rows]
   return rows.filter((r) =>
-    [r.name, r.ip && `${r.ip}:${r.port}`, r.account, r.user, r.server, r.lang].some(
+    [r.name, r.ip && `${r.ip}:${r.port}`, r.account, r.user, r.server, r.lang, r.host].some(
       (v) => v && v.toLowerCase().includes(t),
     ),
   )

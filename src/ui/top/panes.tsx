@@ -3,7 +3,16 @@
  */
 import {Box, Text} from 'ink'
 
-import type {ConsumerRow, HealthRow, LeafRow, RouteRow, ServerRow, StreamRow} from '../../lib/monitoring/feed.js'
+import type {
+  ConnDetail,
+  ConnRow,
+  ConsumerRow,
+  HealthRow,
+  LeafRow,
+  RouteRow,
+  ServerRow,
+  StreamRow,
+} from '../../lib/monitoring/feed.js'
 import type {GatewayRow} from '../../lib/monitoring/gateways.js'
 
 import {formatDuration} from '../../lib/format/duration.js'
@@ -222,11 +231,16 @@ export const HELP_LINES = [
   '',
   '  ?            this help (any key closes it)',
   '  q, Ctrl-C    quit',
-  '  1 2 3 4, Tab panes: connections, JetStream, routes/leafnodes/gateways, health',
+  '  1-5, Tab     panes: connections, JetStream, routes/leafs/gateways, health, closed',
   '  < > or s     previous / next sort column',
   '  r            reverse the sort order',
-  '  /            filter by text (name, ip, account, server); Enter keeps it, Esc clears it',
-  '  ↑ ↓ j k      scroll one row; PgUp PgDn page; g G first / last',
+  '  /            filter (name, ip, host, account, server); Enter keeps it, Esc clears it',
+  '  ↑ ↓          select a connection (the table follows)',
+  '  Enter        the selected one in detail: every connz field, its subscriptions',
+  '  Esc, Enter   (in the detail) back to the table',
+  '  j k          scroll one row; PgUp PgDn page; g G first / last',
+  '  c            closed connections, why each closed (c again: back to the open ones)',
+  '  d            reverse-DNS names for client addresses (looked up in the background)',
   '  p, space     pause (freeze the screen; polling goes on)',
   '  b            raw numbers / human units',
 ]
@@ -237,6 +251,140 @@ export function HelpOverlay(props: Readonly<{width: number}>) {
       {HELP_LINES.map((l, i) => (
         <Text key={i}>{l || ' '}</Text>
       ))}
+    </Box>
+  )
+}
+
+/** A connz value on one line: text as it is, numbers and flags as JSON, lists and objects as compact JSON. */
+export function fieldText(v: unknown): string {
+  if (v === undefined || v === null) return ''
+  if (typeof v === 'string') return v
+  return JSON.stringify(v)
+}
+
+/** The connz fields of one connection in the server's order, its subscription lists left out (they get a table). */
+export function detailFields(info: Readonly<Record<string, unknown>>, host?: string): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (const [k, v] of Object.entries(info)) {
+    if (k === 'subscriptions_list' || k === 'subscriptions_list_detail') continue
+    out.push([k, fieldText(v)])
+    if (k === 'port' && host) out.push(['host (reverse DNS)', host])
+  }
+
+  return out
+}
+
+const fieldPair =
+  (keyWidth: number, colWidth: number) =>
+  (f?: [string, string]): string =>
+    f ? `${padWidth(f[0], keyWidth)} ${cut(f[1], colWidth - keyWidth - 2)}` : ''
+
+/**
+ * One connection in detail: every field connz gave for it (two columns when the terminal is wide enough), then its
+ * subscriptions (subject, queue group, sid, messages delivered, max) as far as the height allows.
+ */
+export function ConnectionDetail(
+  props: Readonly<{detail?: ConnDetail; height: number; row?: ConnRow; width: number}>,
+) {
+  const d = props.detail
+  const info = d?.info as Readonly<Record<string, unknown>> | undefined
+  const server = d?.server ?? props.row?.server ?? ''
+  const cid = d?.cid ?? props.row?.cid
+  const name = (info?.name as string | undefined) ?? props.row?.name
+  const fields = info ? detailFields(info, props.row?.host) : []
+  const two = props.width >= 100
+  const colWidth = two ? Math.floor((props.width - 1) / 2) : props.width
+  const keyWidth = 18
+  const fieldRows = two ? Math.ceil(fields.length / 2) : fields.length
+  const lines: string[] = []
+  const pair = fieldPair(keyWidth, colWidth)
+  for (let i = 0; i < fieldRows; i++) {
+    lines.push(two ? `${padWidth(pair(fields[i]), colWidth)} ${pair(fields[i + fieldRows])}` : pair(fields[i]))
+  }
+
+  const detailed = d?.info?.subscriptions_list_detail
+  const subs: string[][] = detailed
+    ? detailed.map((x) => [x.subject, x.qgroup ?? '', x.sid ?? '', x.msgs === undefined ? '' : String(x.msgs), x.max ? String(x.max) : ''])
+    : (d?.info?.subscriptions_list ?? []).map((x) => [x, '', '', '', ''])
+  // title, the fields, a blank line, the subscriptions title and head; the rest is for subscription rows
+  const room = Math.max(1, props.height - 1 - lines.length - 3)
+  const shown = subs.length > room ? subs.slice(0, room - 1) : subs
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold color="cyan">
+          Connection {server} cid {cid ?? '?'}
+          {name ? ` ${name}` : ''}
+        </Text>
+        {d?.closed ? (
+          <Text bold color="red">
+            {' '}
+            CLOSED: {d.info?.reason ?? 'unknown reason'}
+          </Text>
+        ) : null}
+        <Text dimColor> Esc or Enter: back</Text>
+      </Text>
+      {d === undefined ? <Text dimColor>reading connz for this connection…</Text> : null}
+      {d?.error ? <Text color="red">{cut(d.error, props.width)}</Text> : null}
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {cut(l, props.width)}
+        </Text>
+      ))}
+      {info ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color="cyan">
+            Subscriptions ({subs.length})
+          </Text>
+          <Table
+            align={['left', 'left', 'right', 'right', 'right']}
+            head={['SUBJECT', 'QUEUE', 'SID', 'MSGS', 'MAX']}
+            rows={shown}
+            width={props.width}
+            widths={[Math.max(20, props.width - 48), 16, 6, 10, 8]}
+          />
+          {shown.length < subs.length ? <Text dimColor>… {subs.length - shown.length} more</Text> : null}
+        </Box>
+      ) : null}
+    </Box>
+  )
+}
+
+/** Recently closed connections, newest first, each with how long ago it closed and why. */
+export function ClosedPane(
+  props: Readonly<{height: number; raw: boolean; rows?: readonly ConnRow[]; width: number}>,
+) {
+  const n = (v: number): string => (props.raw ? String(v) : formatCompact(v))
+  const rows = props.rows ?? []
+  const room = Math.max(1, props.height - 1)
+  return (
+    <Box flexDirection="column">
+      <Text bold color="cyan" wrap="truncate">
+        Closed connections {props.rows ? `(${rows.length}, newest first)` : ''}
+        <Text dimColor> c: back to the open ones</Text>
+      </Text>
+      {props.rows ? (
+        <Table
+          align={['left', 'right', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'left']}
+          head={['SERVER', 'CID', 'NAME', 'IP', 'ACCOUNT', 'CLOSED', 'UPTIME', 'MSGS IN', 'MSGS OUT', 'REASON']}
+          rows={rows.slice(0, room).map((r) => [
+            r.server,
+            String(r.cid),
+            r.name ?? '',
+            r.host ? `${r.host}:${r.port ?? ''}` : address(r),
+            r.account ?? '',
+            r.stopped_ago_ms === undefined ? '' : `${formatDuration(Math.floor(r.stopped_ago_ms / 1000) * 1000)} ago`,
+            r.uptime_ms === undefined ? '' : formatDuration(Math.floor(r.uptime_ms / 1000) * 1000),
+            n(r.in_msgs),
+            n(r.out_msgs),
+            r.reason ?? '',
+          ])}
+          width={props.width}
+          widths={[8, 5, 13, 21, 7, 9, 7, 7, 8, 32]}
+        />
+      ) : (
+        <Text dimColor>(waiting for the first poll of closed connections)</Text>
+      )}
     </Box>
   )
 }
