@@ -9,9 +9,9 @@ import {connectionError, notFound, usageError} from '../lib/errors.js'
 import {durationFlag, intFlag, timerFlag} from '../lib/flags.js'
 import {stdoutRecords} from '../lib/io.js'
 import {type MessageRecord} from '../lib/messages.js'
-import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.js'
-import {checkSubOutputFlags, subPrinter} from '../lib/sub-output.js'
 import {subjectMatches, validateFilterSubject, validateName} from '../lib/subjects.js'
+import {checkSubOutputFlags, subPrinter} from '../lib/subscribe/output.js'
+import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/subscribe/subscribe.js'
 import {displayData, translateRecord, translateWarning} from '../lib/translate.js'
 
 export default class Sub extends BaseCommand<typeof Sub> {

@@ -4,10 +4,10 @@
  * (`--timestamp`) or the time since the previous message (`--delta-time`). Also the output flags that cannot go
  * together, refused before connecting. `--json` records are not shaped here: they are always whole.
  */
-import {usageError} from './errors.js'
-import {escapeControls as esc} from './format/escape.js'
-import {humanMessage, type MessageRecord, recordBytes} from './messages.js'
-import {validateFilterSubject} from './subjects.js'
+import {usageError} from '../errors.js'
+import {escapeControls as esc} from '../format/escape.js'
+import {humanMessage, type MessageRecord, recordBytes} from '../messages.js'
+import {validateFilterSubject} from '../subjects.js'
 
 export interface SubOutputFlags {
   'delta-time'?: boolean
