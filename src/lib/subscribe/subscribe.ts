@@ -1,5 +1,6 @@
 /**
- * Subscribing: a core subscription, or a JetStream replay through an ordered consumer. Publishing and requests are in
+ * Subscribing: a core subscription, a JetStream replay through an ordered consumer, or a read through a durable pull
+ * consumer that acknowledges each message once it is printed (see durable-read.ts). Publishing and requests are in
  * `publish/`, answering requests in `reply/`. Functions take an open connection and plain options and report through
  * callbacks; they never print.
  */
@@ -10,6 +11,7 @@ import {toNatsxError} from '../errors.js'
 import {jsMessageRecord, type MessageRecord, messageRecord} from '../messages.js'
 import {subjectMatches} from '../subjects.js'
 import {translateRecord} from '../translate.js'
+import {type DurableRead, filterOf, readDurable} from './durable-read.js'
 
 export type StartPolicy = 'all' | 'last' | 'last-per-subject' | 'new' | 'since' | 'start-sequence'
 
@@ -22,6 +24,8 @@ export interface SubscribeOptions {
   ignore?: string[]
   /** JetStream replay */
   jetstream?: {
+    /** read through this durable pull consumer (it stays); otherwise an ordered consumer removed afterwards */
+    durable?: DurableRead
     headersOnly?: boolean
     js: JetStreamClient
     jsm: JetStreamManager
@@ -38,6 +42,12 @@ export interface SubscribeOptions {
    * replay); a core subscription cannot be slowed, the caller decides what to drop
    */
   ready?: () => Promise<void>
+  /**
+   * `--match-replies`: also subscribe to `subject` (the inboxes replies go to) and hand each message there to
+   * `onReply`; they are not delivered or counted. Once `count` is reached the subscription waits (idle clock and
+   * signal still apply) until `pending()` says no request waits for its reply.
+   */
+  replies?: {onReply: (rec: MessageRecord) => void; pending: () => number; subject: string}
   signal: AbortSignal
   subjects: string[]
   /** pipe each body through this shell command (see translate.ts), one message at a time, in order */
@@ -47,9 +57,18 @@ export interface SubscribeOptions {
 }
 
 export interface SubscribeSummary {
+  /** through a durable that takes acknowledgements: the messages acknowledged (each once printed) */
+  acknowledged?: number
   ended: 'count' | 'idle' | 'interrupted'
   messages: number
 }
+
+/**
+ * What `subscribe` hands each message to. `via` is the subscription it came through (the subject pattern subscribed to,
+ * or the consumer's filter it matches; `>` for a consumer without one). Through an acknowledging durable, the promise
+ * says whether the record was printed (true: it is acknowledged); otherwise the return value is not looked at.
+ */
+export type OnMessage = (rec: MessageRecord, n: number, original: MessageRecord, via: string) => Promise<boolean> | void
 
 /**
  * Deliver messages to `onMessage` until the count, an idle period or the signal ends the subscription. With
@@ -58,7 +77,7 @@ export interface SubscribeSummary {
 export async function subscribe(
   nc: NatsConnection,
   o: SubscribeOptions,
-  onMessage: (rec: MessageRecord, n: number, original: MessageRecord) => void,
+  onMessage: OnMessage,
 ): Promise<SubscribeSummary> {
   let n = 0
   /** no more deliveries once the subscription has ended */
@@ -82,20 +101,48 @@ export async function subscribe(
   }
 
   const ignored = (subject: string): boolean => o.ignore !== undefined && o.ignore.some((pattern) => subjectMatches(pattern, subject))
-  const deliver = (rec: MessageRecord, body: Uint8Array): void => {
-    if (closed || (o.count !== undefined && n >= o.count) || ignored(rec.subject)) return
+  const countReached = (): boolean => o.count !== undefined && n >= o.count
+  /** once the count is reached: done, unless requests still wait for their replies */
+  const endAtCount = (): void => {
+    if (!countReached() || (o.replies && o.replies.pending() > 0)) return
+    ended = 'count'
+    finish()
+  }
+
+  /**
+   * `settle(printed)` is called once for each message of an acknowledging durable: true once it was printed; false
+   * when it was not and never will be; not at all for an ignored message (left unacknowledged, as natscli leaves it).
+   */
+  const deliver = (rec: MessageRecord, body: Uint8Array, via: string, settle?: (printed: boolean) => void): boolean => {
+    if (ignored(rec.subject)) return false
+    if (closed || countReached()) {
+      settle?.(false)
+      return true
+    }
+
     n++
     const i = n
     const command = o.translate
+    const shown = (out: Promise<boolean> | void): void => {
+      if (!settle) return
+      if (out === undefined) settle(true)
+      else out.then(settle, () => settle(false))
+    }
+
     if (command === undefined) {
-      onMessage(rec, i, rec)
+      shown(onMessage(rec, i, rec, via))
     } else {
       chain = chain
         .then(async () => {
-          if (failure || o.signal.aborted) return
-          onMessage(await translateRecord(rec, body, command, o.signal), i, rec)
+          if (failure || o.signal.aborted) {
+            settle?.(false)
+            return
+          }
+
+          shown(onMessage(await translateRecord(rec, body, command, o.signal), i, rec, via))
         })
         .catch((error: unknown) => {
+          settle?.(false)
           if (o.signal.aborted) return
           failure ??= error
           finish()
@@ -103,10 +150,8 @@ export async function subscribe(
     }
 
     armIdle()
-    if (o.count !== undefined && n >= o.count) {
-      ended = 'count'
-      finish()
-    }
+    endAtCount()
+    return true
   }
 
   const onAbort = (): void => finish()
@@ -114,22 +159,39 @@ export async function subscribe(
   armIdle()
   const cleanups: Array<() => Promise<void>> = []
   try {
-    if (o.jetstream) {
-      await startReplay(o.jetstream, o.subjects, deliver, cleanups, o.ready, (error) => {
-        failure = error
-        finish()
+    if (o.replies) {
+      const replies = o.replies
+      const rsub = nc.subscribe(replies.subject, {
+        callback(err, msg) {
+          if (err || closed) return
+          replies.onReply(messageRecord(msg))
+          armIdle()
+          endAtCount()
+        },
       })
+      cleanups.push(async () => rsub.unsubscribe())
+    }
+
+    const fail = (error: unknown): void => {
+      failure = error
+      finish()
+    }
+
+    if (o.jetstream?.durable) {
+      const d = o.jetstream.durable
+      await readDurable(d, o.subjects, deliver, cleanups, {fail, ready: o.ready, remaining: () => (o.count === undefined ? Infinity : o.count - n)})
+    } else if (o.jetstream) {
+      await startReplay(o.jetstream, o.subjects, deliver, cleanups, o.ready, fail)
     } else {
       const subs: Subscription[] = o.subjects.map((subject) =>
         nc.subscribe(subject, {
           callback(err, msg) {
             if (err) {
-              failure = err
-              finish()
+              fail(err)
               return
             }
 
-            deliver(messageRecord(msg), msg.data)
+            deliver(messageRecord(msg), msg.data, subject)
           },
           queue: o.queue,
         }),
@@ -143,7 +205,8 @@ export async function subscribe(
 
     o.onReady?.()
 
-    if (!(o.count !== undefined && n >= o.count)) await done
+    endAtCount()
+    await done
     closed = true
     await chain
   } finally {
@@ -152,14 +215,14 @@ export async function subscribe(
     for (const c of cleanups) await c().catch(() => {})
   }
 
-  if (failure) throw toNatsxError(failure)
-  return {ended, messages: n}
+  if (failure) throw o.jetstream?.durable ? o.jetstream.durable.lost(failure, n) : toNatsxError(failure)
+  return {...(o.jetstream?.durable?.acks ? {acknowledged: o.jetstream.durable.acknowledged} : {}), ended, messages: n}
 }
 
 async function startReplay(
   r: NonNullable<SubscribeOptions['jetstream']>,
   subjects: string[],
-  deliver: (rec: MessageRecord, body: Uint8Array) => void,
+  deliver: (rec: MessageRecord, body: Uint8Array, via: string) => void,
   cleanups: Array<() => Promise<void>>,
   ready: (() => Promise<void>) | undefined,
   fail: (error: unknown) => void,
@@ -217,7 +280,7 @@ async function startReplay(
       if (state.stopped) break
       const iter = await consumer.fetch({expires: 5000, max_messages: 256})
       current = iter
-      for await (const m of iter) deliver(jsMessageRecord(m), m.data)
+      for await (const m of iter) deliver(jsMessageRecord(m), m.data, filterOf(subjects, m.subject))
       const err = await iter.closed()
       if (err && !state.stopped) throw err
     }
@@ -233,4 +296,5 @@ async function startReplay(
     await consumer.delete().catch(() => {})
   })
 }
+
 
