@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../lib/base-command.js'
 import {usageError} from '../lib/errors.js'
 import {headerFlag, intFlag, parseHeaders, timerFlag} from '../lib/flags.js'
-import {type ReplySummary, serveReplies} from '../lib/pubsub.js'
+import {type ReplySummary, serveReplies} from '../lib/reply/serve.js'
 import {validateFilterSubject} from '../lib/subjects.js'
 import {validateTemplate} from '../lib/templates.js'
 

@@ -1,3 +1,5 @@
+import type {NatsConnection} from '@nats-io/transport-node'
+
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {mkdir, writeFile} from 'node:fs/promises'
@@ -9,9 +11,13 @@ import {connectionError, notFound, usageError} from '../lib/errors.js'
 import {durationFlag, intFlag, timerFlag} from '../lib/flags.js'
 import {stdoutRecords} from '../lib/io.js'
 import {type MessageRecord} from '../lib/messages.js'
-import {type StartPolicy, subscribe, type SubscribeSummary} from '../lib/pubsub.js'
-import {checkSubOutputFlags, subPrinter} from '../lib/sub-output.js'
 import {subjectMatches, validateFilterSubject, validateName} from '../lib/subjects.js'
+import {DurableRead} from '../lib/subscribe/durable-read.js'
+import {openDurable, streamForSubjects} from '../lib/subscribe/durable.js'
+import {checkSubOutputFlags, humanReply, noReplyLine, subPrinter} from '../lib/subscribe/output.js'
+import {repliesSubject, ReplyMatcher} from '../lib/subscribe/replies.js'
+import {renderSubReport, SubjectReport, type SubReport} from '../lib/subscribe/report.js'
+import {type OnMessage, type StartPolicy, subscribe, type SubscribeOptions, type SubscribeSummary} from '../lib/subscribe/subscribe.js'
 import {displayData, translateRecord, translateWarning} from '../lib/translate.js'
 
 export default class Sub extends BaseCommand<typeof Sub> {
@@ -31,17 +37,39 @@ shows its stdout instead, also in --raw and in the JSON records ("data", "encodi
 A slow reader of stdout slows a --stream replay (nothing more is fetched until it reads). A core subscription cannot
 be slowed: once 4 MiB of output wait for the reader, further messages are dropped (a slow consumer), with a warning
 on stderr and the count in the summary ("dropped"; under --json a last {"summary":…} line on stderr); a connection
-the server drops (as it drops a slow consumer) is a warning and a count too ("disconnects"), and is resumed.`
+the server drops (as it drops a slow consumer) is a warning and a count too ("disconnects"), and is resumed.
+JetStream without --stream (--durable, or a start flag such as --all): the stream is the one that holds the subjects
+(exit 3 when none does, exit 2 naming them when several do).
+--durable NAME reads through a durable pull consumer that stays: made when missing (filter: the subjects; start: --all
+unless a start flag says otherwise; ack policy explicit with --ack, none without, as natscli makes it) and resumed when
+it exists (a subject or start flag given must be the one it has: exit 4 otherwise). On a consumer that takes
+acknowledgements each message is acknowledged once its record is written to stdout, with or without --ack (natscli
+does the same): a lost connection (exit 6) leaves acknowledged exactly what was printed, messages delivered but not
+printed when the run ends are handed back (nak) for the next run, and ignored (-I) ones are left unacknowledged (they
+come back after the ack wait). On one without, every message the server delivers counts as read.
+--match-replies (core subscriptions) also listens on the inboxes (_INBOX.>, or the connection's inbox prefix) and shows
+each request together with its reply, as the reply arrives; requests still unanswered at the end are shown then. In
+--json the request's record carries "response": the reply's record, or null when none came.
+--report-subjects / --report-subscriptions count the messages instead of printing them, per subject / per
+subscription (the subject pattern subscribed to, or the consumer filter), busiest first (--report-top N: the first N),
+and print the counts when the run ends: tables, or under --json one last line on stdout,
+{"summary":{"ended","messages","bytes","dropped","disconnects","subjects":[{"subject","messages","bytes"}],"subjects_seen",
+"subscriptions":[{"subscription","messages","bytes"}],"subscriptions_seen"}}. Under --json the {"summary":…} line on
+stderr also carries "acknowledged", "consumer" and "stream" for --durable and "unanswered" for --match-replies.`
   static examples = [
     '<%= config.bin %> sub "orders.>"',
     '<%= config.bin %> sub orders.new --count 10 --json',
     '<%= config.bin %> sub --stream ORDERS --all --count 100 --json',
     '<%= config.bin %> sub --stream ORDERS --since 1h "orders.eu.>"',
     '<%= config.bin %> sub --stream ORDERS --direct --start-sequence 1000 "orders.eu.>" --json',
+    '<%= config.bin %> sub "orders.eu.>" --durable eu-reader --ack --count 100 --json',
+    '<%= config.bin %> sub "svc.>" --match-replies --json',
+    '<%= config.bin %> sub "orders.>" --report-subjects --report-top 5 --wait 10s',
     `<%= config.bin %> sub "orders.>" --translate 'jq .id'`,
     `<%= config.bin %> sub ">" --subjects-only --timestamp -I "_INBOX.>" -I '$JS.>'`,
   ]
   static flags = {
+    ack: Flags.boolean({description: 'with --durable: acknowledge each message once it is printed (a new durable is made with ack policy explicit)'}),
     all: Flags.boolean({description: 'replay: every message in the stream', exclusive: ['new', 'last', 'last-per-subject', 'since', 'start-sequence']}),
     count: intFlag({min: 1})({description: 'exit after this many messages'}),
     'delta-time': Flags.boolean({
@@ -52,6 +80,7 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
       description:
         'with --stream: read by batched direct get (nats-server 2.11+; the stream must allow direct get) without a consumer, up to the last message when the read began; one subject filter at most',
     }),
+    durable: Flags.string({description: 'read through this durable pull consumer (JetStream): made when missing, resumed where the last run stopped'}),
     dump: Flags.string({description: 'write each message as JSON to DIR/<n>.json'}),
     'headers-only': Flags.boolean({description: 'show headers only'}),
     'ignore-subject': Flags.string({
@@ -62,12 +91,16 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
     }),
     last: Flags.boolean({description: 'replay: the last message of the stream', exclusive: ['all', 'new', 'last-per-subject', 'since', 'start-sequence']}),
     'last-per-subject': Flags.boolean({description: 'replay: the last message of each subject', exclusive: ['all', 'new', 'last', 'since', 'start-sequence']}),
+    'match-replies': Flags.boolean({description: 'show each request with its reply (core subscriptions; replies are caught on the inboxes)'}),
     new: Flags.boolean({description: 'replay: only messages stored from now on (default with --stream)', exclusive: ['all', 'last', 'last-per-subject', 'since', 'start-sequence']}),
     queue: Flags.string({description: 'join this queue group'}),
     raw: Flags.boolean({char: 'r', description: 'print only the message bodies'}),
+    'report-subjects': Flags.boolean({description: 'count the messages per subject instead of printing them; the counts are printed when the run ends'}),
+    'report-subscriptions': Flags.boolean({description: 'count the messages per subscription (subject pattern or consumer filter) instead of printing them; printed when the run ends'}),
+    'report-top': intFlag({min: 1})({description: 'with a report: only the N busiest subjects / subscriptions (the totals still count every message)'}),
     since: durationFlag({description: 'replay: messages stored in the last DURATION, e.g. 1h', exclusive: ['all', 'new', 'last', 'last-per-subject', 'start-sequence']}),
     'start-sequence': intFlag({min: 1})({description: 'replay: from this stream sequence', exclusive: ['all', 'new', 'last', 'last-per-subject', 'since']}),
-    stream: Flags.string({description: 'replay from this JetStream stream'}),
+    stream: Flags.string({description: 'replay from this JetStream stream (found from the subject when one stream holds it)'}),
     'subjects-only': Flags.boolean({
       description: "print only each message's subject, one a line; --json records stay whole; not with --raw, --headers-only or --translate",
     }),
@@ -88,67 +121,35 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
   async run(): Promise<SubscribeSummary | void> {
     const {flags} = this
     const subjects = this.rest.filter((s) => s.length > 0)
-    for (const s of subjects) validateFilterSubject(s)
-    const policy = startPolicy(flags)
-    if (!flags.stream && policy) throw usageError(`--${policy} needs --stream`, 'add --stream NAME')
-    if (!flags.stream && subjects.length === 0) throw usageError('no subject given', 'pass a subject such as "orders.>" or --stream NAME')
-    if (flags.stream) validateName(flags.stream, 'stream')
-    if (flags.stream && flags.queue) throw usageError('--queue cannot be used with --stream', 'drop --queue')
-    if (flags.direct) checkDirectFlags(flags, policy, subjects)
+    const policy = checkSubFlags(flags, subjects)
     checkSubOutputFlags(flags)
     if (flags.dump) await mkdir(flags.dump, {recursive: true})
 
-    const nc = await this.nc({reconnect: !flags.direct})
+    // a durable's acknowledgements are confirmed on one connection: it is not silently resumed (see durable-read.ts)
+    const nc = await this.nc({reconnect: !flags.direct && !flags.durable})
+    const stream = flags.stream ?? (isJetStream(flags, policy) ? await streamForSubjects(await this.jsm(), subjects) : undefined)
     let direct: undefined | {lastSeq: number}
-    if (flags.direct) {
-      const caps = await this.capabilities()
-      caps.require('direct-get-batch', 'reading a stream by direct get (sub --direct)')
-      const si = await (await this.jsm()).streams.info(flags.stream!).catch((error: unknown) => {
-        if (/stream not found/i.test((error as Error).message)) throw notFound(`stream "${flags.stream}" not found`, 'check the name with `natsx stream ls`')
-        throw error
-      })
-      if (!si.config.allow_direct) throw usageError(`stream "${flags.stream}" does not allow direct get`, `read it without --direct, or let it: natsx stream edit ${flags.stream} --allow-direct`)
-      direct = {lastSeq: si.state.last_seq}
-    }
+    if (flags.direct) direct = await this.directStart(stream!)
 
-    let jetstream
-    if (flags.stream && !flags.direct) {
+    let jetstream: SubscribeOptions['jetstream']
+    if (stream && !flags.direct) {
       if (subjects.length > 1) (await this.capabilities()).require('multi-filter', 'replaying several subjects at once (multiple filter subjects)')
       jetstream = {
+        durable: flags.durable ? await this.durableRead(stream, subjects, policy) : undefined,
         headersOnly: flags['headers-only'],
         js: await this.js(),
         jsm: await this.jsm(),
         policy: policy ?? 'new',
         sinceMs: flags.since,
         startSequence: flags['start-sequence'],
-        stream: flags.stream,
+        stream,
       }
     }
 
     const json = this.jsonEnabled()
     const out = stdoutRecords()
-    /** core messages dropped because stdout did not keep up */
-    let dropped = 0
-    /** times the server dropped the connection (it drops a slow consumer that way) */
-    let disconnects = 0
-    /** the connection is down now (the server went away and has not come back) */
-    let down = false
-    if (!flags.stream) {
-      const watch = async (): Promise<void> => {
-        for await (const st of nc.status()) {
-          if (st.type === 'disconnect') {
-            disconnects++
-            down = true
-            this.note(json, `the server dropped the connection (a slow consumer is dropped this way): messages published until it is back are lost`)
-          } else if (st.type === 'reconnect') {
-            down = false
-            this.note(json, `reconnected to ${st.server}; receiving again`)
-          }
-        }
-      }
-
-      watch().catch(() => {})
-    }
+    const tally = {disconnects: 0, down: false, dropped: 0}
+    if (!stream) this.watchConnection(nc, json, tally)
 
     const ignore = flags['ignore-subject']
     const pending: Array<Promise<void>> = []
@@ -158,31 +159,54 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
       startedMs: Date.now(),
       view: flags.raw ? 'raw' : flags['subjects-only'] ? 'subjects' : 'human',
     })
-    const show = (rec: MessageRecord, n: number, original: MessageRecord): void => {
-      if (flags['headers-only'] && (!flags.stream || flags.direct)) {
+    const report = flags['report-subjects'] || flags['report-subscriptions']
+      ? new SubjectReport({subjects: Boolean(flags['report-subjects']), subscriptions: Boolean(flags['report-subscriptions']), top: flags['report-top']})
+      : undefined
+    const matcher = flags['match-replies'] ? new ReplyMatcher() : undefined
+    /** a message's text for people (or its JSON line), and `response` for --match-replies */
+    const render = (rec: MessageRecord, n: number, response?: MessageRecord | null): Buffer | string => {
+      const shown = flags.translate === undefined ? rec : displayData(rec)
+      if (json) return JSON.stringify(response === undefined ? rec : {...rec, response}) + '\n'
+      const text = print(shown, n)
+      const block = typeof text === 'string' ? text + '\n' : Buffer.concat([text, NL])
+      if (response === undefined) return block
+      const second = response === null ? noReplyLine(n) : view(flags) === 'human' ? humanReply(n, response, {headersOnly: flags['headers-only']}) + '\n' : print(response, n)
+      return Buffer.concat([Buffer.from(block), Buffer.from(second), ...(typeof second === 'string' && view(flags) === 'human' ? [] : [NL])])
+    }
+
+    const show: OnMessage = (rec, n, original, via) => {
+      if (flags['headers-only'] && (!stream || flags.direct || flags.durable)) {
         rec.data = ''
         rec.encoding = 'utf8'
       }
 
-      // Dumps keep the message as it arrived.
-      if (flags.dump) pending.push(writeFile(join(flags.dump, `${n}.json`), JSON.stringify(original) + '\n'))
-      if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
-      if (!flags.stream && out.backlog > SUB_BACKLOG_BYTES) {
-        // A core subscription cannot be slowed: drop, say so once, count.
-        if (dropped++ === 0) this.note(json, `stdout is not keeping up: dropping messages (slow consumer) while ${SUB_BACKLOG_BYTES / 1_048_576} MiB wait for the reader; the count is in the summary`)
+      if (report) {
+        report.add(rec.subject, via, original.size)
         return
       }
 
-      const shown = flags.translate === undefined ? rec : displayData(rec)
-      if (json) out.send(JSON.stringify(rec) + '\n')
-      else {
-        const text = print(shown, n)
-        if (typeof text === 'string') out.send(text + '\n')
-        else out.send(Buffer.concat([text, NL]))
+      // Dumps keep the message as it arrived.
+      const dumped = flags.dump ? writeFile(join(flags.dump, `${n}.json`), JSON.stringify(original) + '\n') : undefined
+      if (dumped) pending.push(dumped)
+      if (rec.translate_error) process.stderr.write(`natsx: warning: ${translateWarning(rec)}\n`)
+      if (!stream && out.backlog > SUB_BACKLOG_BYTES) {
+        // A core subscription cannot be slowed: drop, say so once, count.
+        if (tally.dropped++ === 0) this.note(json, `stdout is not keeping up: dropping messages (slow consumer) while ${SUB_BACKLOG_BYTES / 1_048_576} MiB wait for the reader; the count is in the summary`)
+        return
       }
+
+      if (matcher?.hold(rec, n)) return
+      // Through an acknowledging durable: printed once stdout (and the dump file) have it.
+      if (jetstream?.durable?.acks) return Promise.all([dumped, out.write(render(rec, n))]).then(([, printed]) => printed)
+      out.send(render(rec, n))
     }
 
-    const summary: {ended: string; messages: number} = direct
+    const onReply = (reply: MessageRecord): void => {
+      const held = matcher?.match(reply)
+      if (held) out.send(render(held.request, held.n, reply))
+    }
+
+    const summary: {acknowledged?: number; ended: string; messages: number} = direct
       ? await this.readDirect(flags, subjects[0], direct.lastSeq, () => out.ready(), show)
       : await subscribe(
       nc,
@@ -191,12 +215,13 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
         ignore,
         jetstream,
         onReady() {
-          const on = flags.stream ? `stream ${flags.stream}` : subjects.map((s) => `"${s}"`).join(', ')
+          const on = stream ? `stream ${stream}${flags.durable ? ` through consumer ${flags.durable}${jetstream?.durable?.acks ? ' (acknowledging each message once printed)' : ''}` : ''}` : subjects.map((s) => `"${s}"`).join(', ')
           const ignoring = ignore?.length ? ` (ignoring ${ignore.map((s) => `"${s}"`).join(', ')})` : ''
           process.stderr.write(`natsx: listening on ${on}${ignoring}\n`)
         },
         queue: flags.queue,
         ready: () => out.ready(),
+        replies: matcher && {onReply, pending: () => matcher.pending, subject: repliesSubject((await this.connectionSettings()).inboxPrefix)},
         signal: this.interrupt.signal,
         subjects,
         translate: flags.translate,
@@ -204,25 +229,69 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
       },
       show,
     )
+    const unanswered = matcher?.unanswered() ?? []
+    for (const h of unanswered) out.send(render(h.request, h.n, null))
     await Promise.all(pending)
     await out.flushed()
     if (this.outputClosed()) return
-    const shownCount = summary.messages - dropped
-    if (json) {
-      if (dropped > 0 || disconnects > 0) process.stderr.write(JSON.stringify({summary: {disconnects, dropped, ended: summary.ended, messages: shownCount}}) + '\n')
+    const shownCount = summary.messages - tally.dropped
+    const extra = {
+      ...(summary.acknowledged === undefined ? {} : {acknowledged: summary.acknowledged}),
+      ...(flags.durable ? {consumer: flags.durable, stream} : {}),
+      ...(matcher ? {unanswered: unanswered.length} : {}),
+    }
+    const whole = {disconnects: tally.disconnects, dropped: tally.dropped, ended: summary.ended, messages: shownCount, ...extra}
+    if (report) this.writeReport(json, whole, report.result())
+    else if (json) {
+      if (tally.dropped > 0 || tally.disconnects > 0 || Object.keys(extra).length > 0) process.stderr.write(JSON.stringify({summary: whole}) + '\n')
     } else {
       const lost =
-        (dropped > 0 ? `, ${dropped} dropped: stdout did not keep up (slow consumer)` : '') +
-        (disconnects > 0 ? `, ${disconnects} disconnect${disconnects === 1 ? '' : 's'} by the server: messages published meanwhile are lost` : '')
+        (summary.acknowledged === undefined ? '' : `, ${summary.acknowledged} acknowledged`) +
+        (matcher ? `, ${unanswered.length} request${unanswered.length === 1 ? '' : 's'} unanswered` : '') +
+        (tally.dropped > 0 ? `, ${tally.dropped} dropped: stdout did not keep up (slow consumer)` : '') +
+        (tally.disconnects > 0 ? `, ${tally.disconnects} disconnect${tally.disconnects === 1 ? '' : 's'} by the server: messages published meanwhile are lost` : '')
       process.stderr.write(`natsx: ${shownCount} message${shownCount === 1 ? '' : 's'} received (${summary.ended}${lost})\n`)
     }
 
     // An end while the server is away is the server's doing: what it did not deliver is lost (exit 6).
-    if (down && !this.interrupt.signal.aborted) {
+    if (tally.down && !this.interrupt.signal.aborted) {
       throw connectionError('the server went away and was not back when the subscription ended: messages published meanwhile are lost', 'check the server and subscribe again')
     }
 
     // NDJSON is the --json output; no final object is printed.
+  }
+
+  /** `--direct`: the stream must allow it; the read ends at its last message now. */
+  private async directStart(stream: string): Promise<{lastSeq: number}> {
+    const caps = await this.capabilities()
+    caps.require('direct-get-batch', 'reading a stream by direct get (sub --direct)')
+    const si = await (await this.jsm()).streams.info(stream).catch((error: unknown) => {
+      if (/stream not found/i.test((error as Error).message)) throw notFound(`stream "${stream}" not found`, 'check the name with `natsx stream ls`')
+      throw error
+    })
+    if (!si.config.allow_direct) throw usageError(`stream "${stream}" does not allow direct get`, `read it without --direct, or let it: natsx stream edit ${stream} --allow-direct`)
+    return {lastSeq: si.state.last_seq}
+  }
+
+  /** `--durable`: the consumer (made or resumed, see durable.ts) and the read that acknowledges as it prints. */
+  private async durableRead(stream: string, subjects: string[], policy: StartPolicy | undefined): Promise<DurableRead> {
+    const {flags} = this
+    const d = await openDurable(await this.jsm(), {
+      ack: flags.ack,
+      caps: await this.capabilities(),
+      headersOnly: flags['headers-only'],
+      name: flags.durable!,
+      policy,
+      report: Boolean(flags['report-subjects'] || flags['report-subscriptions']),
+      sinceMs: flags.since,
+      startSequence: flags['start-sequence'],
+      stream,
+      subjects,
+    })
+    if (!flags.ack && d.acks) process.stderr.write(`natsx: consumer ${flags.durable} takes acknowledgements (ack policy ${d.info.config.ack_policy}): each message is acknowledged once printed\n`)
+    const nc = await this.nc()
+    const {timeoutMs} = await this.connectionSettings()
+    return new DurableRead({acks: d.acks, confirm: () => flushWithin(nc, timeoutMs), js: await this.js(), name: flags.durable!, nc, stream})
   }
 
   /** A warning on stderr: a line for people, a JSON object under --json (never silent). */
@@ -239,7 +308,7 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
     subject: string | undefined,
     lastSeq: number,
     ready: () => Promise<void>,
-    show: (rec: MessageRecord, n: number, original: MessageRecord) => void,
+    show: OnMessage,
   ): Promise<{ended: string; messages: number}> {
     const stream = flags.stream!
     const signal = this.interrupt.signal
@@ -254,11 +323,38 @@ the server drops (as it drops a slow consumer) is a warning and a count too ("di
         const original = directMessageRecord(stream, m)
         const rec = flags.translate === undefined ? original : await translateRecord({...original}, m.data, flags.translate, signal)
         if (signal.aborted) return false
-        show(rec, ++n, original)
+        show(rec, ++n, original, subject ?? ">")
         return true
       },
     )
     return {ended: result.ended === 'end' ? 'end of stream' : result.ended, messages: n}
+  }
+
+  /** Core subscriptions: a dropped connection is a warning and a count (and an exit 6 if it is still down at the end). */
+  private watchConnection(nc: NatsConnection, json: boolean, tally: {disconnects: number; down: boolean}): void {
+    const watch = async (): Promise<void> => {
+      for await (const st of nc.status()) {
+        if (st.type === 'disconnect') {
+          tally.disconnects++
+          tally.down = true
+          this.note(json, `the server dropped the connection (a slow consumer is dropped this way): messages published until it is back are lost`)
+        } else if (st.type === 'reconnect') {
+          tally.down = false
+          this.note(json, `reconnected to ${st.server}; receiving again`)
+        }
+      }
+    }
+
+    watch().catch(() => {})
+  }
+
+  /** `--report-*`: tables for people, or the summary with the counts as the last line of --json. */
+  private writeReport(json: boolean, summary: Record<string, unknown> & {messages: number}, report: SubReport): void {
+    if (json) this.writeLine(JSON.stringify({summary: {...summary, ...report}}))
+    else {
+      this.writeLine(renderSubReport(report, summary.messages))
+      process.stderr.write(`natsx: ${summary.messages} message${summary.messages === 1 ? '' : 's'} counted (${String(summary.ended)})\n`)
+    }
   }
 }
 
@@ -275,6 +371,65 @@ function checkDirectFlags(flags: {stream?: string; wait?: number}, policy: Start
 
   if (subjects.length > 1) throw usageError('--direct reads one subject filter', 'give one subject (wildcards allowed), or drop --direct')
   if (flags.wait !== undefined) throw usageError('--wait cannot be used with --direct', 'a direct read ends at the last message of the stream; drop --wait')
+}
+
+/** The flags that do not go together, and the start policy asked for; exit 2 before connecting. */
+function checkSubFlags(flags: SubFlags, subjects: string[]): StartPolicy | undefined {
+  for (const s of subjects) validateFilterSubject(s)
+  const policy = startPolicy(flags)
+  if (flags.stream) validateName(flags.stream, 'stream')
+  if (flags.durable) validateName(flags.durable, 'consumer')
+  const js = isJetStream(flags, policy)
+  if (flags.ack && !flags.durable) throw usageError('--ack needs --durable', 'add --durable NAME (a replay through --stream takes no acknowledgements)')
+  if (!js && subjects.length === 0) throw usageError('no subject given', 'pass a subject such as "orders.>" or --stream NAME')
+  if (js && !flags.stream && subjects.length === 0) throw usageError(`--${flags.durable ? 'durable' : policy} needs --stream or a subject`, 'add --stream NAME, or a subject that one stream holds')
+  if (js && flags.queue) throw usageError(`--queue cannot be used with ${flags.stream ? '--stream' : flags.durable ? '--durable' : `--${policy}`}`, 'drop --queue')
+  if (js && flags['match-replies']) throw usageError('--match-replies works on core subscriptions, not on a stream', 'drop --match-replies, or --stream/--durable and the start flags')
+  if (flags.ack && (flags['report-subjects'] || flags['report-subscriptions'])) throw usageError('--ack cannot be used with --report-subjects or --report-subscriptions', 'a report prints no messages, so none could be acknowledged as printed; drop one of them')
+  if (flags['report-top'] !== undefined && !flags['report-subjects'] && !flags['report-subscriptions']) throw usageError('--report-top needs --report-subjects or --report-subscriptions', 'add one of them')
+  if (flags.direct) checkDirectFlags(flags, policy, subjects)
+  return policy
+}
+
+interface SubFlags {
+  ack?: boolean
+  all?: boolean
+  direct?: boolean
+  durable?: string
+  last?: boolean
+  'last-per-subject'?: boolean
+  'match-replies'?: boolean
+  new?: boolean
+  queue?: string
+  'report-subjects'?: boolean
+  'report-subscriptions'?: boolean
+  'report-top'?: number
+  since?: number
+  'start-sequence'?: number
+  stream?: string
+  wait?: number
+}
+
+/** JetStream is asked for: a stream, a durable or a start flag (as natscli decides). */
+function isJetStream(flags: {direct?: boolean; durable?: string; stream?: string}, policy: StartPolicy | undefined): boolean {
+  return Boolean(flags.stream || flags.durable || flags.direct || policy)
+}
+
+const view = (flags: {raw?: boolean; 'subjects-only'?: boolean}): 'human' | 'raw' | 'subjects' => (flags.raw ? 'raw' : flags['subjects-only'] ? 'subjects' : 'human')
+
+/** A flush that gives up after `ms`: the server has read everything sent before it. */
+async function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      nc.flush(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(connectionError(`the server did not confirm the acknowledgements within ${ms}ms`, 'check the server; raise --timeout')), ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function clockOf(flags: {'delta-time'?: boolean; timestamp?: boolean}): 'delta' | 'timestamp' | undefined {

@@ -296,4 +296,4 @@ describe('connection failures', () => {
 
 
 
-export {type RequestResult} from '../../src/lib/pubsub.js'
+export {type RequestResult} from '../../src/lib/publish/request.js'

@@ -10,7 +10,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {ConsumerNextResult} from '../../src/commands/consumer/next.js'
 import type {MessageRecord} from '../../src/lib/messages.js'
-import type {HandledRequest, RequestResult} from '../../src/lib/pubsub.js'
+import type {RequestResult} from '../../src/lib/publish/request.js'
+import type {HandledRequest} from '../../src/lib/reply/serve.js'
 
 import {baseEnv, BIN, runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer} from '../helpers/servers.js'

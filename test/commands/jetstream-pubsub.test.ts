@@ -101,11 +101,12 @@ describe('sub --stream replay', () => {
     expect(list).toHaveLength(0)
   })
 
-  it('an unknown stream exits 3; start options without --stream exit 2', async () => {
+  it('an unknown stream exits 3; start options without --stream on a subject no stream holds exit 3', async () => {
     const a = await runCli(['sub', '--stream', 'NOPE', '--all', '-s', server.url])
     expect(a.code).toBe(3)
     const b = await runCli(['sub', 'x', '--all', '-s', server.url])
-    expect(b.code).toBe(2)
+    expect(b.code).toBe(3)
+    expect(b.stderr).toMatch(/no stream holds subject "x"/)
   })
 })
 

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {HandledRequest, RequestResult} from '../../src/lib/pubsub.js'
+import type {RequestResult} from '../../src/lib/publish/request.js'
+import type {HandledRequest} from '../../src/lib/reply/serve.js'
 
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {freePort, type NatsServer, startServer, waitFor} from '../helpers/servers.js'

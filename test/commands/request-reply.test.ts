@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {RequestResult} from '../../src/lib/pubsub.js'
+import type {RequestResult} from '../../src/lib/publish/request.js'
 
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer} from '../helpers/servers.js'

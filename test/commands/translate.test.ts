@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {MessageRecord} from '../../src/lib/messages.js'
-import type {RequestResult} from '../../src/lib/pubsub.js'
+import type {RequestResult} from '../../src/lib/publish/request.js'
 
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer, waitFor} from '../helpers/servers.js'

@@ -4,16 +4,20 @@
  * (`--timestamp`) or the time since the previous message (`--delta-time`). Also the output flags that cannot go
  * together, refused before connecting. `--json` records are not shaped here: they are always whole.
  */
-import {usageError} from './errors.js'
-import {escapeControls as esc} from './format/escape.js'
-import {humanMessage, type MessageRecord, recordBytes} from './messages.js'
-import {validateFilterSubject} from './subjects.js'
+import {usageError} from '../errors.js'
+import {escapeControls as esc} from '../format/escape.js'
+import {humanMessage, type MessageRecord, recordBytes} from '../messages.js'
+import {validateFilterSubject} from '../subjects.js'
 
 export interface SubOutputFlags {
   'delta-time'?: boolean
+  dump?: string
   'headers-only'?: boolean
   'ignore-subject'?: string[]
+  'match-replies'?: boolean
   raw?: boolean
+  'report-subjects'?: boolean
+  'report-subscriptions'?: boolean
   'subjects-only'?: boolean
   timestamp?: boolean
   translate?: string
@@ -29,6 +33,14 @@ const CONFLICTS: Array<[keyof SubOutputFlags, keyof SubOutputFlags]> = [
   ['timestamp', 'delta-time'],
   ['timestamp', 'raw'],
   ['delta-time', 'raw'],
+  // a request is shown with its reply as they arrived; a translated body has no reply to pair with
+  ['match-replies', 'translate'],
+  // a report counts the messages instead of printing them
+  ...(['report-subjects', 'report-subscriptions'] as const).flatMap((report) =>
+    (['raw', 'subjects-only', 'headers-only', 'translate', 'timestamp', 'delta-time', 'dump', 'match-replies'] as const).map(
+      (other): [keyof SubOutputFlags, keyof SubOutputFlags] => [report, other],
+    ),
+  ),
 ]
 
 const given = (v: SubOutputFlags[keyof SubOutputFlags]): boolean => v !== undefined && v !== false
@@ -74,6 +86,18 @@ export function subPrinter(o: SubPrinterOptions): (rec: MessageRecord, n: number
     return humanMessage(n, shownSafely(rec), {headersOnly: o.headersOnly, prefix})
   }
 }
+
+/**
+ * The block for the reply to request #n (`--match-replies`), shown right after the request's: as a message's block,
+ * led by "Reply on" instead of "Received on".
+ */
+export function humanReply(n: number, reply: MessageRecord, o: {headersOnly?: boolean; prefix?: string} = {}): string {
+  const block = humanMessage(n, shownSafely({...reply, reply: undefined}), o)
+  return block.replace(`[#${n}] Received on "`, `[#${n}] Reply on "`)
+}
+
+/** The line after an unanswered request's block (`--match-replies`): no reply came by the end of the run. */
+export const noReplyLine = (n: number): string => `[#${n}] No reply received\n`
 
 /**
  * The record with its subject, reply subject, stream name and headers escaped for a terminal (see format/escape.ts);

@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
-import type {MessageRecord} from '../../src/lib/messages.js'
+import type {MessageRecord} from '../../../src/lib/messages.js'
 
-import {NatsxError} from '../../src/lib/errors.js'
-import {checkSubOutputFlags, formatDelta, subPrinter} from '../../src/lib/sub-output.js'
+import {NatsxError} from '../../../src/lib/errors.js'
+import {checkSubOutputFlags, formatDelta, subPrinter} from '../../../src/lib/subscribe/output.js'
 
 describe('sub output flags', () => {
   const usage = (flags: Parameters<typeof checkSubOutputFlags>[0]): string => {
