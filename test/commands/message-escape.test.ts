@@ -83,3 +83,17 @@ describe('control characters from the server in message output', () => {
     expect(bytes.stdout.startsWith(BODY)).toBe(true)
   })
 })
+
+describe('control characters in a KV value', () => {
+  it('kv watch shows them escaped on its line and unchanged under --json', async () => {
+    expect((await runCli(['kv', 'add', 'ESCKV', ...s()])).code).toBe(0)
+    expect((await runCli(['kv', 'put', 'ESCKV', 'k', ...s()], {input: BODY})).code).toBe(0)
+    const text = await runCli(['kv', 'watch', 'ESCKV', '--count', '1', ...s()])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain(`PUT ESCKV > k: ${String.raw`red\x1b[31mX\x0dY\x0aline2\x07`}\n`)
+    expect(text.stdout).not.toMatch(RAW_CONTROL)
+    const json = await runCli(['kv', 'watch', 'ESCKV', '--count', '1', '--json', ...s()])
+    expect(json.code, json.stderr).toBe(0)
+    expect(json.ndjson<{value: string}>()[0].value).toBe(BODY)
+  })
+})

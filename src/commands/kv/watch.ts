@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {connectionError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'
+import {escapeControls} from '../../lib/format/escape.js'
 import {stdoutRecords} from '../../lib/io.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
 import {releaseConsumers} from '../../lib/kv/consumers.js'
@@ -64,7 +65,8 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
         if (flags['ignore-deletes'] && entryOperation(e) !== 'PUT') continue
         const rec = entryRecord(e, bucket)
         await out.ready()
-        out.send((this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec)) + '\n')
+        // a value is the server's text: its control characters are shown escaped on the one line it gets
+        out.send((this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine({...rec, value: escapeControls(rec.value)})) + '\n')
         n++
         if (flags.count !== undefined && n >= flags.count) break
       }
