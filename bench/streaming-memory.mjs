@@ -57,6 +57,10 @@ const url = `nats://127.0.0.1:${port}`
 const nc = await connect({servers: url})
 const version = nc.info?.version
 const body = new Uint8Array(SIZE).fill(0x61)
+// the producers' publish acknowledgements may take long on a loaded machine: wait for them rather than fail the run
+const js = jetstream(nc, {timeout: 120_000})
+/** publishes (or puts) awaited together: fewer than this in flight at any time */
+const IN_FLIGHT = 500
 
 /** Peak resident set of a process (VmHWM), in MiB; undefined once it has gone. */
 function peakMiB(pid) {
@@ -130,11 +134,10 @@ async function corePublish() {
 async function fillStream(name, subject) {
   const jsm = await jetstreamManager(nc)
   await jsm.streams.add({name, subjects: [subject]})
-  const js = jetstream(nc)
   let pending = []
   for (let i = 1; i <= N; i++) {
     pending.push(js.publish(subject, body))
-    if (pending.length >= 2000) {
+    if (pending.length >= IN_FLIGHT) {
       await Promise.all(pending)
       pending = []
     }
@@ -184,7 +187,7 @@ for (const pause of views ? [false, true] : []) {
 }
 
 if (wanted('kv')) {
-  const kv = await new Kvm(nc).create('BENCHKV')
+  const kv = await new Kvm(js).create('BENCHKV')
   for (const pause of [false, true]) {
     const reader = pause ? `pauses ${PAUSE_S} s` : 'reads at once'
     const key = pause ? 'p' : 'n'
@@ -195,7 +198,7 @@ if (wanted('kv')) {
         for (let i = 1; i <= N; i++) {
           // a key of its own each: a value the watcher has not seen yet is never replaced (history 1)
           pending.push(kv.put(`${key}.${i}`, body))
-          if (pending.length >= 2000) {
+          if (pending.length >= IN_FLIGHT) {
             await Promise.all(pending)
             pending = []
           }

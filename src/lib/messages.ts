@@ -5,6 +5,8 @@
 import type {JsMsg} from '@nats-io/jetstream'
 import type {Msg, MsgHdrs} from '@nats-io/transport-node'
 
+import {escapeControls as esc} from './format/escape.js'
+
 export interface JetStreamMeta {
   consumer_sequence?: number
   pending?: number
@@ -73,22 +75,33 @@ export function jsMessageRecord(m: JsMsg, received = new Date()): MessageRecord 
   return rec
 }
 
-/** natscli-style lines for people; `prefix` (a time, say) leads the first line, followed by a space. */
+/**
+ * natscli-style lines for people; `prefix` (a time, say) leads the first line, followed by a space. Subjects, the
+ * stream name, headers and the body come from the server: their control characters are shown escaped
+ * (format/escape.ts), so a message cannot recolour the terminal, move its cursor or rewrite a line. A body keeps its
+ * line breaks (a multi-line body stays readable); a carriage return, an escape or a tab in it is shown as `\xNN`.
+ * `--json` and `--raw` output never passes through here and carries the bytes unchanged.
+ */
 export function humanMessage(n: number, rec: MessageRecord, options: {headersOnly?: boolean; prefix?: string} = {}): string {
   const lines: string[] = []
   const lead = options.prefix === undefined ? '' : `${options.prefix} `
   if (rec.jetstream) {
-    lines.push(`${lead}[#${n}] Received JetStream message: stream: ${rec.jetstream.stream} seq ${rec.jetstream.sequence} / subject: ${rec.subject} / time: ${rec.jetstream.time ?? ''}`)
+    lines.push(`${lead}[#${n}] Received JetStream message: stream: ${esc(rec.jetstream.stream)} seq ${rec.jetstream.sequence} / subject: ${esc(rec.subject)} / time: ${esc(rec.jetstream.time ?? '')}`)
   } else {
-    lines.push(`${lead}[#${n}] Received on "${rec.subject}"${rec.reply ? ` with reply "${rec.reply}"` : ''}`)
+    lines.push(`${lead}[#${n}] Received on "${esc(rec.subject)}"${rec.reply ? ` with reply "${esc(rec.reply)}"` : ''}`)
   }
 
-  for (const [k, vs] of Object.entries(rec.headers ?? {})) for (const v of vs) lines.push(`${k}: ${v}`)
+  for (const [k, vs] of Object.entries(rec.headers ?? {})) for (const v of vs) lines.push(`${esc(k)}: ${esc(v)}`)
   if (!options.headersOnly) {
     if (rec.headers) lines.push('')
-    lines.push(rec.encoding === 'utf8' ? rec.data : `(${rec.size} bytes of binary data, base64) ${rec.data}`)
+    lines.push(rec.encoding === 'utf8' ? escapeBody(rec.data) : `(${rec.size} bytes of binary data, base64) ${rec.data}`)
   }
 
   lines.push('')
   return lines.join('\n')
+}
+
+/** A text body for a terminal: every control character escaped but the line feed, so its lines stay lines. */
+function escapeBody(text: string): string {
+  return text.includes('\n') ? text.split('\n').map((line) => esc(line)).join('\n') : esc(text)
 }

@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {BaseCommand} from '../../lib/base-command.js'
 import {connectionError} from '../../lib/errors.js'
 import {intFlag} from '../../lib/flags.js'
+import {escapeControls} from '../../lib/format/escape.js'
 import {stdoutRecords} from '../../lib/io.js'
 import {validateBucketName, validateKey} from '../../lib/kv/config.js'
 import {releaseConsumers} from '../../lib/kv/consumers.js'
@@ -44,15 +45,17 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
     // --history, --updates-only and --revision exclude each other: oclif refuses the pairs (exit 2) before run()
 
     const js = await this.js()
-    const {kv} = await openBucket(js, await this.jsm(), bucket)
-    // a reader that stops reading stops the watch (the server waits on flow control) rather than filling memory;
-    // a revision is a sequence of the bucket's stream, where the consumer starts
+    const {info, kv} = await openBucket(js, await this.jsm(), bucket)
+    const out = stdoutRecords()
+    // read by pull: a reader that stops reading stops the pulls rather than filling memory; a revision is a sequence
+    // of the bucket's stream, where the consumer starts
     const iter = await watchBucket(js, kv, {
       filter,
       include: flags.history ? 'history' : flags['updates-only'] ? 'updates' : 'last',
+      lastSeq: info.state.last_seq,
+      ready: () => out.ready(),
       revision: flags.revision,
     })
-    const out = stdoutRecords()
     const stop = (): void => iter.stop()
     this.interrupt.signal.addEventListener('abort', stop)
     process.stderr.write(`natsx: watching bucket ${bucket}${filter ? ` keys ${filter}` : ''}\n`)
@@ -62,7 +65,8 @@ With --json each entry is one JSON line: {bucket, key, value, encoding, length, 
         if (flags['ignore-deletes'] && entryOperation(e) !== 'PUT') continue
         const rec = entryRecord(e, bucket)
         await out.ready()
-        out.send((this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine(rec)) + '\n')
+        // a value is the server's text: its control characters are shown escaped on the one line it gets
+        out.send((this.jsonEnabled() ? JSON.stringify(rec) : renderWatchLine({...rec, value: escapeControls(rec.value)})) + '\n')
         n++
         if (flags.count !== undefined && n >= flags.count) break
       }
