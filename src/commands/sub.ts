@@ -9,8 +9,11 @@ import {BaseCommand} from '../lib/base-command.js'
 import {directMessageRecord, readDirect} from '../lib/direct-read.js'
 import {connectionError, notFound, usageError} from '../lib/errors.js'
 import {durationFlag, intFlag, timerFlag} from '../lib/flags.js'
+import {graphMode, runGraph} from '../lib/graph/run.js'
+import {SubjectRateSampler, subjectsView} from '../lib/graph/subjects.js'
 import {stdoutRecords} from '../lib/io.js'
 import {type MessageRecord} from '../lib/messages.js'
+import {intervalFlag} from '../lib/monitoring/options.js'
 import {subjectMatches, validateFilterSubject, validateName} from '../lib/subjects.js'
 import {DurableRead} from '../lib/subscribe/durable-read.js'
 import {openDurable, streamForSubjects} from '../lib/subscribe/durable.js'
@@ -91,6 +94,9 @@ stderr also carries "acknowledged", "consumer" and "stream" for --durable and "u
     }),
     last: Flags.boolean({description: 'replay: the last message of the stream', exclusive: ['all', 'new', 'last-per-subject', 'since', 'start-sequence']}),
     'last-per-subject': Flags.boolean({description: 'replay: the last message of each subject', exclusive: ['all', 'new', 'last', 'since', 'start-sequence']}),
+    graph: Flags.boolean({description: 'draw messages per second (in all, and for the busiest subjects) live instead of printing the messages; core subscriptions. Keys: q quit (exit 0), Ctrl-C (exit 130)'}),
+    interval: intervalFlag({default: 1000, defaultHelp: async () => '1s', description: 'with --graph: time between samples (seconds or a duration such as 500ms)'}),
+    iterations: intFlag({min: 1})({description: 'with --graph: print this many samples and exit (the batch form: NDJSON under --json)'}),
     'match-replies': Flags.boolean({description: 'show each request with its reply (core subscriptions; replies are caught on the inboxes)'}),
     new: Flags.boolean({description: 'replay: only messages stored from now on (default with --stream)', exclusive: ['all', 'last', 'last-per-subject', 'since', 'start-sequence']}),
     queue: Flags.string({description: 'join this queue group'}),
@@ -122,6 +128,7 @@ stderr also carries "acknowledged", "consumer" and "stream" for --durable and "u
     const {flags} = this
     const subjects = this.rest.filter((s) => s.length > 0)
     const policy = checkSubFlags(flags, subjects)
+    if (flags.graph) return this.graph(subjects)
     checkSubOutputFlags(flags)
     if (flags.dump) await mkdir(flags.dump, {recursive: true})
 
@@ -274,6 +281,7 @@ stderr also carries "acknowledged", "consumer" and "stream" for --durable and "u
   }
 
   /** `--durable`: the consumer (made or resumed, see durable.ts) and the read that acknowledges as it prints. */
+
   private async durableRead(stream: string, subjects: string[], policy: StartPolicy | undefined): Promise<DurableRead> {
     const {flags} = this
     const d = await openDurable(await this.jsm(), {
@@ -292,6 +300,29 @@ stderr also carries "acknowledged", "consumer" and "stream" for --durable and "u
     const nc = await this.nc()
     const {timeoutMs} = await this.connectionSettings()
     return new DurableRead({acks: d.acks, confirm: () => flushWithin(nc, timeoutMs), js: await this.js(), name: flags.durable!, nc, stream})
+  }
+
+  /** `sub --graph`: core subscriptions counted by subject and drawn live (or sampled in the batch form). */
+  private async graph(subjects: string[]): Promise<void> {
+    const {flags} = this
+    const json = this.jsonEnabled()
+    const mode = graphMode('sub --graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
+    const sampler = new SubjectRateSampler(await this.nc(), subjects, flags.queue)
+    await (await this.nc()).flush()
+    try {
+      await runGraph({
+        interval: flags.interval,
+        iterations: flags.iterations,
+        json,
+        mode,
+        sampler,
+        signal: this.interrupt.signal,
+        view: (history) => subjectsView(history, `Subscription ${subjects.join(', ')}${flags.queue ? ` (queue ${flags.queue})` : ''}`),
+        writeLine: (l) => this.writeLine(l),
+      })
+    } finally {
+      await sampler.close()
+    }
   }
 
   /** A warning on stderr: a line for people, a JSON object under --json (never silent). */
@@ -388,7 +419,18 @@ function checkSubFlags(flags: SubFlags, subjects: string[]): StartPolicy | undef
   if (flags.ack && (flags['report-subjects'] || flags['report-subscriptions'])) throw usageError('--ack cannot be used with --report-subjects or --report-subscriptions', 'a report prints no messages, so none could be acknowledged as printed; drop one of them')
   if (flags['report-top'] !== undefined && !flags['report-subjects'] && !flags['report-subscriptions']) throw usageError('--report-top needs --report-subjects or --report-subscriptions', 'add one of them')
   if (flags.direct) checkDirectFlags(flags, policy, subjects)
+  if (flags.graph) checkGraphFlags(flags as Record<string, unknown> & SubFlags, js)
+  else if (flags.iterations !== undefined) throw usageError('--iterations needs --graph', 'add --graph (the batch form prints N samples)')
   return policy
+}
+
+/** What `sub --graph` cannot do: it counts core messages, it prints none. */
+function checkGraphFlags(flags: Record<string, unknown> & SubFlags, js: boolean): void {
+  if (js) throw usageError('--graph draws core subscriptions, not a stream', 'drop --stream/--durable and the start flags, or use `natsx stream graph NAME`')
+  const clash = ['ack', 'count', 'delta-time', 'dump', 'headers-only', 'ignore-subject', 'match-replies', 'raw', 'report-subjects', 'report-subscriptions', 'subjects-only', 'timestamp', 'translate', 'wait'].find(
+    (f) => flags[f] !== undefined && flags[f] !== false,
+  )
+  if (clash) throw usageError(`--graph cannot be used with --${clash}`, `--graph draws rates and prints no messages; drop --${clash}`)
 }
 
 interface SubFlags {
@@ -396,6 +438,8 @@ interface SubFlags {
   all?: boolean
   direct?: boolean
   durable?: string
+  graph?: boolean
+  iterations?: number
   last?: boolean
   'last-per-subject'?: boolean
   'match-replies'?: boolean

@@ -129,9 +129,15 @@ describe('graph commands in a real terminal', () => {
     for (const t of ['Delivered', 'Acknowledged', 'Outstanding acks', 'Pending', 'Redelivered']) expect(s).toContain(t)
   })
 
+  it('sub --graph: messages per second in all and for the busiest subject', async () => {
+    await exercise(['sub', "'live.>'", '--graph', ...app()], /^Subscription live\.> /m, /([\d,]+) messages since the start/)
+    const s = screen('g5')
+    for (const t of ['All subjects', 'live.in']) expect(s).toContain(t)
+  })
+
   it('server graph over $SYS: CPU, memory, connections, rates, slow consumers', async () => {
     await exercise(['server', 'graph', server.name, '--server', server.url, '--user', 'sys', '--password', 'sys'], new RegExp(`^Server ${server.name} `, 'm'), /messages in (\d+),/)
-    const s = screen('g5')
+    const s = screen('g7')
     for (const t of ['CPU', 'Memory', 'Connections', 'Slow consumers', 'Messages in', 'Messages out', 'Bytes in', 'Bytes out']) expect(s).toContain(t)
   })
 })
