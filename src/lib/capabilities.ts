@@ -73,7 +73,9 @@ export const FEATURES = {
   'consumer-peer-evacuate': {apiLevel: 5, kind: 'verb', label: 'evacuate a consumer peer', name: '$JS.API.CONSUMER.PEER.EVACUATE', offered: 'consumer cluster evacuate', version: '2.15.0'},
   'server-evacuate': {apiLevel: 5, kind: 'verb', label: 'evacuate a server', name: '$JS.API.SERVER.EVACUATE', offered: 'server evacuate', version: '2.15.0'},
   'meta-rescue': {apiLevel: 5, kind: 'verb', label: 'meta quorum rescue', name: '$JS.API.META.RESCUE', offered: false, version: '2.15.0'},
-  'stepdown-preferred': {kind: 'verb', label: 'step down to a preferred server', name: '$JS.API.*.LEADER.STEPDOWN.* {placement.preferred}', offered: 'stream/consumer/server cluster step-down --preferred, server cluster balance', version: '2.11.0'},
+  'stepdown-preferred': {kind: 'verb', label: 'step down to a preferred server', name: '$JS.API.*.LEADER.STEPDOWN.* {placement.preferred}', offered: 'stream/consumer/server cluster step-down --preferred, server cluster balance, stream/consumer cluster step-down --preferred', version: '2.11.0'},
+  // seen: 2.9.10 and 2.10.27 refuse ("stream names do not match", as the 2.14.5 source does), 2.15.1 restores
+  'restore-rename': {kind: 'request', label: 'restore under another name', name: '$JS.API.STREAM.RESTORE.<new name> {config.name}', offered: 'stream restore --config (another "name")', version: '2.15.1'},
   // publish headers (§1.5)
   'message-trace': {kind: 'header', label: 'message tracing', name: 'Nats-Trace-Dest, Nats-Trace-Only', offered: 'trace (--trace-only)', version: '2.11.0'},
   'expected-last-subject-seq-subject': {kind: 'header', label: 'expected last sequence of another subject', name: 'Nats-Expected-Last-Subject-Sequence-Subject', offered: false, version: '2.11.0'},
