@@ -1,5 +1,8 @@
+import * as Flags from '@oclif/core/flags'
+
 import type {ConsumerRow, StreamRow} from '../../../lib/monitoring/feed.js'
 
+import {barChart} from '../../../lib/format/bars.js'
 import {formatDuration} from '../../../lib/format/duration.js'
 import {formatCount, formatSize} from '../../../lib/format/size.js'
 import {renderTable} from '../../../lib/format/table.js'
@@ -37,8 +40,15 @@ export default class ServerReportJetstream extends MonitorCommand<typeof ServerR
 - Meta Group: the meta leader and each peer as the leader sees it (current, offline, last seen, operations behind); a follower's view of the others is stale, so when the leader did not answer those columns are unknown.
 - Streams and consumers of every account as their leader reports them, with replica health and, for each, the JetStream API level it needs (its _nats.req.level metadata, 2.11+) beside its leader's (column API needs / has, marked ! when the leader is below the need): a stream from its stream leader, each consumer from its own leader (a replicated consumer is a Raft group of its own, and other servers' view of its pending count and replicas is stale).
 --json: {servers: [{name, cluster, domain, ok, error, streams, consumers, messages, bytes, memory_bytes, file_bytes, api_requests, api_errors, stream_leaders, consumer_leaders, meta_leader, meta_pending}], totals: {the same sums}, meta: null | {name, leader, cluster_size, reported_by, peers: [{name, leader, current, offline, active_ms, lag}]} (current, active_ms and lag are null where unknown), streams: [...], consumers: [...]}.`
-  static examples = ['<%= config.bin %> server report jetstream --context sys', '<%= config.bin %> server report jetstream --monitor localhost:8222 --json']
-  static flags = {...monitorFlags}
+  static examples = [
+    '<%= config.bin %> server report jetstream --context sys',
+    '<%= config.bin %> server report jetstream --context sys --graph',
+    '<%= config.bin %> server report jetstream --monitor localhost:8222 --json',
+  ]
+  static flags = {
+    ...monitorFlags,
+    graph: Flags.boolean({description: 'after the tables, bars for the servers by messages and by bytes, and the 10 largest streams by messages and by bytes'}),
+  }
   static summary = 'Report JetStream across the servers: per-server summary, meta group, streams and consumers.'
 
   async run(): Promise<ServerReportJetStreamResult> {
@@ -75,8 +85,27 @@ export default class ServerReportJetstream extends MonitorCommand<typeof ServerR
         {align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'], title: `Consumers (${consumers.length})`},
       ),
     )
+    if (this.flags.graph) this.say(graphs(servers, streams))
     return {consumers, meta, servers, streams, totals}
   }
+}
+
+/** The largest servers and streams drawn to scale (servers that did not answer are left out). */
+function graphs(servers: JetStreamServerRow[], streams: ReadonlyArray<Pick<StreamRow, 'account' | 'bytes' | 'messages' | 'name'>>): string {
+  const width = Number(process.env.COLUMNS) || process.stdout.columns || 80
+  const up = servers.filter((s) => s.ok && !s.error)
+  const accounts = new Set(streams.map((s) => s.account)).size > 1
+  const label = (s: Pick<StreamRow, 'account' | 'name'>): string => (accounts ? `${s.account}/${s.name}` : s.name)
+  return [
+    '',
+    ...barChart('Servers by messages:', up.map((s) => ({label: s.name, value: s.messages})), width, up.length),
+    '',
+    ...barChart('Servers by bytes:', up.map((s) => ({label: s.name, shown: formatSize(s.bytes), value: s.bytes})), width, up.length),
+    '',
+    ...barChart('Largest streams by messages:', streams.map((s) => ({label: label(s), value: s.messages})), width),
+    '',
+    ...barChart('Largest streams by bytes:', streams.map((s) => ({label: label(s), shown: formatSize(s.bytes), value: s.bytes})), width),
+  ].join('\n')
 }
 
 function summaryTable(servers: JetStreamServerRow[], totals: JetStreamTotals): string {

@@ -73,6 +73,18 @@ describe('server report jetstream|cpu|mem on a single server', () => {
     expect(text.stdout).not.toMatch(/\\x0a/)
   })
 
+  it('jetstream --graph: bars for the servers and the largest streams by messages and bytes, after the tables', async () => {
+    const r = await runCli(['server', 'report', 'jetstream', ...sys, '--graph'], {env: {COLUMNS: '100'}})
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.stdout.split('\n')
+    const under = (title: string): string => lines[lines.indexOf(title) + 1] ?? ''
+    expect(lines.indexOf('Servers by messages:')).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Consumers')))
+    expect(under('Servers by messages:')).toMatch(new RegExp(`^ *${server.name} │█+ 5$`))
+    expect(under('Servers by bytes:')).toMatch(new RegExp(`^ *${server.name} │█+ [\\d.]+ [KM]?i?B$`))
+    expect(under('Largest streams by messages:')).toMatch(/^ *ORDERS │█+ 5$/)
+    expect(under('Largest streams by bytes:')).toMatch(/^ *ORDERS │█+ /)
+  })
+
   it('cpu and mem: the server with its cores and memory over $SYS and HTTP; refused (exit 7) to a user outside the system account', async () => {
     for (const t of [sys, http]) {
       const cpu = await runCli(['server', 'report', 'cpu', ...t, '--json'])
