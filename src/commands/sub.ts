@@ -9,6 +9,7 @@ import {BaseCommand} from '../lib/base-command.js'
 import {directMessageRecord, readDirect} from '../lib/direct-read.js'
 import {connectionError, notFound, usageError} from '../lib/errors.js'
 import {durationFlag, intFlag, timerFlag} from '../lib/flags.js'
+import {flushWithin} from '../lib/flush.js'
 import {graphMode, runGraph} from '../lib/graph/run.js'
 import {SubjectRateSampler, subjectsView} from '../lib/graph/subjects.js'
 import {stdoutRecords} from '../lib/io.js'
@@ -460,21 +461,6 @@ function isJetStream(flags: {direct?: boolean; durable?: string; stream?: string
 }
 
 const view = (flags: {raw?: boolean; 'subjects-only'?: boolean}): 'human' | 'raw' | 'subjects' => (flags.raw ? 'raw' : flags['subjects-only'] ? 'subjects' : 'human')
-
-/** A flush that gives up after `ms`: the server has read everything sent before it. */
-async function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await Promise.race([
-      nc.flush(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(connectionError(`the server did not confirm the acknowledgements within ${ms}ms`, 'check the server; raise --timeout')), ms)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 function clockOf(flags: {'delta-time'?: boolean; timestamp?: boolean}): 'delta' | 'timestamp' | undefined {
   if (flags.timestamp) return 'timestamp'

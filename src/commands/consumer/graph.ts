@@ -1,10 +1,9 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {intFlag} from '../../lib/flags.js'
 import {ConsumerSampler, consumerView} from '../../lib/graph/consumer.js'
+import {graphFlags} from '../../lib/graph/flags.js'
 import {graphMode, runGraph} from '../../lib/graph/run.js'
-import {intervalFlag} from '../../lib/monitoring/options.js'
 import {validateName} from '../../lib/subjects.js'
 
 export type {ConsumerGraphSample} from '../../lib/graph/consumer.js'
@@ -22,12 +21,7 @@ Delivered per second is the growth of the delivered consumer sequence, acknowled
     '<%= config.bin %> consumer graph ORDERS worker --iterations 10 --json',
   ]
   static flags = {
-    interval: intervalFlag({
-      default: 1000,
-      defaultHelp: async () => '1s',
-      description: 'time between samples: seconds (fractions allowed, 0.5) or a duration (500ms)',
-    }),
-    iterations: intFlag({min: 1})({description: 'print this many samples and exit (batch form, no live view)'}),
+    ...graphFlags,
   }
   static summary = 'Graph a consumer live: delivery and ack rates, outstanding acks, pending, redelivered.'
 

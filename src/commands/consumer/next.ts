@@ -1,12 +1,10 @@
-import type {NatsConnection} from '@nats-io/transport-node'
-
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {type NextAction, pullNext} from '../../lib/consumers/next.js'
-import {connectionError} from '../../lib/errors.js'
 import {intFlag, timerFlag} from '../../lib/flags.js'
+import {flushWithin} from '../../lib/flush.js'
 import {stdoutRecords} from '../../lib/io.js'
 import {humanMessage, type MessageRecord} from '../../lib/messages.js'
 import {validateName} from '../../lib/subjects.js'
@@ -122,20 +120,5 @@ A consumer with priority groups (nats-server 2.11+) is read through one: --group
 
     if (outcome.shown < flags.count && !this.outputClosed())
       this.warnLine(`${outcome.shown} of ${flags.count} message(s) received within ${flags.wait} ms`)
-  }
-}
-
-/** A flush that gives up after `ms`: the server has read everything sent before it. */
-async function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await Promise.race([
-      nc.flush(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(connectionError(`the server did not confirm the acknowledgements within ${ms}ms`, 'check the server; raise --timeout')), ms)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
   }
 }

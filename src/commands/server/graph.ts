@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 
-import {intFlag} from '../../lib/flags.js'
+import {graphFlags} from '../../lib/graph/flags.js'
 import {graphMode, runGraph} from '../../lib/graph/run.js'
 import {ServerSampler, serverView} from '../../lib/graph/server.js'
 import {MonitorCommand} from '../../lib/monitoring/command.js'
-import {intervalFlag, monitorFlags} from '../../lib/monitoring/options.js'
+import {monitorFlags} from '../../lib/monitoring/options.js'
 
 export type {ServerGraphSample} from '../../lib/graph/server.js'
 
@@ -21,12 +21,7 @@ Rates come from varz's counters over the server's own clock. --monitor reads HTT
   ]
   static flags = {
     ...monitorFlags,
-    interval: intervalFlag({
-      default: 1000,
-      defaultHelp: async () => '1s',
-      description: 'time between samples: seconds (fractions allowed, 0.5) or a duration (500ms)',
-    }),
-    iterations: intFlag({min: 1})({description: 'print this many samples and exit (batch form, no live view)'}),
+    ...graphFlags,
   }
   static summary = 'Graph a server live: CPU, memory, connections, message and byte rates, slow consumers.'
 

@@ -1,10 +1,9 @@
 import * as Args from '@oclif/core/args'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {intFlag} from '../../lib/flags.js'
+import {graphFlags} from '../../lib/graph/flags.js'
 import {graphMode, runGraph} from '../../lib/graph/run.js'
 import {StreamSampler, streamView} from '../../lib/graph/stream.js'
-import {intervalFlag} from '../../lib/monitoring/options.js'
 import {validateName} from '../../lib/subjects.js'
 
 export type {StreamGraphSample} from '../../lib/graph/stream.js'
@@ -22,12 +21,7 @@ The rate is the growth of the last sequence over the server's clock. Without a t
     '<%= config.bin %> stream graph ORDERS --iterations 10 --interval 1 --json',
   ]
   static flags = {
-    interval: intervalFlag({
-      default: 1000,
-      defaultHelp: async () => '1s',
-      description: 'time between samples: seconds (fractions allowed, 0.5) or a duration (500ms)',
-    }),
-    iterations: intFlag({min: 1})({description: 'print this many samples and exit (batch form, no live view)'}),
+    ...graphFlags,
   }
   static summary = 'Graph a stream live: message rate, messages, bytes and consumers.'
 
