@@ -44,7 +44,14 @@ describe('server cluster step-down and peer-remove', () => {
     facts = await serverFacts(cluster.servers[0])
     sys = ['--server', cluster.servers[0].url, '--user', 'sys', '--password', 'sys', '--timeout', '5s']
     app = ['--server', cluster.servers[0].url, '--user', 'app', '--password', 'app', '--timeout', '5s']
-  }, 90_000)
+    // a formed meta group: the leader sees all three peers, each current (a cluster just started may not yet)
+    await waitFor(async () => {
+      const r = await runCli(['server', 'report', 'jetstream', ...sys, '--json'])
+      if (r.code !== 0) return undefined
+      const m = r.json<{meta: null | {peers: Array<{current: boolean | null}>}}>().meta
+      return m && m.peers.length === 3 && m.peers.every((p) => p.current) ? true : undefined
+    }, 60_000, 'the meta group to see all three peers current')
+  }, 120_000)
   afterAll(async () => {
     await cluster?.destroy()
   })
