@@ -29,7 +29,7 @@ describe('evacuate and cancel-move', () => {
   let sys: string[]
   const api = async <T = Cl>(subject: string, body: unknown = {}): Promise<T & {error?: {description: string}}> => (await nc.request(subject, JSON.stringify(body), {timeout: 10_000})).json<T & {error?: {description: string}}>()
   const make = async (subject: string, body: unknown): Promise<void> => {
-    await waitFor(async () => (await api(subject, body)).error === undefined || undefined, 30_000, subject)
+    await waitFor(async () => (await api(subject, body)).error === undefined || undefined, 90_000, subject)
   }
 
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('evacuate and cancel-move', () => {
     await waitFor(async () => (await api('$JS.API.STREAM.INFO.THREE')).cluster?.leader || undefined, 30_000, 'a leader for THREE')
     await make('$JS.API.CONSUMER.CREATE.THREE.R1', {config: {ack_policy: 'explicit', durable_name: 'R1', num_replicas: 1}, stream_name: 'THREE'})
     for (let i = 0; i < 5; i++) await nc.request(`one.${i}`, 'x', {timeout: 10_000})
-  }, 90_000)
+  }, 240_000)
   afterAll(async () => {
     await nc?.close()
     await cluster?.destroy()
