@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {BenchResult} from '../../../src/lib/bench/types.js'
 
-import {runCli} from '../../helpers/cli.js'
+import {runCli, spawnCli} from '../../helpers/cli.js'
 import {type NatsServer, startServer} from '../../helpers/servers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -81,11 +81,12 @@ async function open(file: string, shot: string): Promise<{charts: Record<string,
 describe('bench --report', () => {
   it('writes one self-contained page: every chart draws, its points match the JSON result, no network request', async () => {
     const file = join(dir, 'request.html')
-    const reply = runCli(['bench', 'reply', 'b.rep', '--msgs', '4000', '-s', server.url, '--timeout', '30s'])
-    // the requester waits for the responder (bench request asks until one answers)
+    const reply = spawnCli(['bench', 'reply', 'b.rep', '--msgs', '4000', '-s', server.url, '--timeout', '30s'])
+    // bench request does not wait for a responder: a request before the service has subscribed finds none (exit 6)
+    await reply.waitFor('Starting Reply benchmark', 'stderr')
     const res = await runCli(['bench', 'request', 'b.rep', '--clients', '2', '--msgs', '4000', '--report', file, '--json', '-s', server.url])
     expect(res.code, res.stderr).toBe(0)
-    await reply
+    expect((await reply.done).code).toBe(0)
     const r = res.json<BenchResult>()
     expect(r.latency?.histogram).toBeTruthy()
     expect(r.timeline!.at(-1)!.msgs).toBe(r.total.msgs)
@@ -109,10 +110,11 @@ describe('bench --report', () => {
   }, 90_000)
 
   it('prints the latency histogram with its percentiles marked, and a bar per client', async () => {
-    const reply = runCli(['bench', 'reply', 'b.hist', '--msgs', '2000', '-s', server.url, '--timeout', '30s'])
+    const reply = spawnCli(['bench', 'reply', 'b.hist', '--msgs', '2000', '-s', server.url, '--timeout', '30s'])
+    await reply.waitFor('Starting Reply benchmark', 'stderr')
     const res = await runCli(['bench', 'request', 'b.hist', '--clients', '2', '--msgs', '2000', '-s', server.url], {env: {COLUMNS: '100'}})
     expect(res.code, res.stderr).toBe(0)
-    await reply
+    expect((await reply.done).code).toBe(0)
     const lines = res.stdout.split('\n')
     const start = lines.findIndex((l) => l.startsWith('Latency distribution'))
     expect(start).toBeGreaterThan(0)
