@@ -3,8 +3,11 @@
 // subscription under a full-speed publisher), `stream view --json` and `consumer next --json` (a stream filled by a
 // full-speed JetStream publisher) and, with --kv, `kv watch --json`, each with a reader that reads at once and with
 // one that stops reading for --pause seconds after the first bytes; prints peak RSS (VmHWM of the natsx process)
-// and the messages that did not come out.
+// and the messages that did not come out. The rows `view-live` and `next-live` read while a full-speed JetStream
+// publisher is still publishing: `stream view --count N` of the filled stream while N more are appended to it, and
+// `consumer next --count N` of a stream that is being filled meanwhile.
 // Usage: npm run build && node bench/streaming-memory.mjs [--messages 1000000] [--pause 20] [--size 100] [--kv]
+//        [--only sub,view,next,kv,view-live,next-live] (default: sub, view, next, and kv with --kv)
 //        [--server PATH] (default: the newest server setup fetched, .servers/sid, else /usr/sbin/nats-server)
 //        [--natsx DIR] (a copy of the built tree to run: bin/ and dist/; default: this checkout)
 import {spawn} from 'node:child_process'
@@ -41,9 +44,9 @@ const N = Number(arg('messages', 1_000_000))
 const PAUSE_S = Number(arg('pause', 20))
 const SIZE = Number(arg('size', 100))
 const KV = process.argv.includes('--kv')
-// --only sub,view,next,kv: run just these rows (kv implies --kv)
+// --only sub,view,next,kv,view-live,next-live: run just these rows (kv implies --kv)
 const ONLY = arg('only', undefined)?.split(',')
-const wanted = (row) => (ONLY ? ONLY.includes(row) : row !== 'kv' || KV)
+const wanted = (row) => (ONLY ? ONLY.includes(row) : row === 'kv' ? KV : !row.endsWith('-live'))
 const natsxBin = join(arg('natsx', root), 'bin', 'run.js')
 const serverBin = arg('server', [join(root, '.servers/sid/usr/sbin/nats-server'), '/usr/sbin/nats-server'].find((p) => existsSync(p)))
 const {connect} = await import('@nats-io/transport-node')
@@ -76,7 +79,7 @@ function peakMiB(pid) {
  * Run natsx with `args`, reading its stdout at once or after a pause of PAUSE_S from the first bytes; `producer`
  * (optional) starts once natsx is listening. Resolves with the peak RSS, the lines read and the exit code.
  */
-async function run(args, {pause, producer}) {
+async function run(args, {pause, producer, untilListening = true}) {
   const child = spawn(process.execPath, [natsxBin, ...args, '-s', url], {stdio: ['ignore', 'pipe', 'pipe']})
   let peak = 0
   const sampler = setInterval(() => {
@@ -104,8 +107,10 @@ async function run(args, {pause, producer}) {
   const exited = new Promise((resolve) => {
     child.on('close', (code) => resolve(code))
   })
+  // a producer either waits until natsx says it listens, or starts with it (untilListening false); run() goes on
+  // once the producer has finished
   if (producer) {
-    await listening
+    if (untilListening) await listening
     await producer()
   }
 
@@ -131,9 +136,9 @@ async function corePublish() {
   })
 }
 
-async function fillStream(name, subject) {
+async function fillStream(name, subject, {create = true} = {}) {
   const jsm = await jetstreamManager(nc)
-  await jsm.streams.add({name, subjects: [subject]})
+  if (create) await jsm.streams.add({name, subjects: [subject]})
   let pending = []
   for (let i = 1; i <= N; i++) {
     pending.push(js.publish(subject, body))
@@ -166,7 +171,7 @@ for (const pause of wanted('sub') ? [false, true] : []) {
   report('sub --json', reader, sub, N, subLosses(sub.stderr))
 }
 
-const views = wanted('view') || wanted('next')
+const views = wanted('view') || wanted('next') || wanted('view-live')
 if (views) {
   process.stderr.write(`filling stream BIG with ${N} messages…\n`)
   await fillStream('BIG', 'big.m')
@@ -184,6 +189,35 @@ for (const pause of views ? [false, true] : []) {
   next.lines -= 2
   const ci = await jsm.consumers.info('BIG', durable)
   report('consumer next --json', reader, next, N, `(acknowledged: ${ci.ack_floor.stream_seq})`)
+}
+
+// Reading while a full-speed JetStream publisher goes on: `stream view` stops at --count (it never waits for new
+// messages), so it reads the N messages already in BIG while N more are appended; `consumer next` reads a stream
+// that is being filled as it reads.
+for (const pause of wanted('view-live') ? [false, true] : []) {
+  const reader = `${pause ? `pauses ${PAUSE_S} s` : 'reads at once'}, ${N.toLocaleString('en')} more published meanwhile`
+  const r = await run(['stream', 'view', 'BIG', '--count', String(N), '--json'], {
+    pause,
+    producer: () => fillStream('BIG', 'big.m', {create: false}),
+    untilListening: false,
+  })
+  report('stream view --json', reader, r, N)
+}
+
+for (const pause of wanted('next-live') ? [false, true] : []) {
+  const reader = `${pause ? `pauses ${PAUSE_S} s` : 'reads at once'}, while the stream is filled`
+  const name = pause ? 'LIVEP' : 'LIVEN'
+  await jsm.streams.add({name, subjects: [`${name}.m`]})
+  await jsm.consumers.add(name, {ack_policy: 'explicit', durable_name: 'C', max_ack_pending: 10_000})
+  const next = await run(['consumer', 'next', name, 'C', '--count', String(N), '--json', '--wait', '60s'], {
+    pause,
+    producer: () => fillStream(name, `${name}.m`, {create: false}),
+    untilListening: false,
+  })
+  next.lines -= 2
+  const ci = await jsm.consumers.info(name, 'C')
+  report('consumer next --json', reader, next, N, `(acknowledged: ${ci.ack_floor.stream_seq})`)
+  await jsm.streams.delete(name)
 }
 
 if (wanted('kv')) {
