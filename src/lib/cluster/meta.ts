@@ -12,6 +12,7 @@ import type {Jsz, ServerResult} from '../monitoring/types.js'
 
 import {connectionError, notFound, usageError} from '../errors.js'
 import {jsApi, pollUntil} from '../monitoring/evacuate.js'
+import {metaGroup} from '../monitoring/jetstream-summary.js'
 
 export interface MetaPeer {
   /** the meta leader answered for it recently (the leader's view; true where the server does not say) */
@@ -35,48 +36,20 @@ export interface MetaState {
   size: number
 }
 
-interface MetaReplica {
-  active?: number
-  current?: boolean
-  name: string
-  offline?: boolean
-  peer?: string
-}
-
-type MetaCluster = NonNullable<Jsz['meta_cluster']> & {peer?: string; replicas?: MetaReplica[] | null}
-
 /**
- * The meta group from the servers' answers: the leader's own view where it lists its peers (2.9/2.10 followers list
- * none; 2.11+ followers list the others as they last heard of them), else the fullest view there is.
+ * The meta group from the servers' answers, read by the one reader of `/jsz` meta_cluster (`metaGroup`, which
+ * `server report jetstream` shows): the leader's own view, completed from a follower's where the leader lists none.
+ * A peer whose currency is unknown (a follower's view) counts as current here.
  */
 export function metaFromJsz(replies: Array<ServerResult<Jsz>>): MetaState {
-  const views = replies.flatMap((r) => (r.ok && r.data.meta_cluster ? [{meta: r.data.meta_cluster as MetaCluster, name: r.server.name}] : []))
-  const leaderName = views.find((v) => v.meta.leader && v.name === v.meta.leader)?.meta.leader ?? views.find((v) => v.meta.leader)?.meta.leader
-  const own = views.find((v) => v.name === leaderName && (v.meta.replicas ?? []).length > 0)
-  const fullest = own ?? [...views].sort((a, b) => (b.meta.replicas ?? []).length - (a.meta.replicas ?? []).length)[0]
-  if (!fullest) return {peers: [], size: 0}
-  const peers = new Map<string, MetaPeer>()
-  // a follower's view lists the other peers (with the leader among them) but not itself
-  if (fullest.name !== leaderName) peers.set(fullest.name, {current: true, id: fullest.meta.peer, leader: false, name: fullest.name, offline: false})
-  if (leaderName && !peers.has(leaderName)) {
-    peers.set(leaderName, {current: true, id: fullest.name === leaderName ? fullest.meta.peer : undefined, leader: true, name: leaderName, offline: false})
+  const g = metaGroup(replies)
+  if (!g) return {peers: [], size: 0}
+  return {
+    ...(g.name ? {cluster: g.name} : {}),
+    ...(g.leader ? {leader: g.leader} : {}),
+    peers: g.peers.map((p) => ({current: p.current ?? true, ...(p.id ? {id: p.id} : {}), leader: p.leader, name: p.name, offline: p.offline})),
+    size: g.cluster_size > 0 ? g.cluster_size : g.peers.length,
   }
-
-  for (const r of fullest.meta.replicas ?? []) {
-    const known = peers.get(r.name)
-    const fromLeader = fullest.name === leaderName
-    peers.set(r.name, {
-      current: fromLeader ? Boolean(r.current) : true,
-      id: r.peer ?? known?.id,
-      leader: r.name === leaderName,
-      name: r.name,
-      offline: fromLeader ? Boolean(r.offline) : false,
-    })
-  }
-
-  const list = [...peers.values()]
-  list.sort((a, b) => Number(b.leader) - Number(a.leader) || a.name.localeCompare(b.name))
-  return {cluster: fullest.meta.name, leader: leaderName, peers: list, size: fullest.meta.cluster_size ?? list.length}
 }
 
 /**

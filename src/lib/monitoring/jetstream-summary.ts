@@ -42,6 +42,8 @@ export interface MetaPeer {
   active_ms: null | number
   /** caught up with the leader; null when not known (a leader that lists no followers) */
   current: boolean | null
+  /** the Raft peer id (a hash of the server name), where a server reported it */
+  id?: string
   /** meta operations behind the leader; null when not reported */
   lag: null | number
   leader: boolean
@@ -59,7 +61,7 @@ export interface MetaGroup {
   reported_by: string
 }
 
-type MetaCluster = NonNullable<Jsz['meta_cluster']> & {pending?: number}
+type MetaCluster = NonNullable<Jsz['meta_cluster']>
 
 const num = (n: number | undefined): number => n ?? 0
 
@@ -144,11 +146,21 @@ export function metaGroup(jsz: ReadonlyArray<ServerResult<Jsz>>): MetaGroup | nu
     }
   }
 
+  // Raft peer ids: every view names the leader's (meta_cluster.peer is the hash of the leader's name, on a follower
+  // too), and a view that lists replicas names theirs
+  const ids = new Map<string, string>()
+  for (const v of views) {
+    if (v.meta.peer && v.meta.leader) ids.set(v.meta.leader, v.meta.peer)
+    for (const r of v.meta.replicas ?? []) if (r.peer) ids.set(r.name, r.peer)
+  }
+
+  const id = (name: string): {id?: string} => (ids.has(name) ? {id: ids.get(name)} : {})
   const peers: MetaPeer[] = replicas
     .filter((p) => p.name !== leader)
     .map((p) => ({
       active_ms: known && typeof p.active === 'number' ? Math.round(p.active / 1e6) : null,
       current: known ? Boolean(p.current) : null,
+      ...id(p.name),
       lag: typeof p.lag === 'number' ? p.lag : known ? 0 : null,
       leader: false,
       name: p.name,
@@ -157,9 +169,13 @@ export function metaGroup(jsz: ReadonlyArray<ServerResult<Jsz>>): MetaGroup | nu
     .sort((a, b) => a.name.localeCompare(b.name))
   // a follower's view lists the leader among its replicas and leaves itself out: put the reporter back
   if (!own && !peers.some((p) => p.name === chosen.name) && chosen.name !== leader)
-    peers.push({active_ms: null, current: null, lag: null, leader: false, name: chosen.name, offline: false})
+    peers.push({active_ms: null, current: null, ...id(chosen.name), lag: null, leader: false, name: chosen.name, offline: false})
   if (!own) for (const p of peers) Object.assign(p, {active_ms: null, current: null, lag: null})
   peers.sort((a, b) => a.name.localeCompare(b.name))
-  if (leader) peers.unshift(own ? {active_ms: 0, current: true, lag: 0, leader: true, name: leader, offline: false} : {active_ms: null, current: null, lag: null, leader: true, name: leader, offline: false})
+  if (leader) {
+    const view = own ? {active_ms: 0, current: true, lag: 0} : {active_ms: null, current: null, lag: null}
+    peers.unshift({...view, ...id(leader), leader: true, name: leader, offline: false})
+  }
+
   return {cluster_size: size, leader, ...(chosen.meta.name ? {name: chosen.meta.name} : {}), peers, reported_by: reporter}
 }

@@ -222,6 +222,8 @@ export interface ReplicaInfo {
   lag?: number
   name: string
   offline?: boolean
+  /** the Raft peer id (a hash of the server name) */
+  peer?: string
 }
 
 export interface ClusterInfo {
@@ -260,7 +262,8 @@ export interface Jsz {
   disabled?: boolean
   memory?: number
   messages?: number
-  meta_cluster?: {cluster_size?: number; leader?: string; name?: string; replicas?: null | ReplicaInfo[]}
+  /** the meta group as this server sees it; `peer` is the leader's Raft peer id (on followers too), `pending` meta operations not yet applied (2.10+) */
+  meta_cluster?: {cluster_size?: number; leader?: string; name?: string; peer?: string; pending?: number; replicas?: null | ReplicaInfo[]}
   now?: string
   server_id?: string
   storage?: number
