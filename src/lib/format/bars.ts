@@ -6,9 +6,10 @@ import {escapeControls} from './escape.js'
 
 const BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉']
 
-/** A bar `fraction` (0..1) of `width` cells long, in eighths of a cell. */
+/** A bar `fraction` (0..1) of `width` cells long, in eighths of a cell; any fraction above zero shows at least one eighth. */
 export function bar(fraction: number, width: number): string {
-  const eighths = Math.round(Math.max(0, Math.min(1, fraction)) * width * 8)
+  const f = Math.max(0, Math.min(1, fraction))
+  const eighths = Math.max(f > 0 ? 1 : 0, Math.round(f * width * 8))
   return '█'.repeat(Math.floor(eighths / 8)) + BLOCKS[eighths % 8]
 }
 

@@ -74,10 +74,4 @@ export function summarise(rows: UsageRow[], by: 'cpu' | 'mem'): UsageReport {
   }
 }
 
-/** A bar of `width` cells for `value` out of `max` (at least one cell for any value above zero). */
-export function bar(value: number, max: number, width = 20): string {
-  if (!(max > 0) || !(value > 0)) return ''
-  return '█'.repeat(Math.max(1, Math.round((value / max) * width)))
-}
-
 const round = (n: number): number => Math.round(n * 100) / 100

@@ -7,6 +7,8 @@ describe('bars', () => {
     expect(bar(1, 4)).toBe('████')
     expect(bar(0.5, 3)).toBe('█▌')
     expect(bar(0, 4)).toBe('')
+    // a value above zero is never invisible
+    expect(bar(0.001, 4)).toBe('▏')
     expect(bar(2, 2)).toBe('██')
   })
 

@@ -1,9 +1,10 @@
 import {ExitCode} from '../../../lib/errors.js'
+import {bar} from '../../../lib/format/bars.js'
 import {renderTable} from '../../../lib/format/table.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {expectFlag, monitorFlags} from '../../../lib/monitoring/options.js'
 import {requireAnswer, unreachableLine} from '../../../lib/monitoring/servers.js'
-import {bar, type UsageReport, usageReport} from '../../../lib/monitoring/usage.js'
+import {type UsageReport, usageReport} from '../../../lib/monitoring/usage.js'
 
 export type ServerReportCpuResult = UsageReport
 
@@ -20,7 +21,7 @@ export default class ServerReportCpu extends MonitorCommand<typeof ServerReportC
     const max = Math.max(0, ...report.servers.map((s) => s.cpu_percent ?? 0))
     const rows = report.servers.map((s) =>
       s.ok
-        ? [s.name, s.cluster ?? '', `${(s.cpu_percent ?? 0).toFixed(1)}%`, s.cores === undefined ? '' : `${s.cores}${s.gomaxprocs !== undefined && s.gomaxprocs !== s.cores ? ` (${s.gomaxprocs})` : ''}`, bar(s.cpu_percent ?? 0, max)]
+        ? [s.name, s.cluster ?? '', `${(s.cpu_percent ?? 0).toFixed(1)}%`, s.cores === undefined ? '' : `${s.cores}${s.gomaxprocs !== undefined && s.gomaxprocs !== s.cores ? ` (${s.gomaxprocs})` : ''}`, bar(max > 0 ? (s.cpu_percent ?? 0) / max : 0, 20)]
         : [s.name, '', 'DOWN', '', s.error ?? ''],
     )
     const {totals: t} = report

@@ -1,10 +1,11 @@
 import {ExitCode} from '../../../lib/errors.js'
+import {bar} from '../../../lib/format/bars.js'
 import {formatSize} from '../../../lib/format/size.js'
 import {renderTable} from '../../../lib/format/table.js'
 import {MonitorCommand} from '../../../lib/monitoring/command.js'
 import {expectFlag, monitorFlags} from '../../../lib/monitoring/options.js'
 import {requireAnswer, unreachableLine} from '../../../lib/monitoring/servers.js'
-import {bar, type UsageReport, usageReport} from '../../../lib/monitoring/usage.js'
+import {type UsageReport, usageReport} from '../../../lib/monitoring/usage.js'
 
 export type ServerReportMemResult = UsageReport
 
@@ -21,7 +22,7 @@ export default class ServerReportMem extends MonitorCommand<typeof ServerReportM
     const max = Math.max(0, ...report.servers.map((s) => s.mem_bytes ?? 0))
     const rows = report.servers.map((s) =>
       s.ok
-        ? [s.name, s.cluster ?? '', formatSize(s.mem_bytes), s.jetstream_memory_bytes === undefined ? '' : `${formatSize(s.jetstream_memory_bytes)} of ${formatSize(s.jetstream_memory_limit_bytes)}`, bar(s.mem_bytes ?? 0, max)]
+        ? [s.name, s.cluster ?? '', formatSize(s.mem_bytes), s.jetstream_memory_bytes === undefined ? '' : `${formatSize(s.jetstream_memory_bytes)} of ${formatSize(s.jetstream_memory_limit_bytes)}`, bar(max > 0 ? (s.mem_bytes ?? 0) / max : 0, 20)]
         : [s.name, '', 'DOWN', '', s.error ?? ''],
     )
     const {totals: t} = report
