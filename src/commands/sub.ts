@@ -54,6 +54,11 @@ come back after the ack wait). On one without, every message the server delivers
 --match-replies (core subscriptions) also listens on the inboxes (_INBOX.>, or the connection's inbox prefix) and shows
 each request together with its reply, as the reply arrives; requests still unanswered at the end are shown then. In
 --json the request's record carries "response": the reply's record, or null when none came.
+--graph draws messages per second live (a terminal); --graph --iterations N prints N samples instead, one line each, under
+--json NDJSON: {"subjects":[{"subject","messages","messages_per_sec"}],"time","total","total_per_sec","disconnected"}, the
+busiest subjects first; "disconnected": true marks a sample during which the connection was down (it reconnects as
+sub does; what was published meanwhile is not counted, and the live view draws a gap and says so). An end with the
+connection still down is exit 6.
 --report-subjects / --report-subscriptions count the messages instead of printing them, per subject / per
 subscription (the subject pattern subscribed to, or the consumer filter), busiest first (--report-top N: the first N),
 and print the counts when the run ends: tables, or under --json one last line on stdout,
@@ -308,8 +313,12 @@ stderr also carries "acknowledged", "consumer" and "stream" for --durable and "u
     const {flags} = this
     const json = this.jsonEnabled()
     const mode = graphMode('sub --graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
-    const sampler = new SubjectRateSampler(await this.nc(), subjects, flags.queue)
-    await (await this.nc()).flush()
+    // the batch form says on stderr when the connection drops and comes back; the live view says it in its subtitle
+    const note = mode === 'batch' ? (e: 'disconnect' | 'reconnect', server?: string) => this.note(json, e === 'disconnect' ? 'the connection to the server was lost: reconnecting; messages published until it is back are not counted' : `reconnected to ${server}; counting again`) : undefined
+    // a dropped connection is resumed, as a core `sub` resumes it
+    const nc = await this.nc({reconnect: true})
+    const sampler = new SubjectRateSampler(nc, subjects, flags.queue, note)
+    await nc.flush()
     try {
       await runGraph({
         interval: flags.interval,
@@ -321,6 +330,9 @@ stderr also carries "acknowledged", "consumer" and "stream" for --durable and "u
         view: (history) => subjectsView(history, `Subscription ${subjects.join(', ')}${flags.queue ? ` (queue ${flags.queue})` : ''}`),
         writeLine: (l) => this.writeLine(l),
       })
+      // as `sub --wait` does: an end while the connection is still down is the server's doing
+      if (sampler.down && !this.interrupt.signal.aborted)
+        throw connectionError('the connection to the server was down when the sampling ended: the last samples undercount', 'check the server, then run the command again')
     } finally {
       await sampler.close()
     }

@@ -2,11 +2,15 @@
  * `sub --graph`: messages per second per subject on core subscriptions. The subscriptions count what arrives by
  * subject (at most MAX_SUBJECTS distinct ones are told apart; the rest are counted as "other subjects"); one sample
  * reads and resets the counts. A sample carries the busiest subjects only, so its size stays bounded.
+ *
+ * The connection reconnects after a drop, as `sub` does: a sample during which it was down says so (`disconnected`),
+ * its rates are drawn as a gap rather than as a quiet zero, and what was published meanwhile is lost to the count.
  */
 import type {NatsConnection, Subscription} from '@nats-io/transport-node'
 
 import type {GraphFrame, GraphPanel, Sampler} from './types.js'
 
+import {connectionError} from '../errors.js'
 import {escapeControls} from '../format/escape.js'
 
 /** Distinct subjects told apart; a wildcard over many more subjects counts the rest together. */
@@ -17,6 +21,8 @@ export const OTHER = '(other subjects)'
 
 /** One NDJSON line of `sub --graph --iterations N --json`. */
 export interface SubjectGraphSample {
+  /** present (true) when the connection was down at some moment since the previous sample: the rates undercount */
+  disconnected?: true
   /** the busiest subjects since the previous sample, busiest first */
   subjects: Array<{messages: number; messages_per_sec: number; subject: string}>
   /** when the sample was taken, ISO 8601 */
@@ -27,13 +33,26 @@ export interface SubjectGraphSample {
   total_per_sec: number
 }
 
+/** What the sampler tells of its connection as it happens (for a warning line in the batch form). */
+export type ConnectionNote = (event: 'disconnect' | 'reconnect', server?: string) => void
+
 export class SubjectRateSampler implements Sampler<SubjectGraphSample> {
   private counts = new Map<string, number>()
+  /** the connection is down now */
+  private down_ = false
+  /** the connection was down at some moment since the previous sample */
+  private downInSample = false
   private last = performance.now()
   private readonly subs: Subscription[]
   private total = 0
 
-  constructor(nc: NatsConnection, subjects: string[], queue?: string) {
+  constructor(
+    private readonly nc: NatsConnection,
+    subjects: string[],
+    queue?: string,
+    onConnection?: ConnectionNote,
+  ) {
+    this.watch(onConnection).catch(() => {})
     this.subs = subjects.map((s) =>
       nc.subscribe(s, {
         callback: (err, msg) => {
@@ -47,11 +66,19 @@ export class SubjectRateSampler implements Sampler<SubjectGraphSample> {
     )
   }
 
+  /** the connection is down now (dropped, and not back yet) */
+  get down(): boolean {
+    return this.down_
+  }
+
   async close(): Promise<void> {
     for (const s of this.subs) s.unsubscribe()
   }
 
   async sample(): Promise<SubjectGraphSample> {
+    if (this.nc.isClosed()) throw connectionError('the connection to the server is closed: nothing more can be counted', 'check the server, then run the command again')
+    const disconnected = this.down_ || this.downInSample
+    this.downInSample = false
     const now = performance.now()
     const seconds = (now - this.last) / 1000
     this.last = now
@@ -67,6 +94,20 @@ export class SubjectRateSampler implements Sampler<SubjectGraphSample> {
       time: new Date().toISOString(),
       total: this.total,
       total_per_sec: rate(sum),
+      ...(disconnected ? {disconnected: true as const} : {}),
+    }
+  }
+
+  private async watch(onConnection?: ConnectionNote): Promise<void> {
+    for await (const st of this.nc.status()) {
+      if (st.type === 'disconnect') {
+        this.down_ = true
+        this.downInSample = true
+        onConnection?.('disconnect')
+      } else if (st.type === 'reconnect') {
+        this.down_ = false
+        onConnection?.('reconnect', st.server)
+      }
     }
   }
 }
@@ -75,16 +116,22 @@ export class SubjectRateSampler implements Sampler<SubjectGraphSample> {
 export function subjectsView(history: readonly SubjectGraphSample[], title = 'Subscription'): GraphFrame {
   const last = history.at(-1)
   const busiest = (last?.subjects ?? []).slice(0, 3).map((s) => s.subject)
+  // a sample taken while the connection was down is a gap, not a quiet zero
+  const rate = (s: SubjectGraphSample, n: null | number): null | number => (s.disconnected ? null : n)
   const panels: GraphPanel[] = [
-    {current: last?.total_per_sec ?? null, fromZero: true, title: 'All subjects', unit: 'count/s', values: history.map((s) => s.total_per_sec)},
+    {current: last ? rate(last, last.total_per_sec) : null, fromZero: true, title: 'All subjects', unit: 'count/s', values: history.map((s) => rate(s, s.total_per_sec))},
     ...busiest.map((subject): GraphPanel => {
-      const values = history.map((s) => s.subjects.find((x) => x.subject === subject)?.messages_per_sec ?? null)
+      const values = history.map((s) => rate(s, s.subjects.find((x) => x.subject === subject)?.messages_per_sec ?? null))
       return {current: values.at(-1) ?? null, fromZero: true, title: escapeControls(subject), unit: 'count/s', values}
     }),
   ]
   return {
     panels,
-    subtitle: last ? `${last.total.toLocaleString('en-US')} messages since the start, at ${last.time}` : 'waiting for the first sample…',
+    subtitle: last
+      ? last.disconnected
+        ? `connection lost, reconnecting: messages published meanwhile are not counted (${last.total.toLocaleString('en-US')} since the start, at ${last.time})`
+        : `${last.total.toLocaleString('en-US')} messages since the start, at ${last.time}`
+      : 'waiting for the first sample…',
     title,
   }
 }
