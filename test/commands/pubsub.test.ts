@@ -1,3 +1,4 @@
+import {connect} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {MessageRecord} from '../../src/lib/messages.js'
@@ -91,11 +92,19 @@ describe('templates and headers', () => {
   })
 
   it('--queue shares messages among subscribers; --wait ends an idle subscription', async () => {
-    // --wait counts from the start and from each message: long enough for a slow publisher start on a busy machine
+    // --wait counts from the start and from each message; the messages come from this process, at once, so that no
+    // process start-up on a busy machine can outlast it
     const a = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '4s', '--json', '-s', server.url])
     const b = spawnCli(['sub', 'q.x', '--queue', 'workers', '--wait', '4s', '--json', '-s', server.url])
-    await Promise.all([a.waitFor('listening', 'stderr'), b.waitFor('listening', 'stderr')])
-    await runCli(['pub', 'q.x', 'm{{Count}}', '--count', '200', '-s', server.url])
+    const nc = await connect({servers: server.url})
+    try {
+      await Promise.all([a.waitFor('listening', 'stderr'), b.waitFor('listening', 'stderr')])
+      for (let i = 1; i <= 200; i++) nc.publish('q.x', `m${i}`)
+      await nc.flush()
+    } finally {
+      await nc.close()
+    }
+
     const [ra, rb] = await Promise.all([a.done, b.done])
     expect(ra.code).toBe(0)
     expect(rb.code).toBe(0)
