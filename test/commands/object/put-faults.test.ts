@@ -1,3 +1,5 @@
+import {jetstream, jetstreamManager} from '@nats-io/jetstream'
+import {connect} from '@nats-io/transport-node'
 /**
  * object put when things go wrong (issue 12, item 3): a server killed mid-put, a put interrupted, and the chunks of
  * unfinished uploads purged on the failed run or by the next put/del/ls of the bucket, never those of a put still
@@ -152,16 +154,30 @@ describe('object put with the server frozen (SIGSTOP) mid-put', () => {
       expect(res.stderr).not.toMatch(/\n\s+at /)
 
       // What the put wrote while the server was frozen (chunks, and the purge it asked for on its way out) sits in
-      // the socket, and the server takes it after SIGCONT. The purge is answered by the API while earlier chunks may
-      // still wait in the stream's ingest queue, so some chunks can be stored after it. Wait until the server has
-      // taken everything: its newest message is older than the sweep's age limit (ls --timeout 5s) by its own clock.
+      // its socket, and the server takes it after SIGCONT; the stream's newest message may still be one from before
+      // the freeze, so its age says nothing yet. First the server has read all the put sent: its connection is gone.
+      await waitFor(async () => {
+        const c = (await (await fetch(`${server.monitorUrl}/connz`)).json()) as {num_connections: number}
+        return c.num_connections === 0 ? true : undefined
+      }, 30_000, "the server to read what the put sent and close its connection")
+      // Then every chunk read is stored: a message published now is stored after them (one ingest queue per stream);
+      // it is removed again at once. The purge is answered by the API, and may run before chunks still queued.
+      const nc = await connect({servers: server.url})
+      try {
+        const marker = await jetstream(nc).publish('$O.B.C.test-marker', 'x')
+        await (await jetstreamManager(nc)).streams.deleteMessage('OBJ_B', marker.seq, false)
+      } finally {
+        await nc.close()
+      }
+
+      // what was stored just now is younger than the sweep's age limit (ls --timeout 5s): wait until it is older
       await waitFor(
         async () => {
           const st = await streamState(server, 'OBJ_B')
           return st && Date.now() - Date.parse(st.last_ts) > 5500 ? st : undefined
         },
         30_000,
-        'the server to take what was sent before it froze',
+        'the newest chunk to be older than the sweep\'s age limit',
       )
       // Either the put's own purge removed everything (nothing left to sweep) or chunks stayed and the next listing
       // removes them, saying so: in both cases nothing of the failed put is left after it.
