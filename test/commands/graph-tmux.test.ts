@@ -141,3 +141,45 @@ describe('graph commands in a real terminal', () => {
     for (const t of ['CPU', 'Memory', 'Connections', 'Slow consumers', 'Messages in', 'Messages out', 'Bytes in', 'Bytes out']) expect(s).toContain(t)
   })
 })
+
+describe('a live graph and a server restart', () => {
+  let server: NatsServer
+  let cfg: string
+  beforeAll(async () => {
+    server = await startServer()
+    const nc = await connect({servers: server.url})
+    await (await jetstreamManager(nc)).streams.add({name: 'BACK', subjects: ['back.>']})
+    await nc.close()
+    cfg = mkdtempSync(join(tmpdir(), 'natsx-graph-'))
+  })
+  afterAll(async () => {
+    try {
+      tmux('kill-session', '-t', 'restart')
+    } catch {
+      // already gone
+    }
+
+    await server?.destroy()
+  })
+
+  it('stream graph says a sample failed while the server is down, and draws again once it is back', async () => {
+    const cmd = `env -u CI NO_COLOR=1 XDG_CONFIG_HOME=${cfg} ${process.execPath} ${BIN} stream graph BACK --server ${server.url} --interval 0.5; echo "EXIT=$?"; sleep 60`
+    tmux('new-session', '-d', '-s', 'restart', '-x', '120', '-y', '40', cmd)
+    await until('restart', (x) => /^Stream BACK /m.test(x) && /Messages 0\b/.test(x), 'the first frame')
+    process.kill(server.pid!, 'SIGKILL')
+    await until('restart', (x) => x.includes('sample failed'), 'a failed sample on screen')
+    // the same server again, on its ports and with its store
+    await server.start()
+    const nc = await connect({servers: server.url})
+    try {
+      await jetstream(nc).publish('back.one', 'x')
+    } finally {
+      await nc.close()
+    }
+
+    const s = await until('restart', (x) => /Messages 1\b/.test(x) && !x.includes('sample failed'), 'the graph to draw again after the restart', 40_000)
+    expect(s).not.toContain('EXIT=')
+    tmux('send-keys', '-t', 'restart', 'q')
+    expect(await until('restart', (x) => x.includes('EXIT='), 'q to end it')).toMatch(/EXIT=0\b/)
+  })
+})

@@ -14,7 +14,7 @@ export default class ConsumerGraph extends BaseCommand<typeof ConsumerGraph> {
     stream: Args.string({description: 'stream name', required: true}),
     name: Args.string({description: 'consumer name', required: true}),
   }
-  static description = `Live charts of one consumer, redrawn at the terminal's size every --interval: delivered and acknowledged per second, outstanding acks, pending and redelivered messages. Keys: q quit (exit 0), Ctrl-C (exit 130).
+  static description = `Live charts of one consumer, redrawn at the terminal's size every --interval: delivered and acknowledged per second, outstanding acks, pending and redelivered messages. Keys: q quit (exit 0), Ctrl-C (exit 130). A lost connection is resumed: while the server is away the title says the sample failed, and the charts go on once it is back.
 Delivered per second is the growth of the delivered consumer sequence, acknowledged per second that of the ack floor, over the server's clock. Without a terminal, or with --json, use the batch form: --iterations N prints N samples after a priming one, as NDJSON under --json, one object a line: {stream, consumer, time, delivered, acked, delivered_per_sec, acked_per_sec, outstanding_acks, pending, redelivered, waiting}.`
   static examples = [
     '<%= config.bin %> consumer graph ORDERS worker',
@@ -31,6 +31,8 @@ Delivered per second is the growth of the delivered consumer sequence, acknowled
     validateName(args.name, 'consumer')
     const json = this.jsonEnabled()
     const mode = graphMode('consumer graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
+    // the live view outlives a server restart: the connection is resumed, and samples fail (said on screen) meanwhile
+    if (mode === 'live') await this.nc({reconnect: true})
     await runGraph({
       interval: flags.interval,
       iterations: flags.iterations,

@@ -12,7 +12,7 @@ export default class ServerGraph extends MonitorCommand<typeof ServerGraph> {
   static args = {
     server: Args.string({description: 'server name or id (or monitoring URL); the first server that answers when omitted'}),
   }
-  static description = `Live charts of one server from its varz, redrawn at the terminal's size every --interval: CPU, memory, connections, slow consumers, and messages and bytes in and out per second. Keys: q quit (exit 0), Ctrl-C (exit 130).
+  static description = `Live charts of one server from its varz, redrawn at the terminal's size every --interval: CPU, memory, connections, slow consumers, and messages and bytes in and out per second. Keys: q quit (exit 0), Ctrl-C (exit 130). A lost connection is resumed: while the server is away the title says the sample failed, and the charts go on once it is back.
 Rates come from varz's counters over the server's own clock. --monitor reads HTTP; otherwise the system account is asked over NATS. Without a terminal, or with --json, use the batch form: --iterations N prints N samples after a priming one, as NDJSON under --json, one object a line: {server, server_id, time, cpu, mem, connections, slow_consumers, in_msgs, out_msgs, in_bytes, out_bytes, in_msgs_per_sec, out_msgs_per_sec, in_bytes_per_sec, out_bytes_per_sec}.`
   static examples = [
     '<%= config.bin %> server graph n1 --context sys',
@@ -30,6 +30,8 @@ Rates come from varz's counters over the server's own clock. --monitor reads HTT
     const json = this.jsonEnabled()
     this.transportChoice()
     const mode = graphMode('server graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
+    // the live view outlives a server restart: the connection is resumed, and samples fail (said on screen) meanwhile
+    this.reconnects = mode === 'live'
     await runGraph({
       interval: flags.interval,
       iterations: flags.iterations,

@@ -13,7 +13,7 @@ export default class StreamGraph extends BaseCommand<typeof StreamGraph> {
   static args = {
     name: Args.string({description: 'stream name', required: true}),
   }
-  static description = `Live charts of one stream, redrawn at the terminal's size every --interval: messages stored per second, messages, bytes and consumers. Keys: q quit (exit 0), Ctrl-C (exit 130).
+  static description = `Live charts of one stream, redrawn at the terminal's size every --interval: messages stored per second, messages, bytes and consumers. Keys: q quit (exit 0), Ctrl-C (exit 130). A lost connection is resumed: while the server is away the title says the sample failed, and the charts go on once it is back.
 The rate is the growth of the last sequence over the server's clock. Without a terminal, or with --json, use the batch form: --iterations N prints N samples after a priming one, as NDJSON under --json, one object a line: {stream, time, messages, bytes, consumers, first_seq, last_seq, messages_per_sec}.`
   static examples = [
     '<%= config.bin %> stream graph ORDERS',
@@ -30,6 +30,8 @@ The rate is the growth of the last sequence over the server's clock. Without a t
     validateName(args.name, 'stream')
     const json = this.jsonEnabled()
     const mode = graphMode('stream graph', {iterations: flags.iterations, json, tty: Boolean(process.stdout.isTTY && process.stdin.isTTY)})
+    // the live view outlives a server restart: the connection is resumed, and samples fail (said on screen) meanwhile
+    if (mode === 'live') await this.nc({reconnect: true})
     await runGraph({
       interval: flags.interval,
       iterations: flags.iterations,

@@ -11,6 +11,8 @@ import {usageError} from '../errors.js'
 import {chooseTransport, openTransport} from './options.js'
 
 export abstract class MonitorCommand<T extends typeof Command> extends BaseCommand<T> {
+  /** a NATS connection (the system account transport) resumes after a drop: set by live views before transport() */
+  protected reconnects = false
   private _transport?: MonitorTransport
 
   override async finally(error: Error | undefined): Promise<void> {
@@ -21,7 +23,7 @@ export abstract class MonitorCommand<T extends typeof Command> extends BaseComma
   protected async transport(): Promise<MonitorTransport> {
     if (this._transport) return this._transport
     const choice = this.transportChoice()
-    this._transport = await openTransport(choice, await this.connectionSettings(), () => this.nc())
+    this._transport = await openTransport(choice, await this.connectionSettings(), () => this.nc({reconnect: this.reconnects}))
     return this._transport
   }
 
