@@ -35,11 +35,14 @@ export class Ring {
     return r
   }
 
-  /** every slot, oldest first: slots not yet written are NaN, so the newest value is always last */
-  values(): Float64Array {
-    const out = new Float64Array(this.buf.length)
-    out.set(this.buf.subarray(this.next))
-    out.set(this.buf.subarray(0, this.next), this.buf.length - this.next)
+  /**
+   * every slot, oldest first: slots not yet written are NaN, so the newest value is always last. A plain array: a
+   * short-lived copy for one frame stays on the JS heap (a typed array this size would allocate memory outside it).
+   */
+  values(): number[] {
+    const n = this.buf.length
+    const out: number[] = Array.from({length: n})
+    for (let i = 0; i < n; i++) out[i] = this.buf[(this.next + i) % n]
     return out
   }
 }
@@ -131,12 +134,12 @@ export class RateHistory {
   }
 
   /** a connection's in + out msgs/s, oldest first (NaN: no rate for that poll) */
-  connection(key: string): Float64Array | undefined {
+  connection(key: string): number[] | undefined {
     return this.conns.get(key)?.total.values()
   }
 
   /** a server's in and out msgs/s, oldest first */
-  server(target: string): undefined | {in: Float64Array; out: Float64Array} {
+  server(target: string): undefined | {in: number[]; out: number[]} {
     const s = this.servers.get(target)
     return s ? {in: s.in.values(), out: s.out.values()} : undefined
   }

@@ -11,7 +11,7 @@ const snap = (servers: ServerRow[], connections: ConnRow[], interval_ms = 1000):
   servers,
 })
 const rates = (inMsgs: number, outMsgs: number) => ({in_bytes: 0, in_msgs: inMsgs, out_bytes: 0, out_msgs: outMsgs})
-const list = (a: Float64Array | undefined): number[] => [...(a ?? [])]
+const list = (a: number[] | undefined): number[] => [...(a ?? [])]
 
 describe('Ring', () => {
   it('keeps the last `capacity` values, oldest first, not-yet-written slots NaN', () => {
