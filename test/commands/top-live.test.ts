@@ -143,6 +143,26 @@ describe('top live in a terminal (120×40): subscriptions, detail, closed pane, 
     await until((x) => /^SERVER +CID/m.test(x) && /subber /.test(x) && !/leaver /.test(x), 'back to the open connections')
   })
 
+  it('draws live traffic as sparklines: in the server line, and per connection once t is pressed', async () => {
+    // traffic while the view polls: quiet publishes, subber receives (telemetry.>)
+    const traffic = setInterval(() => c.quiet.publish('telemetry.live', 'x'), 10)
+    try {
+      const header = (x: string): string => x.split('\n').find((l) => /^. \S+ .* in [\d.]+K? msg\/s/.test(l)) ?? ''
+      let s = await until((x) => /[▂▃▄▅▆▇█]/.test(header(x)), 'a sparkline of the traffic in the server line')
+      // the in and out sparklines, a minute in 12 cells each, after their rates
+      expect(header(s)).toMatch(/ in [\d.]+K? msg\/s \S+\/s +[ ▁▂▃▄▅▆▇█]{12} {2}out [\d.]+K? msg\/s \S+\/s +[ ▁▂▃▄▅▆▇█]{12} {2}conns /)
+      keys('t')
+      s = await until(
+        (x) => /MSG\/S OUT MSG\/S IN\+OUT/.test(x) && ['subber', 'quiet'].every((n) => rows(x, server).some((l) => l.includes(` ${n} `) && /[▂▃▄▅▆▇█]/.test(l))),
+        'the sparklines of subber and quiet in the t column',
+      )
+      keys('t')
+      await until((x) => !x.includes('MSG/S IN+OUT') && /^SERVER +CID/m.test(x), 'the column off again')
+    } finally {
+      clearInterval(traffic)
+    }
+  })
+
   it('d shows the reverse-DNS name of each client address and turns it off again', async () => {
     const name = await loopbackName()
     keys('d')
@@ -153,7 +173,7 @@ describe('top live in a terminal (120×40): subscriptions, detail, closed pane, 
     s = await until((x) => !x.includes(' — names') && rows(x, server).some((l) => l.includes(' subber ') && l.includes(' 127.0.0.1:')), 'names off')
     keys('?')
     s = await until((x) => x.includes('natsx top keys'), 'help')
-    for (const k of ['Enter ', 'c ', 'd ', '↑ ↓ ']) expect(s).toMatch(new RegExp(`│ +${k}`))
+    for (const k of ['Enter ', 'c ', 'd ', 't ', '↑ ↓ ']) expect(s).toMatch(new RegExp(`│ +${k}`))
     keys('Escape')
     await until((x) => !x.includes('natsx top keys'), 'help closed')
     keys('q')

@@ -7,6 +7,7 @@ import type {ConnRow, ServerRow} from './feed.js'
 
 import {formatDuration} from '../format/duration.js'
 import {formatSize} from '../format/size.js'
+import {sparkline} from '../format/sparkline.js'
 import {fitWidth, padWidth} from '../format/width.js'
 
 export interface Column<R> {
@@ -250,23 +251,61 @@ export function renderHead<R>(columns: ReadonlyArray<Column<R>>, sortKey?: strin
     .join(' ')
 }
 
-/** One header line per server. */
-export function serverLine(s: ServerRow, raw: boolean): string {
+/** A sparkline's cells: a minute in 12 characters (5 s a cell at a 1 s interval). */
+export const TREND_CELLS = 12
+
+/** The last minute of a series (oldest first, NaN for gaps) as a sparkline of TREND_CELLS, blank without history. */
+export function trendText(values: ArrayLike<number> | undefined): string {
+  return values ? sparkline(values, TREND_CELLS).padStart(TREND_CELLS) : ' '.repeat(TREND_CELLS)
+}
+
+/** The live view's sparklines of one server: the last minute of its in and out msgs/s. */
+export interface ServerTrend {
+  in: string
+  out: string
+}
+
+/**
+ * One header line per server. With `trend` (the live view) each direction's sparkline follows its rates, and the
+ * fields are in the order that keeps the most on screen when the line is cut: the rates and their sparklines, the
+ * connections, subscriptions and slow consumers, then cpu, memory, uptime and the cluster's name.
+ */
+export function serverLine(s: ServerRow, raw: boolean, trend?: ServerTrend): string {
   const r = s.rates
-  const parts = [
-    padWidth(s.name, 10),
-    s.api_level ? `v${s.version} api ${s.api_level}` : `v${s.version}`,
-    s.cluster ? `cluster ${s.cluster}` : 'no cluster',
-    `up ${dur(s.uptime_ms)}`,
-    `cpu ${s.cpu.toFixed(1)}%`,
-    `mem ${formatSize(s.mem)}`,
+  const name = padWidth(s.name, 10)
+  const version = s.api_level ? `v${s.version} api ${s.api_level}` : `v${s.version}`
+  const cluster = s.cluster ? `cluster ${s.cluster}` : 'no cluster'
+  const up = `up ${dur(s.uptime_ms)}`
+  const cpu = `cpu ${s.cpu.toFixed(1)}%`
+  const mem = `mem ${formatSize(s.mem)}`
+  const counts = [
     `conns ${num(s.connections, raw)}`,
     `subs ${num(s.subscriptions, raw)}`,
     `slow ${s.slow_consumers}${s.slow_consumers_delta > 0 ? ` (+${s.slow_consumers_delta})` : ''}`,
-    `in ${formatRate(r?.in_msgs, raw)} msg/s ${formatBytesRate(r?.in_bytes, raw)}/s`,
-    `out ${formatRate(r?.out_msgs, raw)} msg/s ${formatBytesRate(r?.out_bytes, raw)}/s`,
   ]
-  return parts.join('  ')
+  const inPart = `in ${formatRate(r?.in_msgs, raw)} msg/s ${formatBytesRate(r?.in_bytes, raw)}/s`
+  const outPart = `out ${formatRate(r?.out_msgs, raw)} msg/s ${formatBytesRate(r?.out_bytes, raw)}/s`
+  if (!trend) return [name, version, cluster, up, cpu, mem, ...counts, inPart, outPart].join('  ')
+  // the rate texts padded (to their usual widest, "in 98.8K msg/s 117.7MiB/s") so that the sparklines of every server line up
+  const rates = [`${inPart.padEnd(26)} ${trend.in}`, `${outPart.padEnd(27)} ${trend.out}`]
+  return [name, version, ...rates, ...counts, cpu, mem, up, cluster].join('  ')
+}
+
+/**
+ * The connection column that `t` turns on: the last minute of the connection's messages per second, in and out added
+ * (what the client publishes plus what is delivered to it, so publishers and subscribers both show their activity).
+ * Not a sort key; placed after MSG/S OUT, the rates it draws.
+ */
+export function trendColumn(trend: (row: ConnRow) => string): Column<ConnRow> {
+  return {align: 'right', key: 'trend', label: 'MSG/S IN+OUT', text: (r) => trend(r), value: () => 0, width: TREND_CELLS}
+}
+
+/** `columns` with the trend column after MSG/S OUT (or at the end). */
+export function withTrend(columns: ReadonlyArray<Column<ConnRow>>, trend: (row: ConnRow) => string): Array<Column<ConnRow>> {
+  const at = columns.findIndex((c) => c.key === 'out_msgs_rate')
+  const out = [...columns]
+  out.splice(at === -1 ? out.length : at + 1, 0, trendColumn(trend))
+  return out
 }
 
 /** "rows 1–20 of 153" */

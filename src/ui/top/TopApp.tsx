@@ -1,8 +1,9 @@
 /**
  * The stateful container of the top view: it subscribes to an injected source of snapshots, keeps the view state
- * (sort, reverse, filter, scroll, selection, pause, units, pane, help, detail) and hands plain data to the display
- * components. What it needs beyond snapshots (one connection in detail, closed connections, reverse-DNS names) it asks
- * of the injected controls; it does no I/O of its own.
+ * (sort, reverse, filter, scroll, selection, pause, units, pane, help, detail), keeps the last minute of rates for the
+ * sparklines (a bounded RateHistory, fed by each snapshot) and hands plain data to the display components. What it
+ * needs beyond snapshots (one connection in detail, closed connections, reverse-DNS names) it asks of the injected
+ * controls; it does no I/O of its own.
  */
 import chalk from 'chalk'
 import {Box, type Key, Text, useApp, useInput, useStdout} from 'ink'
@@ -11,6 +12,7 @@ import {useEffect, useMemo, useRef, useState} from 'react'
 import type {ConnDetail, ConnRow, TopSnapshot} from '../../lib/monitoring/feed.js'
 import type {TopControls, TopSource} from '../../lib/monitoring/source.js'
 
+import {connKey, RateHistory} from '../../lib/monitoring/history.js'
 import {
   CLOSED_PER_SERVER,
   columnBlocks,
@@ -19,7 +21,10 @@ import {
   fitColumns,
   renderHead,
   rowsLabel,
+  type ServerTrend,
   sortConnections,
+  trendText,
+  withTrend,
 } from '../../lib/monitoring/view.js'
 import {
   ClosedPane,
@@ -41,6 +46,8 @@ export interface TopViewOptions {
   raw: boolean
   reverse: boolean
   sort: string
+  /** the connections' sparkline column from the start (key t toggles) */
+  trend?: boolean
 }
 
 export interface TopAppProps {
@@ -91,17 +98,27 @@ export function TopApp(props: Readonly<TopAppProps>) {
   const [cursor, setCursor] = useState<{index: number; key?: string}>({index: 0})
   const [detailOf, setDetailOf] = useState<ConnRow | undefined>()
   const [detail, setDetail] = useState<ConnDetail | undefined>()
+  const [trend, setTrend] = useState(Boolean(props.initial.trend))
+  // the sparklines' last minute, fed by every snapshot as it arrives (paused too); a pause draws a copy of it
+  const history = useRef<RateHistory>(undefined)
+  history.current ??= new RateHistory()
+  const frozenHistory = useRef<RateHistory>(undefined)
 
   useEffect(
     () =>
       props.source.subscribe((snap, err) => {
-        if (snap) setLive(snap)
+        if (snap) {
+          history.current!.add(snap)
+          setLive(snap)
+        }
+
         setError(err ? err.message : undefined)
       }),
     [props.source],
   )
 
   const snap = paused ? frozen : live
+  const shownHistory = (paused ? frozenHistory.current : undefined) ?? history.current
   const servers = snap?.servers ?? []
   const conns = useMemo(
     () => sortConnections(filterConnections(snap?.connections ?? [], filter), sort, reverse),
@@ -160,6 +177,12 @@ export function TopApp(props: Readonly<TopAppProps>) {
     setOffset(top)
   }
 
+  const togglePause = () => {
+    setFrozen(latest.current.live)
+    frozenHistory.current = history.current!.clone()
+    setPaused((p) => !p)
+  }
+
   const closeDetail = () => {
     mode.current.detail = false
     setDetailOf(undefined)
@@ -186,10 +209,7 @@ export function TopApp(props: Readonly<TopAppProps>) {
       else if (input === '?' || input === 'h') {
         mode.current.help = true
         setHelp(true)
-      } else if (input === 'p' || input === ' ') {
-        setFrozen(latest.current.live)
-        setPaused((p) => !p)
-      }
+      } else if (input === 'p' || input === ' ') togglePause()
 
       return
     }
@@ -241,14 +261,17 @@ export function TopApp(props: Readonly<TopAppProps>) {
         break
       }
 
+      case 't': {
+        setTrend((on) => !on)
+        break
+      }
+
       default: {
         if (input === '>' || input === 's' || key.rightArrow) setSort(nextSort(1))
         else if (input === '<' || key.leftArrow) setSort(nextSort(-1))
         else if (input === 'b') setRaw((r) => !r)
-        else if (input === 'p' || input === ' ') {
-          setFrozen(latest.current.live)
-          setPaused((p) => !p)
-        } else if (key.return && latest.current.pane === 'connections') {
+        else if (input === 'p' || input === ' ') togglePause()
+        else if (key.return && latest.current.pane === 'connections') {
           const row = latest.current.conns[latest.current.sel]
           if (row) {
             mode.current.detail = true
@@ -270,7 +293,16 @@ export function TopApp(props: Readonly<TopAppProps>) {
   }
 
   const up = servers.filter((s) => s.up).length
-  const cols = fitColumns(CONN_COLUMNS, columns)
+  const cols = fitColumns(
+    trend ? withTrend(CONN_COLUMNS, (r) => trendText(shownHistory.connection(connKey(r)))) : CONN_COLUMNS,
+    columns,
+  )
+  const trends = new Map<string, ServerTrend>()
+  for (const s of servers) {
+    const h = shownHistory.server(s.target)
+    trends.set(s.target, {in: trendText(h?.in), out: trendText(h?.out)})
+  }
+
   const visible = conns.slice(first, first + pageSize)
   // only the rows on screen are formatted; a stale row (its server is down) is dimmed
   const blocks = columnBlocks(cols, visible, raw, (r, text) =>
@@ -289,7 +321,7 @@ export function TopApp(props: Readonly<TopAppProps>) {
         {error ? <Text color="red"> poll failed: {error}</Text> : null}
       </Text>
       {snap ? (
-        <ServerHeader raw={raw} servers={servers} width={columns} />
+        <ServerHeader raw={raw} servers={servers} trends={trends} width={columns} />
       ) : (
         <Text dimColor>waiting for the first poll…</Text>
       )}
@@ -363,10 +395,6 @@ export function TopApp(props: Readonly<TopAppProps>) {
       )}
     </Box>
   )
-}
-
-function connKey(r: ConnRow): string {
-  return `${r.server_id}:${r.cid}`
 }
 
 /** Without controls (a fake feed), the detail shows the row as it was polled. */

@@ -18,17 +18,25 @@ import type {GatewayRow} from '../../lib/monitoring/gateways.js'
 import {formatDuration} from '../../lib/format/duration.js'
 import {formatSize} from '../../lib/format/size.js'
 import {cutWidth, padWidth} from '../../lib/format/width.js'
-import {address, cell, formatCompact, formatRate, serverLine} from '../../lib/monitoring/view.js'
+import {address, cell, formatCompact, formatRate, serverLine, type ServerTrend} from '../../lib/monitoring/view.js'
 
 const cut = (s: string, width: number): string => cutWidth(s, width, '…')
 
-export function ServerHeader(props: Readonly<{raw: boolean; servers: readonly ServerRow[]; width: number}>) {
+export function ServerHeader(
+  props: Readonly<{
+    raw: boolean
+    servers: readonly ServerRow[]
+    /** each server's sparklines (the last minute of in and out msgs/s), by target */
+    trends?: ReadonlyMap<string, ServerTrend>
+    width: number
+  }>,
+) {
   return (
     <Box flexDirection="column">
       {props.servers.map((s) =>
         s.up ? (
           <Text key={s.target} wrap="truncate">
-            <Text color="green">●</Text> {cut(serverLine(s, props.raw), props.width - 2)}
+            <Text color="green">●</Text> {cut(serverLine(s, props.raw, props.trends?.get(s.target)), props.width - 2)}
             {s.slow_consumers_delta > 0 ? (
               <Text bold color="red">
                 {' '}
@@ -38,7 +46,7 @@ export function ServerHeader(props: Readonly<{raw: boolean; servers: readonly Se
           </Text>
         ) : (
           <Text dimColor key={s.target} wrap="truncate">
-            <Text color="red">✖</Text> {cut(`${serverLine(s, props.raw)}`, Math.max(10, props.width - 40))}{' '}
+            <Text color="red">✖</Text> {cut(serverLine(s, props.raw, props.trends?.get(s.target)), Math.max(10, props.width - 40))}{' '}
             <Text color="red">DOWN: {s.error ?? 'no answer'}</Text>
           </Text>
         ),
@@ -243,6 +251,7 @@ export const HELP_LINES = [
   '  d            reverse-DNS names for client addresses (looked up in the background)',
   '  p, space     pause (freeze the screen; polling goes on)',
   '  b            raw numbers / human units',
+  '  t            trend column: each connection\'s msgs/s (in + out) over the last minute',
 ]
 
 export function HelpOverlay(props: Readonly<{width: number}>) {
