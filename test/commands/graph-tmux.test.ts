@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {colourCodes} from '../helpers/ansi.js'
 import {BIN} from '../helpers/cli.js'
 import {type NatsServer, startServer, waitFor} from '../helpers/servers.js'
 import {startTraffic, type Traffic} from '../helpers/traffic.js'
@@ -181,5 +182,41 @@ describe('a live graph and a server restart', () => {
     expect(s).not.toContain('EXIT=')
     tmux('send-keys', '-t', 'restart', 'q')
     expect(await until('restart', (x) => x.includes('EXIT='), 'q to end it')).toMatch(/EXIT=0\b/)
+  })
+})
+
+describe('NO_COLOR in a live view', () => {
+  let server: NatsServer
+  beforeAll(async () => {
+    server = await startServer()
+    const nc = await connect({servers: server.url})
+    await (await jetstreamManager(nc)).streams.add({name: 'HUE', subjects: ['hue.>']})
+    await nc.close()
+  })
+  afterAll(async () => {
+    for (const name of ['hue-on', 'hue-off'])
+      try {
+        tmux('kill-session', '-t', name)
+      } catch {
+        // already gone
+      }
+
+    await server?.destroy()
+  })
+
+  it('draws no colour with NO_COLOR set, and colour without it', async () => {
+    const run = (name: string, env: string): void => {
+      const cmd = `env -u CI ${env} TERM=xterm-256color ${process.execPath} ${BIN} stream graph HUE --server ${server.url} --interval 0.5; sleep 60`
+      tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', cmd)
+    }
+
+    run('hue-on', '-u NO_COLOR')
+    run('hue-off', 'NO_COLOR=1')
+    for (const name of ['hue-on', 'hue-off']) await until(name, (x) => /^Stream HUE /m.test(x) && /┤/.test(x), `the first frame in ${name}`)
+    const withEscapes = (name: string): string => tmux('capture-pane', '-p', '-e', '-t', name)
+    expect(colourCodes(withEscapes('hue-on')).length).toBeGreaterThan(0)
+    expect(colourCodes(withEscapes('hue-off'))).toEqual([])
+    // bold is not a colour: the title stays bold
+    expect(withEscapes('hue-off')).toMatch(/\u001B\[1m/)
   })
 })

@@ -6,6 +6,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {colourCodes} from '../helpers/ansi.js'
 import {BIN} from '../helpers/cli.js'
 import {type Cluster, serverFacts, type ServerFacts, startCluster, waitFor} from '../helpers/servers.js'
 import {startTraffic, type Traffic} from '../helpers/traffic.js'
@@ -56,6 +57,8 @@ describe('top in a real terminal', () => {
   it('shows the three servers with rates, a stopped node down and back, and q exits cleanly', async () => {
     // every server with a non-zero inbound rate, and the connections table
     let s = await until((x) => ['n1', 'n2', 'n3'].every((n) => /in [1-9][\d.]*K? msg\/s/.test(serverLine(x, n))) && x.includes('3/3 servers up'), 'three servers with rates')
+    // NO_COLOR is set: no colour anywhere on the screen (bold and inverse are not colours)
+    expect(colourCodes(tmux('capture-pane', '-p', '-e', '-t', 'top'))).toEqual([])
     // each server's version, and its JetStream API level where it has one (2.11+)
     const version = facts.apiLevel ? `v${facts.version} api ${facts.apiLevel} ` : `v${facts.version} `
     for (const n of ['n1', 'n2', 'n3']) expect(serverLine(s, n)).toContain(version)

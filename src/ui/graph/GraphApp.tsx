@@ -9,6 +9,7 @@ import {useEffect, useState} from 'react'
 import type {GraphSource} from '../../lib/graph/source.js'
 import type {GraphView} from '../../lib/graph/types.js'
 
+import {hue} from '../color.js'
 import {graphLayout} from './layout.js'
 import {Panel} from './Panel.js'
 
@@ -73,11 +74,11 @@ export function GraphApp<S>(props: Readonly<GraphAppProps<S>>) {
   return (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate">
-        <Text bold color="cyan">
+        <Text bold color={hue('cyan')}>
           {frame.title}
         </Text>
         <Text dimColor> every {props.every} — q quit</Text>
-        {error ? <Text color="red"> sample failed: {error}</Text> : null}
+        {error ? <Text color={hue('red')}> sample failed: {error}</Text> : null}
       </Text>
       <Text dimColor wrap="truncate">
         {frame.subtitle}

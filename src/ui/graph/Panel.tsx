@@ -4,6 +4,7 @@ import {Box, Text} from 'ink'
 import type {GraphPanel} from '../../lib/graph/types.js'
 
 import {currentLabel} from '../../lib/graph/format.js'
+import {hue} from '../color.js'
 import {Chart} from './Chart.js'
 
 export interface PanelProps {
@@ -19,7 +20,7 @@ export function Panel({chartHeight, panel, width}: Readonly<PanelProps>) {
       <Text wrap="truncate">
         <Text bold>{panel.title}</Text> {currentLabel(panel.current, panel.unit)}
       </Text>
-      <Chart color="cyan" fromZero={panel.fromZero} height={chartHeight} unit={panel.unit} values={panel.values} width={width} />
+      <Chart color={hue('cyan')} fromZero={panel.fromZero} height={chartHeight} unit={panel.unit} values={panel.values} width={width} />
     </Box>
   )
 }

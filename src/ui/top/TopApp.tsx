@@ -26,6 +26,7 @@ import {
   trendText,
   withTrend,
 } from '../../lib/monitoring/view.js'
+import {hue} from '../color.js'
 import {
   ClosedPane,
   ConnectionDetail,
@@ -315,10 +316,10 @@ export function TopApp(props: Readonly<TopAppProps>) {
   return (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate">
-        <Text bold color="cyan">
+        <Text bold color={hue('cyan')}>
           {title}
         </Text>
-        {error ? <Text color="red"> poll failed: {error}</Text> : null}
+        {error ? <Text color={hue('red')}> poll failed: {error}</Text> : null}
       </Text>
       {snap ? (
         <ServerHeader raw={raw} servers={servers} trends={trends} width={columns} />
@@ -346,7 +347,7 @@ export function TopApp(props: Readonly<TopAppProps>) {
             <Text bold>Connections</Text>{' '}
             {rowsLabel(visible.length > 0 ? first + 1 : 0, first + visible.length, conns.length)}
             {filter || editing ? (
-              <Text color="yellow">
+              <Text color={hue('yellow')}>
                 {' '}
                 filter: {filter}
                 {editing ? '▏' : ''}

@@ -19,6 +19,7 @@ import {formatDuration} from '../../lib/format/duration.js'
 import {formatSize} from '../../lib/format/size.js'
 import {cutWidth, padWidth} from '../../lib/format/width.js'
 import {address, cell, formatCompact, formatRate, serverLine, type ServerTrend} from '../../lib/monitoring/view.js'
+import {hue} from '../color.js'
 
 const cut = (s: string, width: number): string => cutWidth(s, width, '…')
 
@@ -36,9 +37,9 @@ export function ServerHeader(
       {props.servers.map((s) =>
         s.up ? (
           <Text key={s.target} wrap="truncate">
-            <Text color="green">●</Text> {cut(serverLine(s, props.raw, props.trends?.get(s.target)), props.width - 2)}
+            <Text color={hue('green')}>●</Text> {cut(serverLine(s, props.raw, props.trends?.get(s.target)), props.width - 2)}
             {s.slow_consumers_delta > 0 ? (
-              <Text bold color="red">
+              <Text bold color={hue('red')}>
                 {' '}
                 SLOW +{s.slow_consumers_delta}
               </Text>
@@ -46,8 +47,8 @@ export function ServerHeader(
           </Text>
         ) : (
           <Text dimColor key={s.target} wrap="truncate">
-            <Text color="red">✖</Text> {cut(serverLine(s, props.raw, props.trends?.get(s.target)), Math.max(10, props.width - 40))}{' '}
-            <Text color="red">DOWN: {s.error ?? 'no answer'}</Text>
+            <Text color={hue('red')}>✖</Text> {cut(serverLine(s, props.raw, props.trends?.get(s.target)), Math.max(10, props.width - 40))}{' '}
+            <Text color={hue('red')}>DOWN: {s.error ?? 'no answer'}</Text>
           </Text>
         ),
       )}
@@ -100,7 +101,7 @@ export function JetStreamPane(
   const half = Math.max(3, Math.floor(props.height / 2) - 2)
   return (
     <Box flexDirection="column">
-      <Text bold color="cyan">
+      <Text bold color={hue('cyan')}>
         Streams ({props.streams.length})
       </Text>
       <Table
@@ -121,7 +122,7 @@ export function JetStreamPane(
         width={props.width}
         widths={[16, 8, 8, 10, 8, 5, 8, 20]}
       />
-      <Text bold color="cyan">
+      <Text bold color={hue('cyan')}>
         Consumers ({props.consumers.length})
       </Text>
       <Table
@@ -155,7 +156,7 @@ export function RoutesPane(
   const n = (v: number): string => (props.raw ? String(v) : formatCompact(v))
   return (
     <Box flexDirection="column">
-      <Text bold color="cyan">
+      <Text bold color={hue('cyan')}>
         Routes ({props.routes.length})
       </Text>
       <Table
@@ -175,7 +176,7 @@ export function RoutesPane(
         width={props.width}
         widths={[10, 10, 4, 21, 8, 9, 9, 9, 9]}
       />
-      <Text bold color="cyan">
+      <Text bold color={hue('cyan')}>
         Leafnodes ({props.leafs.length})
       </Text>
       <Table
@@ -194,7 +195,7 @@ export function RoutesPane(
         width={props.width}
         widths={[10, 10, 10, 21, 8, 9, 9, 6]}
       />
-      <Text bold color="cyan">
+      <Text bold color={hue('cyan')}>
         Gateways ({props.gateways.length})
       </Text>
       <Table
@@ -220,7 +221,7 @@ export function RoutesPane(
 export function HealthPane(props: Readonly<{health: readonly HealthRow[]; width: number}>) {
   return (
     <Box flexDirection="column">
-      <Text bold color="cyan">
+      <Text bold color={hue('cyan')}>
         Health
       </Text>
       {props.health.length === 0 ? <Text dimColor>(waiting)</Text> : null}
@@ -321,12 +322,12 @@ export function ConnectionDetail(
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold color="cyan">
+        <Text bold color={hue('cyan')}>
           Connection {server} cid {cid ?? '?'}
           {name ? ` ${name}` : ''}
         </Text>
         {d?.closed ? (
-          <Text bold color="red">
+          <Text bold color={hue('red')}>
             {' '}
             CLOSED: {d.info?.reason ?? 'unknown reason'}
           </Text>
@@ -334,7 +335,7 @@ export function ConnectionDetail(
         <Text dimColor> Esc or Enter: back</Text>
       </Text>
       {d === undefined ? <Text dimColor>reading connz for this connection…</Text> : null}
-      {d?.error ? <Text color="red">{cut(d.error, props.width)}</Text> : null}
+      {d?.error ? <Text color={hue('red')}>{cut(d.error, props.width)}</Text> : null}
       {lines.map((l, i) => (
         <Text key={i} wrap="truncate">
           {cut(l, props.width)}
@@ -342,7 +343,7 @@ export function ConnectionDetail(
       ))}
       {info ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold color="cyan">
+          <Text bold color={hue('cyan')}>
             Subscriptions ({subs.length})
           </Text>
           <Table
@@ -368,7 +369,7 @@ export function ClosedPane(
   const room = Math.max(1, props.height - 1)
   return (
     <Box flexDirection="column">
-      <Text bold color="cyan" wrap="truncate">
+      <Text bold color={hue('cyan')} wrap="truncate">
         Closed connections {props.rows ? `(${rows.length}, newest first)` : ''}
         <Text dimColor> c: back to the open ones</Text>
       </Text>
