@@ -14,8 +14,8 @@ export function historyLength(intervalMs: number): number {
   return intervalMs > 0 ? Math.max(1, Math.ceil(HISTORY_SPAN_MS / intervalMs)) : 1
 }
 
-/** A fixed-size ring of numbers; NaN is a gap (no value for that poll). */
-export class Ring {
+/** A fixed-size ring of rates (numbers in a Float64Array, NaN a gap: no value for that poll); graph samples use the generic Ring of lib/graph/ring.ts. */
+export class RateRing {
   private readonly buf: Float64Array
   private next = 0
 
@@ -28,8 +28,8 @@ export class Ring {
     this.next = (this.next + 1) % this.buf.length
   }
 
-  copy(): Ring {
-    const r = new Ring(this.buf.length)
+  copy(): RateRing {
+    const r = new RateRing(this.buf.length)
     r.buf.set(this.buf)
     r.next = this.next
     return r
@@ -48,14 +48,14 @@ export class Ring {
 }
 
 interface ServerSeries {
-  in: Ring
-  out: Ring
+  in: RateRing
+  out: RateRing
   seen: number
 }
 
 interface ConnSeries {
   seen: number
-  total: Ring
+  total: RateRing
 }
 
 /** a connection's key: its server's id and its cid (a cid is only unique on its server) */
@@ -96,7 +96,7 @@ export class RateHistory {
     for (const s of snap.servers) {
       let series = this.servers.get(s.target)
       if (!series) {
-        series = {in: new Ring(capacity), out: new Ring(capacity), seen: gen}
+        series = {in: new RateRing(capacity), out: new RateRing(capacity), seen: gen}
         this.servers.set(s.target, series)
       }
 
@@ -110,7 +110,7 @@ export class RateHistory {
       const key = connKey(c)
       let series = this.conns.get(key)
       if (!series) {
-        series = {seen: gen, total: new Ring(capacity)}
+        series = {seen: gen, total: new RateRing(capacity)}
         this.conns.set(key, series)
       }
 

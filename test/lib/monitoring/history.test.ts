@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {ConnRow, ServerRow, TopSnapshot} from '../../../src/lib/monitoring/feed.js'
 
-import {connKey, historyLength, RateHistory, Ring} from '../../../src/lib/monitoring/history.js'
+import {connKey, historyLength, RateHistory, RateRing} from '../../../src/lib/monitoring/history.js'
 import {conn, server} from '../../ui/top-fixtures.js'
 
 const snap = (servers: ServerRow[], connections: ConnRow[], interval_ms = 1000): Pick<TopSnapshot, 'connections' | 'interval_ms' | 'servers'> => ({
@@ -13,9 +13,9 @@ const snap = (servers: ServerRow[], connections: ConnRow[], interval_ms = 1000):
 const rates = (inMsgs: number, outMsgs: number) => ({in_bytes: 0, in_msgs: inMsgs, out_bytes: 0, out_msgs: outMsgs})
 const list = (a: number[] | undefined): number[] => [...(a ?? [])]
 
-describe('Ring', () => {
+describe('RateRing', () => {
   it('keeps the last `capacity` values, oldest first, not-yet-written slots NaN', () => {
-    const r = new Ring(4)
+    const r = new RateRing(4)
     expect(list(r.values()).every((v) => Number.isNaN(v))).toBe(true)
     r.add(1)
     r.add(2)
@@ -28,7 +28,7 @@ describe('Ring', () => {
   })
 
   it('stays the same size after many pushes, and a copy does not follow the original', () => {
-    const r = new Ring(60)
+    const r = new RateRing(60)
     for (let i = 0; i < 100_000; i++) r.add(i)
     expect(r.values()).toHaveLength(60)
     expect(r.values()[59]).toBe(99_999)
