@@ -184,8 +184,11 @@ export interface Cluster {
   urls: string
 }
 
-/** A 3-node JetStream cluster; resolves once a JetStream meta leader answers. */
-export async function startCluster(size = 3, options: {config?: string} = {}): Promise<Cluster> {
+/**
+ * A 3-node JetStream cluster; resolves once a JetStream meta leader answers, and with `placement` once it can also
+ * place an asset on every server (see waitForPlacement).
+ */
+export async function startCluster(size = 3, options: {config?: string; placement?: true | {pass: string; user: string}} = {}): Promise<Cluster> {
   const ports = await Promise.all(
     Array.from({length: size}, async () => ({client: await freePort(), cluster: await freePort(), monitor: await freePort()})),
   )
@@ -193,6 +196,7 @@ export async function startCluster(size = 3, options: {config?: string} = {}): P
   const servers = ports.map((p, i) => new NatsServer({config: options.config, name: `n${i + 1}`}, p, routes))
   await Promise.all(servers.map((s) => s.start()))
   await waitForMetaLeader(servers)
+  if (options.placement) await waitForPlacement(servers, options.placement === true ? undefined : options.placement)
   return {
     async destroy() {
       await Promise.all(servers.map((s) => s.destroy()))
@@ -241,6 +245,33 @@ export async function waitForMetaLeader(servers: NatsServer[]): Promise<void> {
       }, 30_000, `${s.name} healthy`),
     ),
   )
+}
+
+/**
+ * Wait until the meta leader can place a stream on every server: it picks peers only among those it has had a
+ * statistics update from, which on a just-formed cluster (seen on 2.10 under load) can take a while after the meta
+ * group has formed ("no suitable peers for placement"). Probes with a stream of one replica per server, then deletes it.
+ */
+export async function waitForPlacement(servers: NatsServer[], auth?: {pass: string; user: string}): Promise<void> {
+  const {connect} = await import('@nats-io/transport-node')
+  const nc = await connect({servers: servers.map((s) => s.url), ...auth})
+  const api = async (subject: string, body: unknown): Promise<{error?: {description?: string; err_code?: number}}> =>
+    (await nc.request(subject, JSON.stringify(body), {timeout: 10_000})).json()
+  try {
+    const name = 'NATSX_TEST_PLACEMENT'
+    await waitFor(
+      async () => {
+        const r = await api(`$JS.API.STREAM.CREATE.${name}`, {name, num_replicas: servers.length, storage: 'memory', subjects: ['natsx.test.placement']})
+        // created, or created by an earlier attempt whose answer was lost
+        return !r.error || r.error.err_code === 10_058 ? true : undefined
+      },
+      120_000,
+      `placement on all ${servers.length} servers`,
+    )
+    await waitFor(async () => ((await api(`$JS.API.STREAM.DELETE.${name}`, {})).error ? undefined : true), 30_000, 'the placement probe deleted')
+  } finally {
+    await nc.close()
+  }
 }
 
 export interface ServerFacts {

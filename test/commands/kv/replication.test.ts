@@ -195,8 +195,8 @@ describe('kv placement', () => {
     let cluster: Cluster
     const ckv = (...args: string[]) => runCli(['kv', ...args, '-s', cluster.servers[0].url])
     beforeAll(async () => {
-      cluster = await startCluster(3, {config: 'server_tags: ["ssd", "fast"]\n'})
-    })
+      cluster = await startCluster(3, {config: 'server_tags: ["ssd", "fast"]\n', placement: true})
+    }, 240_000)
     afterAll(async () => {
       await cluster?.destroy()
     })

@@ -169,8 +169,8 @@ describe('object edit on a 3-node cluster', () => {
   const obj = (...args: string[]) => runCli(['object', ...args, '-s', cluster.servers[0].url])
 
   beforeAll(async () => {
-    cluster = await startCluster(3)
-  })
+    cluster = await startCluster(3, {placement: true})
+  }, 180_000)
   afterAll(async () => {
     await cluster?.destroy()
   })

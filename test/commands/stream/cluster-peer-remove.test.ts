@@ -33,12 +33,12 @@ describe('stream cluster peer-remove', () => {
   const peersOf = (i: Info): string[] => [i.cluster?.leader, ...(i.cluster?.replicas ?? []).map((r) => r.name)].flatMap((p) => (p ? [p] : [])).sort()
 
   beforeAll(async () => {
-    cluster = await startCluster(3, {config: CONFIG})
+    cluster = await startCluster(3, {config: CONFIG, placement: {pass: 'app', user: 'app'}})
     nc = await connect({pass: 'app', servers: cluster.servers[0].url, user: 'app'})
     app = ['--server', cluster.servers[0].url, '--user', 'app', '--password', 'app', '--timeout', '5s']
     await waitFor(async () => ((await nc.request('$JS.API.STREAM.CREATE.TWO', JSON.stringify({name: 'TWO', num_replicas: 2, subjects: ['two.>']}), {timeout: 10_000})).json<Info>().error ? undefined : true), 30_000, 'stream TWO')
     await waitFor(async () => (peersOf(await info('TWO')).length === 2 ? true : undefined), 30_000, 'TWO on two servers')
-  }, 90_000)
+  }, 240_000)
   afterAll(async () => {
     await nc?.close()
     await cluster?.destroy()

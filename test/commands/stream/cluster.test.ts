@@ -25,9 +25,9 @@ async function report(): Promise<StreamReportRow> {
 }
 
 beforeAll(async () => {
-  cluster = await startCluster(3)
+  cluster = await startCluster(3, {placement: true})
   nc = await connect({servers: cluster.servers[0].url})
-})
+}, 180_000)
 afterAll(async () => {
   await nc?.close()
   await cluster?.destroy()
