@@ -17,7 +17,7 @@ describe('trace', () => {
   const got = {leaf: [] as Msg[], n1: [] as Msg[], n2: [] as Msg[]}
   let n1: string
   beforeAll(async () => {
-    cluster = await startCluster(3, {config: 'leafnodes { listen: "127.0.0.1:-1" }\n'})
+    cluster = await startCluster(3, {config: 'leafnodes { listen: "127.0.0.1:-1" }\n', placement: true})
     leaf = await startLeaf(cluster.servers[2], {name: 'leaf1'})
     facts = await serverFacts(cluster.servers[0])
     n1 = cluster.servers[0].url
@@ -54,7 +54,7 @@ describe('trace', () => {
     }, 20_000, 'leaf1 to see the message')
     // every warm-up message is stored before a test counts the stream's messages
     await waitFor(async () => (await streamMsgs()) === warm || undefined, 20_000, 'the warm-up messages to be stored')
-  }, 120_000)
+  }, 240_000)
   afterAll(async () => {
     await Promise.all(conns.map((c) => c.close()))
     await leaf?.destroy()

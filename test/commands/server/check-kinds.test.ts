@@ -177,12 +177,12 @@ describe('server check meta and stream replicas on a 3-node cluster', () => {
   let sys: string[]
   let app: string[]
   beforeAll(async () => {
-    cluster = await startCluster(3, {config: CONFIG})
+    cluster = await startCluster(3, {config: CONFIG, placement: {pass: 'app', user: 'app'}})
     sys = ['--server', cluster.servers[0].url, '--user', 'sys', '--password', 'sys', '--timeout', '2s']
     app = ['--server', cluster.urls, '--user', 'app', '--password', 'app', '--timeout', '10s']
     const add = await runCli(['stream', 'add', 'R3', '--subjects', 'r3.>', '--replicas', '3', ...app])
     expect(add.code, add.stderr).toBe(0)
-  })
+  }, 240_000)
   afterAll(async () => {
     await cluster?.destroy()
   })

@@ -22,14 +22,14 @@ describe('server commands on a 3-node cluster', () => {
   let http: string[]
   let facts: ServerFacts
   beforeAll(async () => {
-    cluster = await startCluster(3, {config: CONFIG})
+    cluster = await startCluster(3, {config: CONFIG, placement: {pass: 'app', user: 'app'}})
     facts = await serverFacts(cluster.servers[0])
     traffic = await startTraffic({pass: 'app', rate: 50, servers: cluster.servers.map((s) => s.url), user: 'app'})
     sys = ['--server', cluster.servers[0].url, '--user', 'sys', '--password', 'sys', '--timeout', '2s']
     http = cluster.servers.flatMap((s) => ['--monitor', `127.0.0.1:${s.monitorPort}`])
     const add = await runCli(['request', '$JS.API.STREAM.CREATE.ORDERS', JSON.stringify({name: 'ORDERS', num_replicas: 3, subjects: ['orders.>']}), '--server', cluster.servers[0].url, '--user', 'app', '--password', 'app', '--timeout', '10s'])
     expect(add.code, add.stderr).toBe(0)
-  })
+  }, 240_000)
   afterAll(async () => {
     await traffic?.stop()
     await cluster?.destroy()

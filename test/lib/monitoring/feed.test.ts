@@ -90,14 +90,14 @@ describe('3-node cluster with a system account', () => {
   let sysNc: NatsConnection
   let appNc: NatsConnection
   beforeAll(async () => {
-    cluster = await startCluster(3, {config: SYS_CONFIG})
+    cluster = await startCluster(3, {config: SYS_CONFIG, placement: {pass: 'app', user: 'app'}})
     traffic = await startTraffic({pass: 'app', rate: 100, servers: cluster.servers.map((s) => s.url), user: 'app'})
     sysNc = await connect({servers: cluster.servers[0].url, user: 'sys', pass: 'sys'})
     appNc = await connect({servers: cluster.servers[0].url, user: 'app', pass: 'app'})
     const jsm = await jetstreamManager(appNc)
     await waitFor(async () => jsm.streams.add({name: 'ORDERS', num_replicas: 3, subjects: ['orders.>']}), 20_000, 'an R3 stream')
     await jsm.consumers.add('ORDERS', {ack_policy: 'explicit', durable_name: 'worker'})
-  })
+  }, 240_000)
   afterAll(async () => {
     await traffic?.stop()
     await sysNc?.close()
