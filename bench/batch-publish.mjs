@@ -7,8 +7,10 @@
 // empty stream. Prints the medians and the ratios (natsx batch / C, natsx per-message / raw, each the median of
 // the rounds' ratios) and the server's CPU per 100k messages of each (read from /proc: what each way of
 // publishing costs the server, which no client can go below); --write puts the table into bench/README.md between
-// the batch-publish markers.
-//   node bench/batch-publish.mjs [--rounds 5] [--msgs 200000] [--write] [--server PATH] [--cbench-src PATH]
+// the batch-publish markers. The server is started with its atomic-batch limit (jetstream.limits.batch.max_msgs)
+// raised to --atomic-limit (default 10000), and atomic batches run twice: at the server's default size of 1000, and
+// at the raised limit (the limit changes nothing for the other publishers).
+//   node bench/batch-publish.mjs [--rounds 5] [--msgs 200000] [--atomic-limit 10000] [--write] [--server PATH] [--cbench-src PATH]
 import {jetstreamManager} from '@nats-io/jetstream'
 import {connect} from '@nats-io/transport-node'
 import {execFileSync, spawn} from 'node:child_process'
@@ -23,6 +25,7 @@ import {freePort, startNatsServer} from './lib.mjs'
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const {values} = parseArgs({
   options: {
+    'atomic-limit': {default: '10000', type: 'string'},
     'cbench-src': {default: join(ROOT, '..', 'shared', 'baselines', 'cbench.c'), type: 'string'},
     msgs: {default: '200000', type: 'string'},
     rounds: {default: '5', type: 'string'},
@@ -31,6 +34,8 @@ const {values} = parseArgs({
   },
 })
 const rounds = Number(values.rounds)
+const atomicLimit = Number(values['atomic-limit'])
+if (!Number.isInteger(atomicLimit) || atomicLimit < 1000) throw new Error('--atomic-limit must be a whole number of messages, at least 1000')
 const msgs = String(Number(values.msgs))
 const NATSX = join(ROOT, 'bin', 'run.js')
 const RAW = join(ROOT, 'bench', 'raw.mjs')
@@ -82,7 +87,10 @@ function run(cmd, args, env = {}) {
 const cbench = buildCbench()
 const dir = mkdtempSync(join(tmpdir(), 'natsx-batchpub-'))
 const port = await freePort()
-const server = await startNatsServer(values.server, port, ['-js', '-sd', join(dir, 'store')])
+// the atomic-batch limit is only in the config file; -js and -sd still come from the command line
+const conf = join(dir, 'server.conf')
+writeFileSync(conf, `jetstream {\n  limits {\n    batch {\n      max_msgs: ${atomicLimit}\n    }\n  }\n}\n`)
+const server = await startNatsServer(values.server, port, ['-c', conf, '-js', '-sd', join(dir, 'store')])
 const url = `nats://127.0.0.1:${port}`
 const nc = await connect({servers: url})
 const jsm = await jetstreamManager(nc)
@@ -104,6 +112,9 @@ const sides = {
   async atomic() {
     return natsx(['--batch-mode', 'atomic'])
   },
+  async atomicBig() {
+    return natsx(['--batch-mode', 'atomic', '--batch-size', String(atomicLimit)])
+  },
   async c() {
     // cbench makes (and removes) its own file stream CBENCHPUB; window 256 as in the baselines
     const r = await run(cbench, ['jspub', 'size=128', `count=${msgs}`, 'window=256'], {NATS_URL: url})
@@ -124,6 +135,7 @@ const sides = {
 }
 const NAMES = {
   atomic: 'natsx bench js pub --batch-mode atomic (batch 1000, 2 in flight)',
+  atomicBig: `natsx bench js pub --batch-mode atomic --batch-size ${atomicLimit.toLocaleString('en-US')} (server limit raised to ${atomicLimit.toLocaleString('en-US')}, 2 in flight)`,
   c: 'C client (libnats) js_PublishAsync, window 256',
   fast: 'natsx bench js pub --batch-mode fast (one batch, flow 500, 2 acks outstanding)',
   permsg: 'natsx bench js pub (per-message async, window 256)',
@@ -184,6 +196,7 @@ const ratio = (a, b) => median(got[a].map((v, k) => v / got[b][k]))
 const rows = [
   ['fast', 'c', 1],
   ['atomic', 'c', 1],
+  ['atomicBig', 'c', 1],
   ['permsg', 'raw', 0.9],
   ['permsg', 'c', undefined],
   ['raw', 'c', undefined],
@@ -201,7 +214,7 @@ const table = [
   }),
 ].join('\n')
 const latNote = lat.permsg.length > 0 ? ` natsx per-message publish → ack p50 (median of rounds): ${fmt(median(lat.permsg))} µs; fast-batch flow ack p50: ${fmt(median(lat.fast))} µs.` : ''
-const note = `Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC against nats-server ${version} (file storage, 128 B, ${Number(msgs).toLocaleString('en-US')} messages per run, a fresh stream each), ${rounds} rounds, ${cpus().length} CPUs, load average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run, Node ${process.version}, libnats from Debian's libnats-dev.${latNote}`
+const note = `Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC against nats-server ${version} (file storage, 128 B, ${Number(msgs).toLocaleString('en-US')} messages per run, a fresh stream each; the server's defaults except its atomic-batch limit, \`jetstream { limits { batch { max_msgs: ${atomicLimit} } } }\`), ${rounds} rounds, ${cpus().length} CPUs, load average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run, Node ${process.version}, libnats from Debian's libnats-dev.${latNote}`
 console.log(`\n${table}\n\n${note}`)
 if (values.write) {
   const file = join(ROOT, 'bench', 'README.md')
