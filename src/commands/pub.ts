@@ -6,7 +6,6 @@ import {enableReconnect} from '../lib/connection.js'
 import {usageError} from '../lib/errors.js'
 import {durationFlag, headerFlag, intFlag, parseHeaders, timerFlag} from '../lib/flags.js'
 import {readLines, readStdin} from '../lib/io.js'
-import {checkAtomicSize} from '../lib/publish/atomic.js'
 import {checkControlLine, maxControlLine} from '../lib/publish/headers.js'
 import {publish, type PublishBodies, type PublishResult} from '../lib/publish/publish.js'
 import {scheduleHeaders, type ScheduleRecord} from '../lib/publish/schedule.js'
@@ -32,7 +31,7 @@ With --jetstream the command waits for the stream's acknowledgement and reports 
 With --send-on newline and no BODY, every line of stdin is one message, published as it arrives, until stdin ends (or Ctrl-C); {{Count}} is the line number and, with --jetstream, each line waits for its acknowledgement.
 Failover: when several servers are known (listed in --server, or announced by the cluster), a dropped connection moves to another server and publishing goes on. Core messages sent since the last confirmed flush before the drop may be lost: their number is on stderr and in --json as "maybe_lost". With --jetstream every message then carries a Nats-Msg-Id (--msg-id, or one natsx makes per message), and a message whose acknowledgement did not come is sent again ("resent"), so the stream's duplicate window stores it once. With one server, a drop ends the command (exit 6).
 --ttl (Nats-TTL, nats-server 2.11), --atomic (2.12) and the schedules (--schedule-at/--schedule-after 2.12; --schedule-every/--schedule-cron/--schedule-source 2.14) publish to JetStream; on an older server they are refused with exit 8 before anything is sent. The stream must allow them (allow_msg_ttl, allow_atomic, allow_msg_schedules).
---atomic publishes the messages of the run (--count, or the lines of --send-on newline; {{Count}} in the subject spreads them over subjects) as one batch of at most 1000: all are stored or none; --json has the batch acknowledgement in "atomic".`
+--atomic publishes the messages of the run (--count, or the lines of --send-on newline; {{Count}} in the subject spreads them over subjects) as one batch (at most 1000 messages unless the server's config raises its limit): all are stored or none; --json has the batch acknowledgement in "atomic".`
   static examples = [
     '<%= config.bin %> pub orders.new \'{"id":1}\'',
     '<%= config.bin %> pub orders.new --count 10 "order {{Count}} at {{TimeStamp}}"',
@@ -46,7 +45,7 @@ Failover: when several servers are known (listed in --server, or announced by th
     '<%= config.bin %> pub tpl.raw "{{not a template}}" --no-templates',
   ]
   static flags = {
-    atomic: Flags.boolean({description: 'publish all the messages of this run as one atomic batch (JetStream, nats-server 2.12+; at most 1000): all or nothing'}),
+    atomic: Flags.boolean({description: 'publish all the messages of this run as one atomic batch (JetStream, nats-server 2.12+; at most 1000 messages by default): all or nothing'}),
     count: intFlag({min: 1})({description: 'publish this many messages [default: 1]; not with --send-on newline'}),
     header: headerFlag,
     jetstream: Flags.boolean({char: 'J', description: 'publish to JetStream and wait for the acknowledgement'}),
@@ -96,7 +95,6 @@ Failover: when several servers are known (listed in --server, or announced by th
     if (flags.atomic && flags['msg-id'] !== undefined) throw usageError('--atomic cannot be used with --msg-id', 'an atomic batch is stored once or not at all; drop --msg-id')
     if (scheduled && ((flags.count ?? 1) > 1 || newline)) throw usageError('a schedule is one message', 'drop --count / --send-on newline')
     const count = flags.count ?? 1
-    if (flags.atomic) checkAtomicSize(count)
     // Input errors in the schedule flags come before any connection.
     scheduleHeaders(flags, first, undefined)
 

@@ -125,10 +125,39 @@ describe('pub --atomic', () => {
     expect(await stored('NOATOM')).toBe(0)
   })
 
-  it('refuses more than 1000 messages with exit 2 before connecting', async () => {
-    const res = await runCli(['pub', 'x', 'y', '--atomic', '--count', '1001', '-s', 'nats://127.0.0.1:1'])
-    expect(res.code).toBe(2)
-    expect(res.stderr).toContain('at most 1000 messages')
+  it("a batch over the server's limit is refused whole (exit 2, the limit named, nothing stored); a raised limit is honoured; exit 8 before 2.12", async () => {
+    const has = facts.caps.has('atomic-batch-headers')
+    await addStream('BIG', has ? {allow_atomic: true} : {})
+    const over = await pub('big.{{Count}}', 'x', '--atomic', '--count', '1001')
+    if (!has) {
+      await expectRefused(over, '2.12.0', 'BIG')
+      return
+    }
+
+    expect(over.code, over.stderr).toBe(2)
+    expect(over.stderr.trim().split('\n'), over.stderr).toHaveLength(1)
+    expect(over.stderr).toContain('at most 1000 messages in an atomic batch; this one has 1001')
+    expect(over.stderr).toContain('max_msgs')
+    expect(await stored('BIG')).toBe(0)
+
+    // a server whose config raises the limit takes a batch natsx would once have refused before sending
+    const raised = await startServer({config: 'jetstream {\n  limits {\n    batch {\n      max_msgs: 1500\n    }\n  }\n}\n'})
+    const nc2 = await connect({servers: raised.url})
+    try {
+      const jsm2 = await jetstreamManager(nc2)
+      await jsm2.streams.add({allow_atomic: true, name: 'BIG', subjects: ['big.>']} as StreamConfig)
+      const ok = await runCli(['pub', 'big.{{Count}}', 'x', '--atomic', '--count', '1200', '--json', '-s', raised.url])
+      expect(ok.code, ok.stderr).toBe(0)
+      expect(ok.json<PubResult>().atomic).toMatchObject({count: 1200, seq: 1200, stream: 'BIG'})
+      expect((await jsm2.streams.info('BIG')).state.messages).toBe(1200)
+      const tooMany = await runCli(['pub', 'big.x', 'x', '--atomic', '--count', '1501', '-s', raised.url])
+      expect(tooMany.code, tooMany.stderr).toBe(2)
+      expect(tooMany.stderr).toContain('at most 1500 messages')
+      expect((await jsm2.streams.info('BIG')).state.messages).toBe(1200)
+    } finally {
+      await nc2.close()
+      await raised.destroy()
+    }
   })
 })
 

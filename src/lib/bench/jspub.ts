@@ -84,7 +84,11 @@ export function publishRefused(e: ApiErrorBody | undefined, context: string): Na
   const code = e?.err_code ?? 0
   const line = `the server refused ${context}: ${description}${code ? ` (${code})` : ''}`
   // 10199: atomic batch larger than the server allows
-  if (code === 10_199) return usageError(line, 'pass a smaller --batch-size')
+  if (code === 10_199) {
+    const most = /(\d+)\s*$/.exec(description)?.[1] ?? '1000'
+    return usageError(line, `pass --batch-size ${most} or less, the server's limit (raised in its config by jetstream { limits { batch { max_msgs: N } } })`)
+  }
+
   // 10204 / 10211: too many batches in flight on the stream or the server
   if (code === 10_204 || code === 10_211) return usageError(line, 'lower --max-outstanding-acks or --clients')
   // the exit code (and hint) natsx gives that API error anywhere else, with this line

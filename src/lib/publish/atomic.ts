@@ -8,11 +8,11 @@ import type {MsgHdrs, NatsConnection} from '@nats-io/transport-node'
 
 import {randomUUID} from 'node:crypto'
 
-import {usageError} from '../errors.js'
+import {type NatsxError, usageError} from '../errors.js'
 import {apiErrorOf, jsPublishError} from './js-errors.js'
 
-/** The most messages the server takes in one atomic batch. */
-export const MAX_ATOMIC_BATCH = 1000
+/** The most messages a server takes in one atomic batch unless its config raises the limit (jetstream.limits.batch.max_msgs). */
+export const DEFAULT_ATOMIC_BATCH_LIMIT = 1000
 
 export interface AtomicMessage {
   data: Uint8Array
@@ -31,15 +31,24 @@ export interface AtomicAck {
   stream: string
 }
 
-/** Refuse a batch the server would refuse for its size, before anything is sent: exit 2. */
-export function checkAtomicSize(count: number): void {
-  if (count > MAX_ATOMIC_BATCH) {
-    throw usageError(`an atomic batch holds at most ${MAX_ATOMIC_BATCH} messages; this one has ${count}`, `publish at most ${MAX_ATOMIC_BATCH} messages with --atomic, or drop --atomic`)
-  }
+/** Error code of the server's refusal of a batch over its size limit (its description ends with the limit). */
+const TOO_LARGE = 10_199
+
+/**
+ * The server's refusal of a batch larger than its limit, as one line with the limit and the fix. The limit is the
+ * server's (1000 unless its config raises it), so natsx sends the batch and lets the server judge: a batch it refuses
+ * is dropped whole, nothing stored.
+ */
+export function atomicTooLarge(description: string | undefined, count: number): NatsxError {
+  const limit = /(\d+)\s*$/.exec(description ?? '')?.[1]
+  const most = limit ?? String(DEFAULT_ATOMIC_BATCH_LIMIT)
+  return usageError(
+    `the server takes at most ${most} messages in an atomic batch; this one has ${count}, and nothing was stored`,
+    `publish at most ${most} messages with --atomic, or raise the server's limit (jetstream { limits { batch { max_msgs: N } } })`,
+  )
 }
 
 export async function publishAtomic(nc: NatsConnection, messages: AtomicMessage[], timeoutMs: number): Promise<AtomicAck> {
-  checkAtomicSize(messages.length)
   if (messages.length === 0) throw usageError('an atomic batch needs at least one message', 'give a body, or lines on stdin')
   const {headers} = await import('../nats/core.js')
   const batch = randomUUID().replaceAll('-', '')
@@ -65,6 +74,7 @@ export async function publishAtomic(nc: NatsConnection, messages: AtomicMessage[
     if (reply.headers?.code === 503) throw jsPublishError(Object.assign(new Error('503'), {name: 'NoRespondersError'}), m.subject)
     if (reply.data.length === 0) continue
     const body = JSON.parse(new TextDecoder().decode(reply.data)) as Partial<AtomicAck> & {error?: {code?: number; description?: string; err_code?: number}}
+    if (body.error?.err_code === TOO_LARGE) throw atomicTooLarge(body.error.description, last)
     if (body.error) throw jsPublishError(apiErrorOf(body.error), m.subject)
     if (seq === last) {
       if (body.count !== last) throw usageError(`the server committed ${body.count ?? 0} of the ${last} messages of batch ${batch}`, 'publish the batch again')

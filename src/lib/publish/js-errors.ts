@@ -23,8 +23,8 @@ export function apiErrorOf(body: ApiErrorBody): Error {
 /** The stream options a publish header needs, by the words of the server's refusal. */
 const DISABLED: Array<{flag: string; what: string; words: RegExp}> = [
   {flag: 'allow_msg_ttl (natsx stream edit STREAM --allow-msg-ttl)', what: 'per-message TTL', words: /ttl (is )?disabled|message ttl/i},
-  {flag: 'allow_atomic (natsx stream edit STREAM --config FILE, or apply)', what: 'atomic batches', words: /atomic publish (is )?disabled|atomic.*not enabled/i},
-  {flag: 'allow_msg_schedules (natsx stream edit STREAM --config FILE, or apply)', what: 'message schedules', words: /schedules? (is |are )?disabled/i},
+  {flag: 'allow_atomic (natsx stream edit STREAM --allow-batch)', what: 'atomic batches', words: /atomic publish (is )?disabled|atomic.*not enabled/i},
+  {flag: 'allow_msg_schedules (natsx stream edit STREAM --allow-schedules)', what: 'message schedules', words: /schedules? (is |are )?disabled/i},
 ]
 
 export function jsPublishError(error: unknown, subject: string): NatsxError {

@@ -16,7 +16,7 @@ import {randomUUID} from 'node:crypto'
 import {pause} from '../abort.js'
 import {NatsxError, toNatsxError} from '../errors.js'
 import {expandTemplate, hasTemplate} from '../templates.js'
-import {type AtomicAck, type AtomicMessage, checkAtomicSize, publishAtomic} from './atomic.js'
+import {type AtomicAck, type AtomicMessage, publishAtomic} from './atomic.js'
 import {buildHeaders, checkControlLine} from './headers.js'
 import {jsPublishError} from './js-errors.js'
 import {type ConnectionWatch, isDisconnect} from './watch.js'
@@ -252,7 +252,6 @@ export async function publish(nc: NatsConnection, o: PublishOptions, onAck?: (ac
     for await (const {data, n} of messages()) {
       const m = await prepare(n, data)
       batch.push(m)
-      checkAtomicSize(batch.length)
     }
 
     if (o.signal?.aborted) return result

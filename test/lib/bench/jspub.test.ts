@@ -8,7 +8,7 @@ describe('bench js pub / get helpers', () => {
   it('publishRefused: the server words in one line, and the exit code the error stands for', () => {
     const big = publishRefused({code: 400, description: 'atomic publish batch is too large: 1000', err_code: 10_199}, 'an atomic batch on "a"')
     expect(big.exitCode).toBe(2)
-    expect(big.line()).toBe('the server refused an atomic batch on "a": atomic publish batch is too large: 1000 (10199); pass a smaller --batch-size')
+    expect(big.line()).toBe('the server refused an atomic batch on "a": atomic publish batch is too large: 1000 (10199); pass --batch-size 1000 or less, the server\'s limit (raised in its config by jetstream { limits { batch { max_msgs: N } } })')
     const other = publishRefused({code: 503, description: 'something else', err_code: 10_999}, 'a publish')
     expect(other.message).toBe('the server refused a publish: something else (10999)')
     expect(other.exitCode).toBe(1)

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {Capabilities} from '../../../src/lib/capabilities.js'
-import {checkAtomicSize} from '../../../src/lib/publish/atomic.js'
+import {atomicTooLarge} from '../../../src/lib/publish/atomic.js'
 import {checkControlLine, DEFAULT_MAX_CONTROL_LINE} from '../../../src/lib/publish/headers.js'
 import {checkCron, goDuration, scheduleHeaders} from '../../../src/lib/publish/schedule.js'
 
@@ -69,7 +69,13 @@ describe('publish headers', () => {
     expect(code(() => checkControlLine('s'.repeat(room), undefined, DEFAULT_MAX_CONTROL_LINE))).toBeUndefined()
     expect(code(() => checkControlLine('s'.repeat(room + 1), undefined, DEFAULT_MAX_CONTROL_LINE))).toBe(2)
     expect(code(() => checkControlLine('s', 'r'.repeat(5000), DEFAULT_MAX_CONTROL_LINE))).toBe(2)
-    expect(code(() => checkAtomicSize(1000))).toBeUndefined()
-    expect(code(() => checkAtomicSize(1001))).toBe(2)
+  })
+
+  it("an atomic batch over the server's limit: the limit from the server's words, exit 2", () => {
+    const e = atomicTooLarge('atomic publish batch is too large: 1500', 2000)
+    expect(e.exitCode).toBe(2)
+    expect(e.message).toBe('the server takes at most 1500 messages in an atomic batch; this one has 2000, and nothing was stored')
+    expect(e.hint).toContain('--atomic')
+    expect(atomicTooLarge(undefined, 1001).message).toContain('at most 1000 messages')
   })
 })
