@@ -89,8 +89,8 @@ export function publishRefused(e: ApiErrorBody | undefined, context: string): Na
     return usageError(line, `pass --batch-size ${most} or less, the server's limit (raised in its config by jetstream { limits { batch { max_msgs: N } } })`)
   }
 
-  // 10204 / 10211: too many batches in flight on the stream or the server
-  if (code === 10_204 || code === 10_211) return usageError(line, 'lower --max-outstanding-acks or --clients')
+  // 10210 / 10211: too many atomic / fast batches in flight on the stream or the server (2.14+)
+  if (code === 10_210 || code === 10_211) return usageError(line, 'lower --max-outstanding-acks or --clients')
   // the exit code (and hint) natsx gives that API error anywhere else, with this line
   const mapped = toNatsxError({apiError: () => e, message: description, name: 'JetStreamApiError'})
   return new NatsxError(mapped.exitCode, line, {hint: mapped.hint})

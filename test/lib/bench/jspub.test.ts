@@ -9,6 +9,13 @@ describe('bench js pub / get helpers', () => {
     const big = publishRefused({code: 400, description: 'atomic publish batch is too large: 1000', err_code: 10_199}, 'an atomic batch on "a"')
     expect(big.exitCode).toBe(2)
     expect(big.line()).toBe('the server refused an atomic batch on "a": atomic publish batch is too large: 1000 (10199); pass --batch-size 1000 or less, the server\'s limit (raised in its config by jetstream { limits { batch { max_msgs: N } } })')
+    for (const code of [10_210, 10_211]) {
+      const many = publishRefused({code: 400, description: 'atomic publish too many inflight', err_code: code}, 'an atomic batch on "a"')
+      expect([many.exitCode, many.hint]).toEqual([2, 'lower --max-outstanding-acks or --clients'])
+    }
+
+    // 10204 is the consumer's "invalid reset", not a publish refusal: no batch hint
+    expect(publishRefused({code: 400, description: 'invalid reset: x', err_code: 10_204}, 'a publish').hint ?? '').not.toContain('--max-outstanding-acks')
     const other = publishRefused({code: 503, description: 'something else', err_code: 10_999}, 'a publish')
     expect(other.message).toBe('the server refused a publish: something else (10999)')
     expect(other.exitCode).toBe(1)
