@@ -35,6 +35,8 @@ Safe to re-run: the same configuration again exits 0 with "unchanged"; a differe
     '<%= config.bin %> consumer add ORDERS worker --ack explicit --max-deliver 5 --backoff 1s,10s,1m --filter "orders.eu.>"',
     '<%= config.bin %> consumer add ORDERS monitor --target monitor.orders --heartbeat 5s --flow-control --deliver new',
     '<%= config.bin %> consumer add ORDERS --config worker.yaml',
+    '<%= config.bin %> consumer add ORDERS jobs --pinned-groups jobs --pinned-ttl 2m',
+    '<%= config.bin %> consumer add ORDERS batch --overflow-groups bulk',
   ]
   static flags = {
     config: Flags.string({description: 'read the configuration from a JSON or YAML file'}),

@@ -29,6 +29,7 @@ Fields the connected server cannot change (ack policy, deliver policy, replay po
   static examples = [
     '<%= config.bin %> consumer edit ORDERS worker --max-deliver 10 --wait 1m',
     '<%= config.bin %> consumer edit ORDERS worker --config worker.yaml --dry-run',
+    '<%= config.bin %> consumer edit ORDERS jobs --pinned-ttl 5m',
   ]
   static flags = {
     config: Flags.string({description: 'the desired configuration as a JSON or YAML file'}),

@@ -16,7 +16,8 @@ export default class ConsumerPause extends BaseCommand<typeof ConsumerPause> {
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `A paused consumer delivers nothing until the time passes or \`consumer resume\`; its state is kept. Needs nats-server 2.11+ (exit 8 before, nothing sent).
---until takes a duration from now (30m, 2h) or an RFC 3339 time. Asks for confirmation; --force skips it (needed without a terminal).`
+--until takes a duration from now (30m, 2h) or an RFC 3339 time. Asks for confirmation; --force skips it (needed without a terminal).
+--json: {stream, consumer, paused, pause_until (RFC 3339, when paused), pause_remaining (nanoseconds)}.`
   static examples = [
     '<%= config.bin %> consumer pause ORDERS worker --until 30m --force',
     '<%= config.bin %> consumer pause ORDERS worker --until 2030-01-02T15:04:05Z --force --json',

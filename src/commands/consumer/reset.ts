@@ -14,7 +14,8 @@ export default class ConsumerReset extends BaseCommand<typeof ConsumerReset> {
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `Without --seq delivery restarts after the ack floor (every unacknowledged message again); with --seq it starts at that stream sequence. Pending acknowledgements are dropped. Needs nats-server 2.14+ (exit 8 before, nothing sent).
-Asks for confirmation; --force skips it (needed without a terminal).`
+Asks for confirmation; --force skips it (needed without a terminal).
+--json: {stream, consumer (the consumer info after the reset), reset_seq (the stream sequence delivery starts from)}.`
   static examples = [
     '<%= config.bin %> consumer reset ORDERS worker --force',
     '<%= config.bin %> consumer reset ORDERS worker --seq 1000 --force --json',

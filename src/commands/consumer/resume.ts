@@ -15,7 +15,8 @@ export default class ConsumerResume extends BaseCommand<typeof ConsumerResume> {
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `Ends a pause now; resuming a consumer that is not paused is not an error ("was_paused": false). Needs nats-server 2.11+ (exit 8 before, nothing sent).
-Asks for confirmation; --force skips it (needed without a terminal).`
+Asks for confirmation; --force skips it (needed without a terminal).
+--json: {stream, consumer, paused, pause_until?, pause_remaining, was_paused}.`
   static examples = ['<%= config.bin %> consumer resume ORDERS worker --force', '<%= config.bin %> consumer resume ORDERS worker --force --json']
   static flags = {force: forceFlag}
   static summary = 'Resume a paused consumer (nats-server 2.11+).'

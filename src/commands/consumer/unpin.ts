@@ -15,8 +15,9 @@ export default class ConsumerUnpin extends BaseCommand<typeof ConsumerUnpin> {
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `The client pinned to a pinned-client priority group loses its pin; the next pull on the group (\`consumer next --group\`) is pinned instead. Needs nats-server 2.11+ (exit 8 before, nothing sent).
-Asks for confirmation; --force skips it (needed without a terminal).`
-  static examples = ['<%= config.bin %> consumer unpin ORDERS worker --group jobs --force']
+Asks for confirmation; --force skips it (needed without a terminal).
+--json: {stream, consumer, group, unpinned, previous_pinned_client_id (when a client was pinned)}.`
+  static examples = ['<%= config.bin %> consumer unpin ORDERS worker --group jobs --force', '<%= config.bin %> consumer unpin ORDERS worker --group jobs --force --json']
   static flags = {
     force: forceFlag,
     group: Flags.string({description: 'the priority group to unpin', required: true}),

@@ -25,6 +25,7 @@ The bucket's stream denies deleting single revisions (deny_delete, as the KV des
     '<%= config.bin %> kv add SESSIONS --storage memory --max-value-size 64KiB --max-bucket-size 1GiB --json',
     '<%= config.bin %> kv add CONFIG_COPY --mirror CONFIG',
     '<%= config.bin %> kv add CONFIG --republish-destination "cfg.>" --republish-headers',
+    '<%= config.bin %> kv add SESSIONS --marker-ttl 1h --compress',
   ]
   static flags = {
     ...kvConfigFlags,

@@ -22,6 +22,7 @@ Changing republish needs nats-server 2.10 (exit 8 before). --cluster and --tags 
     '<%= config.bin %> kv edit CONFIG --history 10 --description "app settings"',
     '<%= config.bin %> kv edit CONFIG --ttl 0 --json',
     '<%= config.bin %> kv edit CONFIG --republish-destination "audit.config.>"',
+    '<%= config.bin %> kv edit SESSIONS --marker-ttl 30m --compress',
   ]
   static flags = {
     ...kvConfigFlags,

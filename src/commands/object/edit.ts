@@ -24,6 +24,7 @@ export default class ObjectEdit extends BaseCommand<typeof ObjectEdit> {
   static examples = [
     '<%= config.bin %> object edit BACKUPS --ttl 90d --max-bucket-size 200GiB',
     '<%= config.bin %> object edit ASSETS --description "web assets" --dry-run --json',
+    '<%= config.bin %> object edit BACKUPS --compress',
   ]
   static flags = {
     ...objEditFlags,

@@ -14,7 +14,8 @@ export default class ConsumerClusterStepDown extends BaseCommand<typeof Consumer
     name: Args.string({description: 'consumer name', required: true}),
   }
   static description = `Waits until another replica is leader and reports the old and the new leader.
---preferred names the replica to lead next (nats-server 2.11+; exit 8 before, nothing sent).`
+--preferred names the replica to lead next (nats-server 2.11+; exit 8 before, nothing sent).
+--json: {stream, consumer, previous_leader, leader, preferred (when given)}.`
   static examples = [
     '<%= config.bin %> consumer cluster step-down ORDERS worker',
     '<%= config.bin %> consumer cluster step-down ORDERS worker --preferred n2 --json',

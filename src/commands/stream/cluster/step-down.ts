@@ -13,7 +13,8 @@ export default class StreamClusterStepDown extends BaseCommand<typeof StreamClus
     name: Args.string({description: 'stream name', required: true}),
   }
   static description = `Waits until another replica is leader and reports the old and the new leader.
---preferred names the replica to lead next (nats-server 2.11+; exit 8 before, nothing sent).`
+--preferred names the replica to lead next (nats-server 2.11+; exit 8 before, nothing sent).
+--json: {stream, previous_leader, leader, preferred (when given)}.`
   static examples = [
     '<%= config.bin %> stream cluster step-down ORDERS',
     '<%= config.bin %> stream cluster step-down ORDERS --preferred n2 --json',
