@@ -35,6 +35,11 @@ describe('server features', () => {
     // from the server's own version: what is older than it is there, what is newer is not
     expect(out.features.find((f) => f.feature === 'msg-ttl')).toMatchObject({api_level: 1, feature: 'msg-ttl', label: 'per-message TTL', requires: '2.11.0', supported: compareVersions(facts.version, '2.11.0') >= 0})
     expect(out.features.filter((f) => compareVersions(f.requires, facts.version) > 0).every((f) => !f.supported)).toBe(true)
+    // and what is not newer is there: a misread version or API level would send every feature test down its exit-8
+    // branch, where it would still pass
+    const due = out.features.filter((f) => compareVersions(f.requires, facts.version) <= 0 && (f.api_level ?? 0) <= facts.apiLevel)
+    expect(due.filter((f) => !f.supported).map((f) => f.feature)).toEqual([])
+    expect(due.length).toBe(out.features.filter((f) => f.supported).length)
 
     const text = await runCli(['server', 'features', '-s', js.url])
     expect(text.stdout).toContain(`nats-server ${facts.version}, JetStream API level ${facts.apiLevel}, not in a cluster, JetStream available`)
