@@ -16,16 +16,19 @@ const rates = (inMsgs: number, outMsgs: number) => ({in_bytes: inMsgs * 100, in_
 const line = (f: string, re: RegExp): string => f.split('\n').find((l) => re.test(l)) ?? ''
 const HEAD = 'MSG/S IN+OUT'
 
+const T0 = Date.parse('2026-11-24T00:00:00Z')
+
 /**
- * poll `i` of a feed polled every 5 s (a minute is 12 points: one character each): n1's input climbs, its output is
- * steady, n2 is idle; conn-a's rate climbs, conn-b's falls, conn-c appears only when `withC`
+ * poll `i` of a feed polled every 5 s (a minute is 12 slots: one character each), stamped 5 s after the one before
+ * (or `at` ms after T0): n1's input climbs, its output is steady, n2 is idle; conn-a's rate climbs, conn-b's falls,
+ * conn-c appears only when `withC`
  */
-function frame(i: number, withB = true, withC = false) {
+function frame(i: number, withB = true, withC = false, at = i * 5000) {
   const servers: ServerRow[] = [server('n1', {rates: rates(i * 10, 50)}), server('n2', {rates: rates(0, 0)})]
   const conns: ConnRow[] = [conn('n1', 1, 'conn-a', i * 100)]
   if (withB) conns.push(conn('n2', 2, 'conn-b', (7 - i) * 100))
   if (withC) conns.push(conn('n1', 3, 'conn-c', 42))
-  return {...snapshot(conns, servers), interval_ms: 5000, seq: i + 1}
+  return {...snapshot(conns, servers), interval_ms: 5000, seq: i + 1, time: new Date(T0 + at).toISOString()}
 }
 
 describe('top sparklines on a fake feed (120 columns)', () => {
@@ -91,6 +94,24 @@ describe('top sparklines on a fake feed (120 columns)', () => {
     expect(line(f, /conn-a/)).not.toMatch(/[▁▂▃▄▅▆▇█]/)
     // the header keeps its sparklines
     expect(line(f, /^. n1 /)).toMatch(/[▁▂▃▄▅▆▇█]{12}/)
+  })
+
+  it('draws a poll that came late as a gap, and a stall longer than the minute as an empty minute', async () => {
+    const src = new FakeSource()
+    app = render(createElement(TopApp, {columns: 120, initial: {filter: '', raw: false, reverse: false, sort: 'cid'}, rows: 30, source: src}))
+    for (let i = 0; i < 4; i++) src.emit(frame(i))
+    // polls 4 and 5 come 5 s late each (a slow server): their slots are blank, not squeezed together
+    src.emit(frame(4, true, false, 25_000))
+    src.emit(frame(5, true, false, 35_000))
+    let f = await until(app.lastFrame, (x) => /in 50 msg\/s/.test(x))
+    expect(line(f, /^. n1 /)).toMatch(/in 50 msg\/s \S+ +▁▂▄▅ ▇ █ +out 50 msg\/s .* {4}████ █ █ /)
+    expect(line(f, /^. n2 /)).toMatch(/in 0 msg\/s 0B\/s +▁▁▁▁ ▁ ▁ /)
+    // two minutes without a poll: the next one is all the minute holds
+    src.emit(frame(6, true, false, 155_000))
+    f = await until(app.lastFrame, (x) => /in 60 msg\/s/.test(x))
+    expect(line(f, /^. n1 /)).toMatch(/in 60 msg\/s \S+ +█ {2}out 50 msg\/s \S+ {12,}█ {2}conns /)
+    // the first 11 cells of the in sparkline are blank too (the padding before it is the rate column's)
+    expect(line(f, /^. n1 /)).toMatch(/ {12}█ {2}out /)
   })
 
   it('lists t in the help overlay', async () => {

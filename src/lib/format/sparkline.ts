@@ -12,7 +12,10 @@ export const SPARK_BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '�
  *   a rise; a maximum would hide the drops), grouped from the newest so the last cell is always the latest value.
  * - Scale: from zero to the sparkline's own largest value, so its full height is its own peak. Zero is the lowest
  *   block and only zero is: any traffic at all is at least ▂; an all-zero window is a line of ▁.
- * - A gap (NaN, or no finite value in a cell: no rate yet, a restart, a server down) is a space.
+ * - A gap is a space (a blank, never a block: ▁ means zero traffic, and a gap must not look like data). A value is a
+ *   gap when it is NaN: no rate yet, a restart, a server down, or (for `top`'s clock-based history, one value a
+ *   poll-interval time slot) no sample in that slot because the poll came late or failed. A cell covering several
+ *   values is blank only when none of them is finite; one that has some is the mean of those it has.
  */
 export function sparkline(values: ArrayLike<number>, cells = values.length): string {
   const n = values.length
