@@ -100,7 +100,8 @@ export function TopApp(props: Readonly<TopAppProps>) {
   const [detailOf, setDetailOf] = useState<ConnRow | undefined>()
   const [detail, setDetail] = useState<ConnDetail | undefined>()
   const [trend, setTrend] = useState(Boolean(props.initial.trend))
-  // the sparklines' last minute, fed by every snapshot as it arrives (paused too); a pause draws a copy of it
+  // the sparklines' last minute, fed by every snapshot as it arrives (paused too), each in the time slot of its `time`
+  // (a late or failed poll leaves a blank); a pause draws a copy of it
   const history = useRef<RateHistory>(undefined)
   history.current ??= new RateHistory()
   const frozenHistory = useRef<RateHistory>(undefined)
