@@ -1,9 +1,10 @@
-import {jetstreamManager, type JetStreamManager, type StreamConfig} from '@nats-io/jetstream'
+import {jetstream, jetstreamManager, type JetStreamManager, type StreamConfig} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {PubResult} from '../../src/commands/pub.js'
 
+import {FEATURES} from '../../src/lib/capabilities.js'
 import {runCli} from '../helpers/cli.js'
 import {type NatsServer, serverFacts, type ServerFacts, startServer, waitFor} from '../helpers/servers.js'
 
@@ -180,6 +181,71 @@ describe('pub --schedule-*', () => {
     expect(m?.string()).toBe('wake up')
   })
 
+  it('--schedule-at a time two seconds ahead on the server\'s clock: fires then, not before; exit 8 before 2.12', async () => {
+    const schedules = facts.caps.has('stream-schedules')
+    await addStream('SAT', schedules ? {allow_msg_schedules: true} : {})
+    // the server's clock: the timestamp it gave a message it stored just now (on a subject the schedule never uses)
+    await jetstream(nc).publish('sat.clock', 'now')
+    const now = Date.parse((await jsm.streams.getMessage('SAT', {last_by_subj: 'sat.clock'}))!.timestamp)
+    const at = new Date(Math.ceil((now + 1500) / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+    const res = await pub('sat.once', 'on time', '--schedule-at', at, '--schedule-target', 'sat.fired', '--json')
+    if (!facts.caps.has('schedule-at')) {
+      expect(res.code, res.stderr).toBe(8)
+      expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1)
+      expect(JSON.parse(res.stderr).error.message).toContain(`requires nats-server ${FEATURES['schedule-at'].version}`)
+      expect(await stored('SAT')).toBe(1) // the clock message only
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.json<PubResult>().schedule).toEqual({schedule: `@at ${at}`, target: 'sat.fired'})
+    const schedule = await jsm.streams.getMessage('SAT', {last_by_subj: 'sat.once'})
+    expect(schedule?.header.get('Nats-Schedule')).toBe(`@at ${at}`)
+    expect(schedule?.header.get('Nats-Schedule-Target')).toBe('sat.fired')
+    await waitFor(async () => ((await stored('SAT', 'sat.fired')) === 1 ? true : undefined), 20_000, 'the message scheduled at a time')
+    const fired = await jsm.streams.getMessage('SAT', {last_by_subj: 'sat.fired'})
+    expect(fired?.string()).toBe('on time')
+    // stored by the server at or after the time asked for, by its own clock
+    expect(Date.parse(fired!.timestamp)).toBeGreaterThanOrEqual(Date.parse(at))
+  })
+
+  it('--schedule-ttl: the message the schedule produces carries it as its Nats-TTL; exit 8 before 2.12', async () => {
+    const schedules = facts.caps.has('stream-schedules')
+    await addStream('STTL', schedules ? {allow_msg_schedules: true, allow_msg_ttl: true} : {})
+    const res = await pub('sttl.once', 'short-lived', '--schedule-after', '1s', '--schedule-target', 'sttl.fired', '--schedule-ttl', '1m', '--json')
+    if (!facts.caps.has('schedule-at')) {
+      await expectRefused(res, FEATURES['schedule-at'].version, 'STTL')
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.json<PubResult>().schedule).toMatchObject({target: 'sttl.fired', ttl: '60s'})
+    expect((await jsm.streams.getMessage('STTL', {last_by_subj: 'sttl.once'}))?.header.get('Nats-Schedule-TTL')).toBe('60s')
+    await waitFor(async () => ((await stored('STTL', 'sttl.fired')) === 1 ? true : undefined), 20_000, 'the scheduled message')
+    const fired = await jsm.streams.getMessage('STTL', {last_by_subj: 'sttl.fired'})
+    expect(fired?.string()).toBe('short-lived')
+    expect(fired?.header.get('Nats-TTL')).toBe('60s')
+  })
+
+  it('--schedule-source: each firing publishes the last message of the source subject (2.14+); exit 8 where the server lacks it', async () => {
+    const schedules = facts.caps.has('stream-schedules')
+    await addStream('SSRC', schedules ? {allow_msg_schedules: true} : {})
+    await jetstream(nc).publish('ssrc.latest', 'the latest reading')
+    const res = await pub('ssrc.job', 'schedule body', '--schedule-every', '1s', '--schedule-target', 'ssrc.fired', '--schedule-source', 'ssrc.latest', '--json')
+    if (!facts.caps.has('schedule-cron')) {
+      expect(res.code, res.stderr).toBe(8)
+      expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1)
+      expect(JSON.parse(res.stderr).error.message).toContain(`requires nats-server ${FEATURES['schedule-cron'].version}`)
+      expect(await stored('SSRC')).toBe(1) // the source message only
+      return
+    }
+
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.json<PubResult>().schedule).toMatchObject({schedule: '@every 1s', source: 'ssrc.latest', target: 'ssrc.fired'})
+    await waitFor(async () => ((await stored('SSRC', 'ssrc.fired')) >= 1 ? true : undefined), 20_000, 'a firing')
+    expect((await jsm.streams.getMessage('SSRC', {last_by_subj: 'ssrc.fired'}))?.string()).toBe('the latest reading')
+  })
+
   it('--schedule-every repeats (2.14+); exit 8 where the server lacks repeating schedules', async () => {
     const schedules = facts.caps.has('stream-schedules')
     await addStream('REP', schedules ? {allow_msg_schedules: true} : {})
@@ -206,6 +272,17 @@ describe('pub --schedule-*', () => {
     expect(res.code, res.stderr).toBe(0)
     expect(res.json<PubResult>().schedule).toMatchObject({schedule: '* * * * * *', target: 'cron.run'})
     await waitFor(async () => ((await stored('CRON', 'cron.run')) >= 1 ? true : undefined), 20_000, 'a firing')
+  })
+
+  it('a target equal to the publish subject: exit 2, one line naming the target as the publish subject and asking for another', async () => {
+    const res = await runCli(['pub', 'sch.x', 'y', '--schedule-after', '1s', '--schedule-target', 'sch.x', '-s', 'nats://127.0.0.1:1'])
+    expect(res.code, res.stderr).toBe(2)
+    const lines = res.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^natsx: --schedule-target "sch\.x" is the subject published to; .*pick a different target$/)
+    const json = await runCli(['pub', 'sch.x', 'y', '--schedule-after', '1s', '--schedule-target', 'sch.x', '--json', '-s', 'nats://127.0.0.1:1'])
+    expect(json.code, json.stderr).toBe(2)
+    expect(JSON.parse(json.stderr).error).toMatchObject({kind: 'usage', message: '--schedule-target "sch.x" is the subject published to'})
   })
 
   it('refuses a target equal to the publish subject, a missing target and two schedules, with exit 2 before connecting', async () => {
