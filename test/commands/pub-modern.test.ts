@@ -37,7 +37,8 @@ async function addStream(name: string, options: Partial<StreamConfig> & Record<s
 }
 
 /** exit 8, one line naming the version the feature needs, and nothing stored */
-async function expectRefused(res: Awaited<ReturnType<typeof runCli>>, needs: string, stream: string): Promise<void> {
+async function expectRefused(res: Awaited<ReturnType<typeof runCli>>, feature: keyof typeof FEATURES, stream: string): Promise<void> {
+  const needs = FEATURES[feature].version
   expect(res.code, res.stderr).toBe(8)
   expect(res.stderr.trim().split('\n'), res.stderr).toHaveLength(1)
   expect(res.stderr).toContain(`requires nats-server ${needs}`)
@@ -50,7 +51,7 @@ describe('pub --ttl', () => {
     await addStream('TTLS', ttl ? {allow_msg_ttl: true} : {})
     const res = await pub('ttls.a', 'short-lived', '--ttl', '1s', '--json')
     if (!facts.caps.has('ttl-header')) {
-      await expectRefused(res, '2.11.0', 'TTLS')
+      await expectRefused(res, 'ttl-header', 'TTLS')
       return
     }
 
@@ -66,7 +67,7 @@ describe('pub --ttl', () => {
     await addStream('NOTTL', {})
     const res = await pub('nottl.a', 'x', '--ttl', '5s')
     if (!facts.caps.has('ttl-header')) {
-      await expectRefused(res, '2.11.0', 'NOTTL')
+      await expectRefused(res, 'ttl-header', 'NOTTL')
       return
     }
 
@@ -89,7 +90,7 @@ describe('pub --atomic', () => {
     await addStream('ATOM', atomic ? {allow_atomic: true} : {})
     const res = await pub('atom.{{Count}}', 'order {{Count}}', '--atomic', '--count', '5', '--json')
     if (!facts.caps.has('atomic-batch-headers')) {
-      await expectRefused(res, '2.12.0', 'ATOM')
+      await expectRefused(res, 'atomic-batch-headers', 'ATOM')
       return
     }
 
@@ -110,7 +111,7 @@ describe('pub --atomic', () => {
     const ok = await runCli(['pub', 'atoml.x', '--atomic', '--send-on', 'newline', '--json', '-s', server.url], {input: 'a\nb\nc\n'})
     if (!has) {
       expect(JSON.parse(ok.stderr)).toMatchObject({error: {code: 8, kind: 'unsupported'}})
-      await expectRefused(ok, '2.12.0', 'ATOML')
+      await expectRefused(ok, 'atomic-batch-headers', 'ATOML')
       return
     }
 
@@ -131,7 +132,7 @@ describe('pub --atomic', () => {
     await addStream('BIG', has ? {allow_atomic: true} : {})
     const over = await pub('big.{{Count}}', 'x', '--atomic', '--count', '1001')
     if (!has) {
-      await expectRefused(over, '2.12.0', 'BIG')
+      await expectRefused(over, 'atomic-batch-headers', 'BIG')
       return
     }
 
@@ -168,7 +169,7 @@ describe('pub --schedule-*', () => {
     await addStream('SCH', schedules ? {allow_msg_schedules: true} : {})
     const res = await pub('sch.once', 'wake up', '--schedule-after', '1s', '--schedule-target', 'sch.fired', '--json')
     if (!facts.caps.has('schedule-at')) {
-      await expectRefused(res, '2.12.0', 'SCH')
+      await expectRefused(res, 'schedule-at', 'SCH')
       return
     }
 
@@ -214,7 +215,7 @@ describe('pub --schedule-*', () => {
     await addStream('STTL', schedules ? {allow_msg_schedules: true, allow_msg_ttl: true} : {})
     const res = await pub('sttl.once', 'short-lived', '--schedule-after', '1s', '--schedule-target', 'sttl.fired', '--schedule-ttl', '1m', '--json')
     if (!facts.caps.has('schedule-at')) {
-      await expectRefused(res, FEATURES['schedule-at'].version, 'STTL')
+      await expectRefused(res, 'schedule-at', 'STTL')
       return
     }
 
@@ -251,7 +252,7 @@ describe('pub --schedule-*', () => {
     await addStream('REP', schedules ? {allow_msg_schedules: true} : {})
     const res = await pub('rep.tick', 'tick', '--schedule-every', '1s', '--schedule-target', 'rep.fired', '--json')
     if (!facts.caps.has('schedule-cron')) {
-      await expectRefused(res, '2.14.0', 'REP')
+      await expectRefused(res, 'schedule-cron', 'REP')
       return
     }
 
@@ -265,7 +266,7 @@ describe('pub --schedule-*', () => {
     await addStream('CRON', schedules ? {allow_msg_schedules: true} : {})
     const res = await pub('cron.job', 'run', '--schedule-cron', '* * * * * *', '--schedule-target', 'cron.run', '--json')
     if (!facts.caps.has('schedule-cron')) {
-      await expectRefused(res, '2.14.0', 'CRON')
+      await expectRefused(res, 'schedule-cron', 'CRON')
       return
     }
 
