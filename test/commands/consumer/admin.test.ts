@@ -217,4 +217,54 @@ describe('consumer reset', () => {
     const missing = await cli(['consumer', 'reset', 'JOBS', 'NOPE', '--force'])
     expect(missing.code).toBe(3)
   })
+
+  it('without --seq delivery restarts after the ack floor: the unacknowledged messages come again, the acknowledged ones do not (2.14+), or exit 8 with the consumer unchanged', async () => {
+    await jsm.consumers.add('JOBS', {ack_policy: 'explicit' as never, ack_wait: 3600e9, durable_name: 'RF'})
+    // 1-3 acknowledged, 4-5 delivered and left unacknowledged (redelivery only after an hour)
+    const acked = await cli(['consumer', 'next', 'JOBS', 'RF', '--count', '3', '--wait', '2s', '--json'])
+    expect(acked.json<ConsumerNextResult>().messages.map((m) => m.jetstream?.sequence)).toEqual([1, 2, 3])
+    const held = await cli(['consumer', 'next', 'JOBS', 'RF', '--count', '2', '--no-ack', '--wait', '2s', '--json'])
+    expect(held.json<ConsumerNextResult>().messages.map((m) => m.jetstream?.sequence)).toEqual([4, 5])
+    const before = await info('RF')
+    expect(before.delivered.stream_seq).toBe(5)
+    expect(before.ack_floor.stream_seq).toBe(3)
+    expect(before.num_ack_pending).toBe(2)
+    expect(before.num_pending).toBe(5)
+
+    const reset = await cli(['consumer', 'reset', 'JOBS', 'RF', '--force', '--json'])
+    if (!facts.caps.has('consumer-reset')) {
+      expectRefused(reset, 'consumer-reset')
+      const after = await info('RF')
+      expect(after.delivered.stream_seq).toBe(5)
+      expect(after.ack_floor.stream_seq).toBe(3)
+      expect(after.num_ack_pending).toBe(2)
+      // nothing moved: the next message is still 6
+      const next = await cli(['consumer', 'next', 'JOBS', 'RF', '--wait', '2s', '--json'])
+      expect(next.json<ConsumerNextResult>().messages.map((m) => m.jetstream?.sequence)).toEqual([6])
+      return
+    }
+
+    expect(reset.code, reset.stderr).toBe(0)
+    const out = reset.json<ConsumerResetResult>()
+    expect(Object.keys(out).sort()).toEqual(['consumer', 'reset_seq', 'stream'])
+    expect(out.stream).toBe('JOBS')
+    expect(out.reset_seq).toBe(4)
+    expect(out.consumer).not.toHaveProperty('type')
+    expect(out.consumer.stream_name).toBe('JOBS')
+    expect(out.consumer.name).toBe('RF')
+    expect(out.consumer.config.durable_name).toBe('RF')
+    // the pending acknowledgements were dropped; the consumer's info agrees with what reset returned
+    expect(out.consumer.num_ack_pending).toBe(0)
+    expect(out.consumer.ack_floor.stream_seq).toBe(3)
+    expect(out.consumer.delivered.stream_seq).toBe(3)
+    const ci = await info('RF')
+    expect(ci.delivered.stream_seq).toBe(out.consumer.delivered.stream_seq)
+    expect(ci.num_ack_pending).toBe(0)
+    expect(ci.num_pending).toBe(7)
+
+    // the two unacknowledged messages come again (within the hour of their ack wait), then the ones never delivered
+    const again = await cli(['consumer', 'next', 'JOBS', 'RF', '--count', '3', '--wait', '2s', '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.json<ConsumerNextResult>().messages.map((m) => m.jetstream?.sequence)).toEqual([4, 5, 6])
+  })
 })

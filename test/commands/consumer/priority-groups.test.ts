@@ -7,9 +7,13 @@ import {type ConsumerInfo, jetstream, jetstreamManager, type JetStreamManager} f
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import type {ConsumerEditResult} from '../../../src/commands/consumer/edit.js'
 import type {ConsumerNextResult} from '../../../src/commands/consumer/next.js'
+import type {Feature} from '../../../src/lib/capabilities.js'
+import type {ConsumerReportRow} from '../../../src/lib/consumers/ops.js'
 
 import {FEATURES} from '../../../src/lib/capabilities.js'
+import {consumerFieldRule} from '../../../src/lib/consumers/config.js'
 import {runCli, spawnCli} from '../../helpers/cli.js'
 import {type NatsServer, type ServerFacts, serverFacts, startServer, waitFor} from '../../helpers/servers.js'
 
@@ -110,6 +114,10 @@ describe('consumer next --group', () => {
     const info = await cli(['consumer', 'info', 'PINS', 'W'])
     expect(info.stdout).toContain(`Pinned Client: g: ${pin}`)
     expect((await cli(['consumer', 'ls', 'PINS'])).stdout).toContain(`g (pinned ${pin}) [pinned client]`)
+    // report --json names the same pin as the server's info
+    const row = (await cli(['consumer', 'report', 'PINS', '--json'])).json<ConsumerReportRow[]>().find((r) => r.name === 'W')
+    expect(row?.priority_policy).toBe('pinned_client')
+    expect(row?.priority_groups).toEqual([expect.objectContaining({group: 'g', pinned_client_id: pin})])
 
     // another process is not the pinned client: nothing, though 4 messages wait
     const second = await cli(['consumer', 'next', 'PINS', 'W', '--group', 'g', '--wait', '2s', '--json'])
@@ -122,6 +130,8 @@ describe('consumer next --group', () => {
     expect(unpin.json()).toEqual({consumer: 'W', group: 'g', previous_pinned_client_id: pin, stream: 'PINS', unpinned: true})
     ci = (await jsm.consumers.info('PINS', 'W')) as Info
     expect(ci.priority_groups?.find((g) => g.group === 'g')?.pinned_client_id).toBeUndefined()
+    const unpinned = (await cli(['consumer', 'report', 'PINS', '--json'])).json<ConsumerReportRow[]>().find((r) => r.name === 'W')
+    expect(unpinned?.priority_groups).toEqual([{group: 'g'}])
 
     const third = await cli(['consumer', 'next', 'PINS', 'W', '--group', 'g', '--wait', '5s', '--json'])
     const c = third.json<ConsumerNextResult>()
@@ -176,6 +186,45 @@ describe('consumer next --group', () => {
     expect(seqs(two.json<ConsumerNextResult>())).toEqual([5])
   })
 
+  it('overflow: two processes waiting at once, the first with --min-pending 5: a lone message goes to the plain one; the fifth pending goes to the overflow one', async () => {
+    await stream('OVW', 0)
+    const add = await cli(['consumer', 'add', 'OVW', 'W', '--pull', '--overflow-groups', 'g', '--wait', '1m'])
+    if (!(await groupsOrRefused(add, 'OVW'))) return
+    const waiting = (n: number) => waitFor(async () => ((await jsm.consumers.info('OVW', 'W')).num_waiting === n ? true : undefined), 20_000, `${n} waiting pull(s)`)
+    // the overflow process waits first, so it is ahead of the plain one in the server's queue
+    const over = spawnCli(['consumer', 'next', 'OVW', 'W', '--group', 'g', '--min-pending', '5', '--wait', '30s', '--json', '-s', server.url])
+    await waiting(1)
+    const plain = spawnCli(['consumer', 'next', 'OVW', 'W', '--group', 'g', '--wait', '30s', '--json', '-s', server.url])
+    await waiting(2)
+
+    // 1 pending is below the overflow threshold: the plain process gets it though it asked second
+    await publish('OVW', 1)
+    const p = await plain.done
+    expect(p.code, p.stderr).toBe(0)
+    expect(seqs(p.json<ConsumerNextResult>())).toEqual([1])
+    expect(over.child.exitCode).toBeNull()
+    expect(over.stdout()).not.toContain('"sequence"')
+    await waiting(1)
+
+    // with nobody else waiting, 4 messages stay pending for it; the fifth reaches the threshold and it gets the first of them
+    await publish('OVW', 4)
+    expect((await jsm.consumers.info('OVW', 'W')).num_pending).toBe(4)
+    expect(over.child.exitCode).toBeNull()
+    expect(over.stdout()).not.toContain('"sequence"')
+    await publish('OVW', 1)
+    const o = await over.done
+    expect(o.code, o.stderr).toBe(0)
+    const got = o.json<ConsumerNextResult>()
+    expect(got.group).toBe('g')
+    expect(seqs(got)).toEqual([2])
+    // it was delivered only once the fifth was stored, not while 1-4 were pending (same clock: one machine)
+    const fifth = await jsm.streams.getMessage('OVW', {seq: 6})
+    expect(Date.parse(got.messages[0].received)).toBeGreaterThanOrEqual(fifth!.time.getTime())
+    const ci = await jsm.consumers.info('OVW', 'W')
+    expect(ci.num_pending).toBe(4)
+    expect(ci.num_waiting).toBe(0)
+  })
+
   it('prioritized: with pulls of priority 1 and 0 waiting, the priority-0 process gets the message first', async () => {
     await stream('PRI', 0)
     const add = await cli(['consumer', 'add', 'PRI', 'W', '--pull', '--prioritized-groups', 'g'])
@@ -207,5 +256,75 @@ describe('consumer next --group', () => {
     const l = await low.done
     expect(l.code, l.stderr).toBe(0)
     expect(seqs(l.json<ConsumerNextResult>())).toEqual([2])
+  })
+})
+
+describe('consumer edit with the priority-group flags', () => {
+  it('where the server has no priority groups each flag is exit 8 naming the version, the consumer unchanged; where it has them the edit follows the update rules', async () => {
+    await stream('EDG', 0)
+    const groups = facts.caps.has('priority-groups')
+    const made = groups
+      ? await cli(['consumer', 'add', 'EDG', 'W', '--pull', '--pinned-groups', 'g', '--pinned-ttl', '1m'])
+      : await cli(['consumer', 'add', 'EDG', 'W', '--pull'])
+    expect(made.code, made.stderr).toBe(0)
+    const config = async () => (await jsm.consumers.info('EDG', 'W')).config
+
+    if (!groups) {
+      const before = await config()
+      for (const [args, feature] of [
+        [['--pinned-groups', 'g'], 'priority-groups'],
+        [['--pinned-ttl', '5m'], 'priority-groups'],
+        [['--overflow-groups', 'g'], 'priority-groups'],
+        // the newest thing it needs is named, as `consumer add` does
+        [['--prioritized-groups', 'g'], 'prioritized-policy'],
+      ] as Array<[string[], Feature]>) {
+        const r = await cli(['consumer', 'edit', 'EDG', 'W', ...args, '--json'])
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(8)
+        const lines = r.stderr.trim().split('\n')
+        expect(lines).toHaveLength(1)
+        expect(lines[0]).toContain(`requires nats-server ${FEATURES[feature].version}`)
+        expect(lines[0]).toContain(facts.version)
+        expect(r.stdout).toBe('')
+      }
+
+      expect(await config()).toEqual(before)
+      return
+    }
+
+    // natsx's rule for each field (the consumer update matrix checks these against the raw API); the command follows it
+    const expected = (field: string): number => (consumerFieldRule(field, facts.caps) === 'updatable' ? 0 : 2)
+    const edit = async (args: string[], field: string, applied: Record<string, unknown>): Promise<void> => {
+      const before = await config()
+      const r = await cli(['consumer', 'edit', 'EDG', 'W', ...args, '--json'])
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(expected(field))
+      if (r.code !== 0) {
+        expect(r.stderr.trim().split('\n')).toHaveLength(1)
+        expect(await config()).toEqual(before)
+        return
+      }
+
+      const out = r.json<ConsumerEditResult>()
+      expect(out.applied).toBe(true)
+      expect(out.diff.map((d) => d.field)).toContain(field)
+      expect(await config()).toMatchObject(applied)
+    }
+
+    await edit(['--pinned-ttl', '5m'], 'priority_timeout', {priority_groups: ['g'], priority_policy: 'pinned_client', priority_timeout: 300e9})
+    await edit(['--pinned-groups', 'g', '--pinned-groups', 'h'], 'priority_groups', {priority_groups: ['g', 'h'], priority_policy: 'pinned_client'})
+    await edit(['--overflow-groups', 'g'], 'priority_policy', {priority_groups: ['g'], priority_policy: 'overflow'})
+
+    const before = await config()
+    const prioritized = await cli(['consumer', 'edit', 'EDG', 'W', '--prioritized-groups', 'g', '--json'])
+    if (!facts.caps.has('prioritized-policy')) {
+      expect(prioritized.code, prioritized.stderr).toBe(8)
+      expect(prioritized.stderr.trim().split('\n')).toHaveLength(1)
+      expect(prioritized.stderr).toContain(`requires nats-server ${FEATURES['prioritized-policy'].version}`)
+      expect(await config()).toEqual(before)
+      return
+    }
+
+    expect(prioritized.code, prioritized.stderr).toBe(expected('priority_policy'))
+    if (prioritized.code === 0) expect(await config()).toMatchObject({priority_groups: ['g'], priority_policy: 'prioritized'})
+    else expect(await config()).toEqual(before)
   })
 })
