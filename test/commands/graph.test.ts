@@ -7,7 +7,7 @@ import {AckPolicy, jetstream, jetstreamManager, type JetStreamManager} from '@na
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {ConsumerGraphSample} from '../../src/lib/graph/consumer.js'
+import type {ConsumerGraphGap, ConsumerGraphSample} from '../../src/lib/graph/consumer.js'
 import type {ServerGraphGap, ServerGraphSample} from '../../src/lib/graph/server.js'
 import type {StreamGraphGap, StreamGraphSample} from '../../src/lib/graph/stream.js'
 
@@ -232,6 +232,7 @@ describe('graph commands, batch form, when the server goes away', () => {
       const jsm = await jetstreamManager(nc)
       await jsm.streams.add({name: 'GR', subjects: ['gr.>']})
       for (let i = 0; i < 5; i++) await nc.request('gr.in', 'x')
+      await jsm.consumers.add('GR', {ack_policy: AckPolicy.Explicit, durable_name: 'idle'})
     } finally {
       await nc.close()
     }
@@ -289,6 +290,29 @@ describe('graph commands, batch form, when the server goes away', () => {
     expect(Object.keys(after[0]).sort()).toEqual(STREAM_KEYS)
     expect(after[0]).toMatchObject({last_seq: before[0].last_seq, messages_per_sec: null, stream: 'GR'})
     for (const s of after.slice(1)) expect(s.messages_per_sec).toBe(0)
+  })
+
+  it('consumer graph: the same through a restart, the consumer\'s rates re-primed after the gap', async () => {
+    const n = 30
+    const r = await throughRestart<ConsumerGraphGap | ConsumerGraphSample>(['consumer', 'graph', 'GR', 'idle', ...app, '--iterations', String(n), '--interval', '0.2', '--json'], realLine('delivered_per_sec'))
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.lines).toHaveLength(n)
+    const gaps = r.lines.filter((l): l is ConsumerGraphGap => 'disconnected' in l)
+    expect(gaps.length).toBeGreaterThan(0)
+    for (const g of gaps) {
+      expect(Object.keys(g).sort()).toEqual([...GAP_KEYS, 'consumer', 'stream'].sort())
+      expect(g).toMatchObject({consumer: 'idle', disconnected: true, stream: 'GR'})
+    }
+
+    const tail = afterGap(r.lines)
+    const back = tail.findIndex((l) => !('disconnected' in l))
+    expect(back).toBeGreaterThan(0)
+    const after = tail.slice(back) as ConsumerGraphSample[]
+    expect(after.every((s) => !('disconnected' in s)), JSON.stringify(after)).toBe(true)
+    expect(Object.keys(after[0]).sort()).toEqual(CONSUMER_KEYS)
+    // the consumer is idle: a rate computed across the gap would read 0
+    expect(after[0]).toMatchObject({acked_per_sec: null, consumer: 'idle', delivered_per_sec: null, pending: 5})
+    for (const s of after.slice(1)) expect(s).toMatchObject({acked_per_sec: 0, delivered_per_sec: 0})
   })
 
   it('server graph over the monitoring port: the refused connection is a disconnected sample; after the restart a new server epoch', async () => {
