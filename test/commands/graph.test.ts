@@ -385,6 +385,31 @@ describe('graph commands, batch form, when the server goes away', () => {
     expect(lines[back]).toMatch(/^Stream GR {2}messages in [–-] {2}/)
   })
 
+  it('Ctrl-C while every sample so far was disconnected still ends the run with exit 130 (not 6)', async () => {
+    // the server goes mute (SIGSTOP) as soon as the priming sample, not printed, has asked for the stream
+    const nc = await connect({pass: 'app', servers: server.url, user: 'app'})
+    const asked = new Promise<void>((resolve) => {
+      nc.subscribe('$JS.API.STREAM.INFO.GR', {callback: () => resolve(), max: 1})
+    })
+    await nc.flush()
+    const run = spawnCli(['stream', 'graph', 'GR', '--server', server.url, '--user', 'app', '--password', 'app', '--timeout', '500ms', '--iterations', '100', '--interval', '1', '--json'], {timeoutMs: 60_000})
+    await Promise.race([asked, run.done.then((r) => { throw new Error(`ended before its first sample: ${r.stderr}`); })])
+    process.kill(server.pid!, 'SIGSTOP')
+    try {
+      await run.waitFor(/"disconnected":true/)
+      run.child.kill('SIGINT')
+      const r = await run.done
+      expect(r.code, r.stderr).toBe(130)
+      const lines = r.ndjson<StreamGraphGap>()
+      expect(lines.length).toBeGreaterThan(0)
+      expect(lines.length).toBeLessThan(100)
+      for (const l of lines) expect(l).toMatchObject({disconnected: true, stream: 'GR'})
+    } finally {
+      process.kill(server.pid!, 'SIGCONT')
+      await nc.close()
+    }
+  })
+
   it('a server that never comes back: every printed sample disconnected, exit 6, and the run ends', async () => {
     // its own server, stopped for good once the priming sample (not printed) has asked for the stream
     const lone = await startServer({config: CONFIG})

@@ -78,8 +78,10 @@ async function runBatch<S>(o: GraphRun<S>, first: S): Promise<void> {
       answered++
       o.writeLine(o.json ? JSON.stringify(s) : sampleLine(o.view([s])))
     } catch (error) {
+      // Ctrl-C while a sample was under way: the interrupt (exit 130) is the answer, not the sample's failure
+      if (o.signal.aborted) break
       const e = toNatsxError(error)
-      if (e.exitCode !== ExitCode.CONNECTION || o.signal.aborted) throw error
+      if (e.exitCode !== ExitCode.CONNECTION) throw error
       // no rate may span the gap: the first sample after it primes again
       o.sampler.reset?.()
       lost++
