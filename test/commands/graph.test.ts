@@ -1,13 +1,15 @@
 // stream/consumer/server graph in their batch form (--iterations N --json: NDJSON samples) against a live server with
 // traffic: N samples of the documented shape, rates that match the traffic, and figures equal to the server's own
 // (stream info, consumer info, varz); and the refusals (no terminal, --json without --iterations, bad names).
+// Then the batch form through a server restart: disconnected samples while the server is away, no rate across the gap,
+// real samples once it is back; and a server that never comes back (exit 6, every sample disconnected).
 import {AckPolicy, jetstream, jetstreamManager, type JetStreamManager} from '@nats-io/jetstream'
 import {connect, type NatsConnection} from '@nats-io/transport-node'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import type {ConsumerGraphSample} from '../../src/lib/graph/consumer.js'
-import type {ServerGraphSample} from '../../src/lib/graph/server.js'
-import type {StreamGraphSample} from '../../src/lib/graph/stream.js'
+import type {ConsumerGraphGap, ConsumerGraphSample} from '../../src/lib/graph/consumer.js'
+import type {ServerGraphGap, ServerGraphSample} from '../../src/lib/graph/server.js'
+import type {StreamGraphGap, StreamGraphSample} from '../../src/lib/graph/stream.js'
 
 import {runCli, spawnCli} from '../helpers/cli.js'
 import {type NatsServer, startServer, waitFor} from '../helpers/servers.js'
@@ -216,5 +218,221 @@ describe('graph commands, batch form', () => {
 
     const none = await runCli(['server', 'graph', 'nope', '--monitor', server.monitorUrl, '--iterations', '1'])
     expect(none.code, none.stderr).toBe(3)
+  })
+})
+
+describe('graph commands, batch form, when the server goes away', () => {
+  let server: NatsServer
+  let app: string[]
+  beforeAll(async () => {
+    server = await startServer({config: CONFIG})
+    app = ['--server', server.url, '--user', 'app', '--password', 'app', '--timeout', '1s']
+    const nc = await connect({pass: 'app', servers: server.url, user: 'app'})
+    try {
+      const jsm = await jetstreamManager(nc)
+      await jsm.streams.add({name: 'GR', subjects: ['gr.>']})
+      for (let i = 0; i < 5; i++) await nc.request('gr.in', 'x')
+      await jsm.consumers.add('GR', {ack_policy: AckPolicy.Explicit, durable_name: 'idle'})
+    } finally {
+      await nc.close()
+    }
+  })
+  afterAll(async () => {
+    await server?.destroy()
+  })
+
+  const GAP_KEYS = ['disconnected', 'error', 'time']
+  /** a line of a real sample (one that has this field, and is not marked disconnected) */
+  const realLine = (field: string): RegExp => new RegExp(`^\\{(?!.*"disconnected").*"${field}":.*\\n`, 'm')
+
+  /** the lines after the first disconnected one: the restart test's "real after the gap" */
+  const afterGap = <T extends object>(lines: T[]): T[] => lines.slice(lines.findIndex((l) => 'disconnected' in l))
+
+  /** stop the server once the run has printed a real sample, wait for a disconnected one, start it again; the lines */
+  async function throughRestart<T extends object>(args: string[], real: RegExp): Promise<{code: null | number; lines: T[]; stderr: string}> {
+    const run = spawnCli(args, {timeoutMs: 90_000})
+    await run.waitFor(real)
+    await server.stop()
+    await run.waitFor(/"disconnected":true/)
+    await server.start()
+    const printed = run.stdout().length
+    // a real sample printed after the server is back (the output up to the restart cannot match)
+    await waitFor(() => (real.test(run.stdout().slice(printed)) ? true : undefined), 60_000, 'a real sample after the restart')
+    const r = await run.done
+    return {code: r.code, lines: r.ndjson<T>(), stderr: r.stderr}
+  }
+
+  it('stream graph: disconnected samples while the server is away, counted in N, then real ones with no rate across the gap', async () => {
+    const n = 30
+    const r = await throughRestart<StreamGraphGap | StreamGraphSample>(['stream', 'graph', 'GR', ...app, '--iterations', String(n), '--interval', '0.2', '--json'], realLine('messages_per_sec'))
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.lines).toHaveLength(n)
+    const gaps = r.lines.filter((l): l is StreamGraphGap => 'disconnected' in l)
+    expect(gaps.length).toBeGreaterThan(0)
+    for (const g of gaps) {
+      expect(Object.keys(g).sort()).toEqual([...GAP_KEYS, 'stream'].sort())
+      expect(g).toMatchObject({disconnected: true, stream: 'GR'})
+      expect(g.error.length).toBeGreaterThan(0)
+      expect(g.error).not.toMatch(/\n/)
+      expect(Number.isNaN(Date.parse(g.time))).toBe(false)
+    }
+
+    // real samples on both sides of the gap; the first after it has no rate (the stream is quiet: a rate computed across
+    // the gap would read 0), and the ones after that have theirs again
+    const before = r.lines.slice(0, r.lines.indexOf(gaps[0])) as StreamGraphSample[]
+    expect(before.length).toBeGreaterThan(0)
+    for (const s of before) expect(s.messages_per_sec).toBe(0)
+    const tail = afterGap(r.lines)
+    const back = tail.findIndex((l) => !('disconnected' in l))
+    expect(back).toBeGreaterThan(0)
+    const after = tail.slice(back) as StreamGraphSample[]
+    expect(after.every((s) => !('disconnected' in s)), JSON.stringify(after)).toBe(true)
+    expect(Object.keys(after[0]).sort()).toEqual(STREAM_KEYS)
+    expect(after[0]).toMatchObject({last_seq: before[0].last_seq, messages_per_sec: null, stream: 'GR'})
+    for (const s of after.slice(1)) expect(s.messages_per_sec).toBe(0)
+  })
+
+  it('consumer graph: the same through a restart, the consumer\'s rates re-primed after the gap', async () => {
+    const n = 30
+    const r = await throughRestart<ConsumerGraphGap | ConsumerGraphSample>(['consumer', 'graph', 'GR', 'idle', ...app, '--iterations', String(n), '--interval', '0.2', '--json'], realLine('delivered_per_sec'))
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.lines).toHaveLength(n)
+    const gaps = r.lines.filter((l): l is ConsumerGraphGap => 'disconnected' in l)
+    expect(gaps.length).toBeGreaterThan(0)
+    for (const g of gaps) {
+      expect(Object.keys(g).sort()).toEqual([...GAP_KEYS, 'consumer', 'stream'].sort())
+      expect(g).toMatchObject({consumer: 'idle', disconnected: true, stream: 'GR'})
+    }
+
+    const tail = afterGap(r.lines)
+    const back = tail.findIndex((l) => !('disconnected' in l))
+    expect(back).toBeGreaterThan(0)
+    const after = tail.slice(back) as ConsumerGraphSample[]
+    expect(after.every((s) => !('disconnected' in s)), JSON.stringify(after)).toBe(true)
+    expect(Object.keys(after[0]).sort()).toEqual(CONSUMER_KEYS)
+    // the consumer is idle: a rate computed across the gap would read 0
+    expect(after[0]).toMatchObject({acked_per_sec: null, consumer: 'idle', delivered_per_sec: null, pending: 5})
+    for (const s of after.slice(1)) expect(s).toMatchObject({acked_per_sec: 0, delivered_per_sec: 0})
+  })
+
+  it('server graph over the monitoring port: the refused connection is a disconnected sample; after the restart a new server epoch', async () => {
+    const n = 30
+    const r = await throughRestart<ServerGraphGap | ServerGraphSample>(['server', 'graph', '--monitor', server.monitorUrl, '--timeout', '1s', '--iterations', String(n), '--interval', '0.2', '--json'], realLine('in_msgs_per_sec'))
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.lines).toHaveLength(n)
+    const gaps = r.lines.filter((l): l is ServerGraphGap => 'disconnected' in l)
+    expect(gaps.length).toBeGreaterThan(0)
+    const before = r.lines.slice(0, r.lines.indexOf(gaps[0])) as ServerGraphSample[]
+    for (const g of gaps) {
+      expect(Object.keys(g).sort()).toEqual([...GAP_KEYS, 'server', 'server_id'].sort())
+      expect(g).toMatchObject({disconnected: true, server: server.name, server_id: before.at(-1)!.server_id})
+      expect(g.error.length).toBeGreaterThan(0)
+    }
+
+    const tail = afterGap(r.lines)
+    const back = tail.findIndex((l) => !('disconnected' in l))
+    expect(back).toBeGreaterThan(0)
+    const after = tail.slice(back) as ServerGraphSample[]
+    expect(after.every((s) => !('disconnected' in s)), JSON.stringify(after)).toBe(true)
+    expect(Object.keys(after[0]).sort()).toEqual(SERVER_KEYS)
+    expect(after[0]).toMatchObject({in_bytes_per_sec: null, in_msgs_per_sec: null, out_bytes_per_sec: null, out_msgs_per_sec: null, server: server.name})
+    for (const s of after.slice(1)) expect(s.in_msgs_per_sec).not.toBeNull()
+  })
+
+  it('server graph over $SYS: a mute server (stopped with SIGSTOP) gives disconnected samples, and no rate spans the silence', async () => {
+    const sys = ['--server', server.url, '--user', 'sys', '--password', 'sys', '--timeout', '1s']
+    const n = 30
+    const run = spawnCli(['server', 'graph', server.name, ...sys, '--iterations', String(n), '--interval', '0.2', '--json'], {timeoutMs: 90_000})
+    await run.waitFor(realLine('in_msgs_per_sec'))
+    process.kill(server.pid!, 'SIGSTOP')
+    try {
+      await run.waitFor(/"disconnected":true/)
+    } finally {
+      process.kill(server.pid!, 'SIGCONT')
+    }
+
+    const printed = run.stdout().length
+    await waitFor(() => (realLine('in_msgs_per_sec').test(run.stdout().slice(printed)) ? true : undefined), 60_000, 'a real sample after SIGCONT')
+    const r = await run.done
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.ndjson<ServerGraphGap | ServerGraphSample>()
+    expect(lines).toHaveLength(n)
+    const tail = afterGap(lines)
+    const back = tail.findIndex((l) => !('disconnected' in l))
+    expect(back).toBeGreaterThan(0)
+    const after = tail.slice(back) as ServerGraphSample[]
+    // the same server (same id and start), so only the re-priming keeps a rate from spanning the silence
+    const before = lines[0] as ServerGraphSample
+    expect(after[0]).toMatchObject({in_msgs_per_sec: null, out_msgs_per_sec: null, server_id: before.server_id})
+    expect(after.slice(1).every((s) => !('disconnected' in s) && s.in_msgs_per_sec !== null), JSON.stringify(after)).toBe(true)
+  })
+
+  it('text lines: "<title>  disconnected: <why>" between the sample lines', async () => {
+    const run = spawnCli(['stream', 'graph', 'GR', ...app, '--iterations', '30', '--interval', '0.2'], {timeoutMs: 90_000})
+    await run.waitFor(/^Stream GR {2}messages in/m)
+    await server.stop()
+    await run.waitFor(/^Stream GR {2}disconnected: \S.*\n/m)
+    await server.start()
+    const printed = run.stdout().length
+    await waitFor(() => (/^Stream GR {2}messages in/m.test(run.stdout().slice(printed)) ? true : undefined), 60_000, 'a sample line after the restart')
+    const r = await run.done
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines).toHaveLength(30)
+    for (const l of lines) expect(l).toMatch(/^Stream GR {2}(messages in \S+ {2}messages|disconnected: \S)/)
+    // the first line after the gap has no rate yet
+    const back = lines.findIndex((l, i) => i > 0 && /disconnected/.test(lines[i - 1]) && !/disconnected/.test(l))
+    expect(lines[back]).toMatch(/^Stream GR {2}messages in [–-] {2}/)
+  })
+
+  it('Ctrl-C while every sample so far was disconnected still ends the run with exit 130 (not 6)', async () => {
+    // the server goes mute (SIGSTOP) as soon as the priming sample, not printed, has asked for the stream
+    const nc = await connect({pass: 'app', servers: server.url, user: 'app'})
+    const asked = new Promise<void>((resolve) => {
+      nc.subscribe('$JS.API.STREAM.INFO.GR', {callback: () => resolve(), max: 1})
+    })
+    await nc.flush()
+    const run = spawnCli(['stream', 'graph', 'GR', '--server', server.url, '--user', 'app', '--password', 'app', '--timeout', '500ms', '--iterations', '100', '--interval', '1', '--json'], {timeoutMs: 60_000})
+    await Promise.race([asked, run.done.then((r) => { throw new Error(`ended before its first sample: ${r.stderr}`); })])
+    process.kill(server.pid!, 'SIGSTOP')
+    try {
+      await run.waitFor(/"disconnected":true/)
+      run.child.kill('SIGINT')
+      const r = await run.done
+      expect(r.code, r.stderr).toBe(130)
+      const lines = r.ndjson<StreamGraphGap>()
+      expect(lines.length).toBeGreaterThan(0)
+      expect(lines.length).toBeLessThan(100)
+      for (const l of lines) expect(l).toMatchObject({disconnected: true, stream: 'GR'})
+    } finally {
+      process.kill(server.pid!, 'SIGCONT')
+      await nc.close()
+    }
+  })
+
+  it('a server that never comes back: every printed sample disconnected, exit 6, and the run ends', async () => {
+    // its own server, stopped for good once the priming sample (not printed) has asked for the stream
+    const lone = await startServer({config: CONFIG})
+    try {
+      const nc = await connect({pass: 'app', servers: lone.url, user: 'app'})
+      await (await jetstreamManager(nc)).streams.add({name: 'GONE', subjects: ['gone.>']})
+      const asked = new Promise<void>((resolve) => {
+        nc.subscribe('$JS.API.STREAM.INFO.GONE', {callback: () => resolve(), max: 1})
+      })
+      await nc.flush()
+      const run = spawnCli(['stream', 'graph', 'GONE', '--server', lone.url, '--user', 'app', '--password', 'app', '--timeout', '1s', '--iterations', '2', '--interval', '2', '--json'], {timeoutMs: 60_000})
+      await asked
+      await nc.close()
+      await lone.stop()
+      const r = await run.done
+      expect(r.code, r.stderr).toBe(6)
+      const lines = r.ndjson<StreamGraphGap>()
+      expect(lines).toHaveLength(2)
+      for (const l of lines) expect(l).toMatchObject({disconnected: true, stream: 'GONE'})
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1)
+      expect(JSON.parse(r.stderr).error).toMatchObject({code: 6, kind: 'connection'})
+    } finally {
+      await lone.destroy()
+    }
   })
 })

@@ -5,7 +5,7 @@
  */
 import type {JetStreamManager} from '@nats-io/jetstream'
 
-import type {GraphFrame, Sampler} from './types.js'
+import type {DisconnectedSample, GraphFrame, Sampler} from './types.js'
 
 import {findConsumer} from '../consumers/ops.js'
 import {notFound} from '../errors.js'
@@ -17,12 +17,12 @@ import {perSecond} from './types.js'
 export interface ConsumerGraphSample {
   /** the ack floor: consumer sequence up to which every message is acknowledged */
   acked: number
-  /** ack floor growth per second since the previous sample; null on the first sample or a recreated consumer */
+  /** ack floor growth per second since the previous sample; null on the first sample, the first after a disconnected one, or a recreated consumer */
   acked_per_sec: null | number
   consumer: string
   /** messages delivered (the consumer sequence) */
   delivered: number
-  /** deliveries per second since the previous sample; null on the first sample or a recreated consumer */
+  /** deliveries per second since the previous sample; null as acked_per_sec is */
   delivered_per_sec: null | number
   /** delivered and not yet acknowledged (num_ack_pending) */
   outstanding_acks: number
@@ -37,6 +37,9 @@ export interface ConsumerGraphSample {
   waiting: number
 }
 
+/** A line of the batch form taken while the server was away: `{stream, consumer, time, disconnected: true, error}`. */
+export type ConsumerGraphGap = DisconnectedSample & Pick<ConsumerGraphSample, 'consumer' | 'stream'>
+
 export class ConsumerSampler implements Sampler<ConsumerGraphSample> {
   private prev?: {acked: number; at: number; created: string; delivered: number}
 
@@ -45,6 +48,14 @@ export class ConsumerSampler implements Sampler<ConsumerGraphSample> {
     private readonly stream: string,
     private readonly name: string,
   ) {}
+
+  identity(): Pick<ConsumerGraphSample, 'consumer' | 'stream'> {
+    return {stream: this.stream, consumer: this.name}
+  }
+
+  reset(): void {
+    this.prev = undefined
+  }
 
   async sample(): Promise<ConsumerGraphSample> {
     let ci = await findConsumer(this.jsm, this.stream, this.name)

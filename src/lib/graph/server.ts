@@ -4,7 +4,7 @@
  * (new id or start time) gives no rate for that sample.
  */
 import type {MonitorTransport} from '../monitoring/transport.js'
-import type {GraphFrame, Sampler} from './types.js'
+import type {DisconnectedSample, GraphFrame, Sampler} from './types.js'
 
 import {connectionError, notFound} from '../errors.js'
 import {parseTime} from '../monitoring/json.js'
@@ -19,7 +19,7 @@ export interface ServerGraphSample {
   /** per cent of one core, as varz reports it */
   cpu: number
   in_bytes: number
-  /** null on the first sample and after a restart (as are the other rates) */
+  /** null on the first sample, the first after a disconnected one, and after a restart (as are the other rates) */
   in_bytes_per_sec: null | number
   in_msgs: number
   in_msgs_per_sec: null | number
@@ -36,7 +36,11 @@ export interface ServerGraphSample {
   time: string
 }
 
+/** A line of the batch form taken while the server was away: `{server, server_id, time, disconnected: true, error}`. */
+export type ServerGraphGap = DisconnectedSample & Pick<ServerGraphSample, 'server' | 'server_id'>
+
 export class ServerSampler implements Sampler<ServerGraphSample> {
+  private last?: Pick<ServerGraphSample, 'server' | 'server_id'>
   private prev?: Sample<Counter>
 
   constructor(
@@ -44,8 +48,19 @@ export class ServerSampler implements Sampler<ServerGraphSample> {
     private readonly server?: string,
   ) {}
 
+  /** the server of the latest sample */
+  identity(): Partial<Pick<ServerGraphSample, 'server' | 'server_id'>> {
+    return this.last ?? {}
+  }
+
+  reset(): void {
+    this.prev = undefined
+  }
+
   async sample(): Promise<ServerGraphSample> {
     const r = await serverInfo(this.transport, this.server)
+    // once it has answered, a server missing from the replies is a server gone away (a cluster's others still answer)
+    if (!r && this.last) throw connectionError(`${this.server}: no reply`)
     if (!r) throw notFound(`no server named "${this.server}" answered`, 'list the servers with `natsx server list`')
     if (!r.ok) throw connectionError(`${r.server?.name ?? r.target}: ${r.error}`)
     const v = r.data
@@ -54,6 +69,7 @@ export class ServerSampler implements Sampler<ServerGraphSample> {
     const cur: Sample<Counter> = {counters, epoch: `${v.server_id}/${v.start ?? ''}`, now}
     const {rates} = computeRates(this.prev, cur)
     if (!this.prev || now > this.prev.now || cur.epoch !== this.prev.epoch) this.prev = cur
+    this.last = {server: v.server_name || v.server_id, server_id: v.server_id}
     return {
       connections: v.connections ?? 0,
       cpu: v.cpu ?? 0,

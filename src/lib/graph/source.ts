@@ -53,6 +53,8 @@ export class PollingGraphSource<S> implements GraphSource<S> {
       const history = this.ring.toArray()
       for (const l of this.listeners) l(history)
     } catch (error) {
+      // no rate may span the gap: the first sample after it primes again
+      this.sampler.reset?.()
       const history = this.ring.toArray()
       for (const l of this.listeners) l(history, error as Error)
     }

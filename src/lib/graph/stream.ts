@@ -4,7 +4,7 @@
  */
 import type {JetStreamManager} from '@nats-io/jetstream'
 
-import type {GraphFrame, Sampler} from './types.js'
+import type {DisconnectedSample, GraphFrame, Sampler} from './types.js'
 
 import {parseTime} from '../monitoring/json.js'
 import {requireStream} from '../streams/ops.js'
@@ -18,12 +18,15 @@ export interface StreamGraphSample {
   first_seq: number
   last_seq: number
   messages: number
-  /** messages stored per second since the previous sample (Δ last_seq / Δt); null on the first sample or a recreated stream */
+  /** messages stored per second since the previous sample (Δ last_seq / Δt); null on the first sample, the first after a disconnected one, or a recreated stream */
   messages_per_sec: null | number
   stream: string
   /** when the server answered (its clock where it says, 2.10+), ISO 8601 */
   time: string
 }
+
+/** A line of the batch form taken while the server was away: `{stream, time, disconnected: true, error}`. */
+export type StreamGraphGap = DisconnectedSample & Pick<StreamGraphSample, 'stream'>
 
 export class StreamSampler implements Sampler<StreamGraphSample> {
   private prev?: {at: number; created: string; value: number}
@@ -32,6 +35,14 @@ export class StreamSampler implements Sampler<StreamGraphSample> {
     private readonly jsm: JetStreamManager,
     private readonly name: string,
   ) {}
+
+  identity(): Pick<StreamGraphSample, 'stream'> {
+    return {stream: this.name}
+  }
+
+  reset(): void {
+    this.prev = undefined
+  }
 
   async sample(): Promise<StreamGraphSample> {
     const si = await requireStream(this.jsm, this.name)

@@ -27,7 +27,24 @@ export interface GraphFrame {
 /** Reads one sample; the graph source calls it every interval. */
 export interface Sampler<S> {
   close?(): Promise<void>
+  /** what a sample taken while the server was away still says: the names of what is sampled */
+  identity?(): Partial<S>
+  /** forget the previous reading: the next sample has no rates (after a gap, so no rate spans it) */
+  reset?(): void
   sample(): Promise<S>
+}
+
+/**
+ * One line of a batch form (`--iterations N --json`) for a sample that failed after the first had answered, because the
+ * server went away or stopped answering within the request timeout: the names of what is sampled, the time, and why.
+ * It has none of the figures, and the first sample after it has no rates (none spans the gap).
+ */
+export interface DisconnectedSample {
+  disconnected: true
+  /** why the sample failed, one line */
+  error: string
+  /** when the sample was taken (the local clock), ISO 8601 */
+  time: string
 }
 
 /** Turns the history of samples (oldest first) into panels. Pure. */
