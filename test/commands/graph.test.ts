@@ -16,6 +16,29 @@ import {type NatsServer, startServer, waitFor} from '../helpers/servers.js'
 import {startTraffic, type Traffic} from '../helpers/traffic.js'
 
 const RATE = 200
+/**
+ * Resolves once the server has answered the stream info request of another client's priming sample and has written
+ * that answer out to it: the request is seen on $JS.API.STREAM.INFO.<stream> (its reply subject noted), and /connz
+ * then shows the client that listens on that reply subject with a message sent and nothing pending. Stopping or
+ * freezing the server before that would fail the priming sample itself (exit 6 at once, nothing printed).
+ */
+async function primingAnswered(server: NatsServer, nc: NatsConnection, stream: string): Promise<void> {
+  const reply = await new Promise<string>((resolve) => {
+    nc.subscribe(`$JS.API.STREAM.INFO.${stream}`, {callback: (_e, m) => resolve(m.reply ?? ''), max: 1})
+  })
+  const inbox = `${reply.slice(0, reply.lastIndexOf('.'))}.*`
+  type Conn = {out_msgs: number; pending_bytes: number; subscriptions_list?: string[]}
+  await waitFor(
+    async () => {
+      const connz = (await (await fetch(`${server.monitorUrl}/connz?subs=1`)).json()) as {connections: Conn[]}
+      const c = connz.connections.find((x) => x.subscriptions_list?.includes(inbox) || x.subscriptions_list?.includes(reply))
+      return c && c.out_msgs >= 1 && c.pending_bytes === 0 ? true : undefined
+    },
+    10_000,
+    'the priming sample to be answered',
+  )
+}
+
 const CONFIG = `
 accounts {
   SYS { users: [ { user: sys, password: sys } ] }
@@ -386,11 +409,9 @@ describe('graph commands, batch form, when the server goes away', () => {
   })
 
   it('Ctrl-C while every sample so far was disconnected still ends the run with exit 130 (not 6)', async () => {
-    // the server goes mute (SIGSTOP) as soon as the priming sample, not printed, has asked for the stream
+    // the server goes mute (SIGSTOP) as soon as the priming sample, not printed, has had its answer
     const nc = await connect({pass: 'app', servers: server.url, user: 'app'})
-    const asked = new Promise<void>((resolve) => {
-      nc.subscribe('$JS.API.STREAM.INFO.GR', {callback: () => resolve(), max: 1})
-    })
+    const asked = primingAnswered(server, nc, 'GR')
     await nc.flush()
     const run = spawnCli(['stream', 'graph', 'GR', '--server', server.url, '--user', 'app', '--password', 'app', '--timeout', '500ms', '--iterations', '100', '--interval', '1', '--json'], {timeoutMs: 60_000})
     await Promise.race([asked, run.done.then((r) => { throw new Error(`ended before its first sample: ${r.stderr}`); })])
@@ -411,14 +432,12 @@ describe('graph commands, batch form, when the server goes away', () => {
   })
 
   it('a server that never comes back: every printed sample disconnected, exit 6, and the run ends', async () => {
-    // its own server, stopped for good once the priming sample (not printed) has asked for the stream
+    // its own server, stopped for good once the priming sample (not printed) has had its answer
     const lone = await startServer({config: CONFIG})
     try {
       const nc = await connect({pass: 'app', servers: lone.url, user: 'app'})
       await (await jetstreamManager(nc)).streams.add({name: 'GONE', subjects: ['gone.>']})
-      const asked = new Promise<void>((resolve) => {
-        nc.subscribe('$JS.API.STREAM.INFO.GONE', {callback: () => resolve(), max: 1})
-      })
+      const asked = primingAnswered(lone, nc, 'GONE')
       await nc.flush()
       const run = spawnCli(['stream', 'graph', 'GONE', '--server', lone.url, '--user', 'app', '--password', 'app', '--timeout', '1s', '--iterations', '2', '--interval', '2', '--json'], {timeoutMs: 60_000})
       await asked
